@@ -1,0 +1,39 @@
+export { Bundle, type BundleChanges } from './bundle.js';
+export type { BundleDefinition } from './bundle-definition.js';
+export type {
+  ComponentCondition,
+  ComponentDefinition,
+  ConditionalDependsOn,
+  ConditionalValues,
+  JsonValue,
+  Values,
+} from './component.js';
+export { CozystackValidationError, formatProblem, type Problem } from './errors.js';
+export {
+  PackageSource,
+  type PackageSourceComponent,
+  type PackageSourceInstall,
+  type PackageSourceLibrary,
+  type PackageSourceProps,
+  type PackageSourceRef,
+  type PackageSourceVariant,
+} from './package-source.js';
+export { Platform, type PlatformConstructProps } from './platform.js';
+export type {
+  ComponentsProps,
+  ExposedService,
+  ExposeProps,
+  HelmReleaseTuningProps,
+  NetworkProps,
+  OidcProps,
+  PlatformMode,
+  PlatformProps,
+  ResourceRatioProps,
+  TelemetryProps,
+  TenantRendering,
+} from './platform-props.js';
+export { DEFAULT_SOURCE_DIGEST, DEFAULT_SOURCE_URL, type PlatformSourceProps, type PlatformSourceRef } from './platform-source.js';
+export { ACCESS_LEVELS, type AccessLevel, Tenant, type TenantGroups, type TenantProps } from './tenant.js';
+export type { AppDefinition, TenantService } from './app-definition.js';
+export { collectObjects, renderFiles, synthesize, type SynthesisResult, type SynthesizeOptions } from './synthesize.js';
+export type { KubeObject } from './manifest.js';

@@ -1,0 +1,160 @@
+import type { Construct } from 'constructs';
+import { stringify } from 'yaml';
+import type { AppDefinition } from './app-definition.js';
+import { addObject, GVK } from './api-objects.js';
+import type { Values } from './component.js';
+import { applicationPackageName, artifactName, componentPackageName, DEFAULT_VARIANT } from './names.js';
+import { compact, PackageSource, type PackageSourceRef } from './package-source.js';
+import {
+  type InstalledComponent,
+  PACKAGES_SOURCE,
+  PLATFORM_SOURCE,
+  type PlatformModel,
+  SYSTEM_NAMESPACE,
+  VALUES_SECRET,
+} from './platform-model.js';
+
+/** Label that marks an object the deletion guardrail protects. */
+export const NO_DELETE_LABEL = 'platform.cozystack.io/no-delete';
+/** The library chart every application chart includes. */
+const COZY_LIB = { name: 'cozy-lib', path: 'library/cozy-lib' };
+
+/** The source reference every PackageSource of the platform uses. @internal */
+export function packagesSourceRef(model: PlatformModel): PackageSourceRef {
+  return {
+    kind: model.source.kind,
+    name: PACKAGES_SOURCE,
+    namespace: SYSTEM_NAMESPACE,
+    path: model.source.kind === 'GitRepository' ? model.source.basePath : '/',
+  };
+}
+
+/**
+ * Emits the platform's own objects: sources, PackageSources, and either the HelmReleases (flux
+ * mode) or the Packages (operator mode), with the namespaces and values Secrets.
+ * @internal
+ */
+export function renderPlatform(scope: Construct, model: PlatformModel, applications: readonly AppDefinition[]): void {
+  renderSources(scope, model);
+  const ref = packagesSourceRef(model);
+  const flux = model.mode === 'flux';
+  if (flux) {
+    for (const ns of model.namespaces) {
+      addObject(scope, GVK.Namespace, {
+        name: ns.name,
+        labels: { 'cozystack.io/system': 'true', ...(ns.privileged ? { 'pod-security.kubernetes.io/enforce': 'privileged' } : {}) },
+        annotations: { 'helm.sh/resource-policy': 'keep' },
+      });
+      addValuesSecret(scope, ns.name, { _cluster: model.clusterValues });
+    }
+  } else {
+    addValuesSecret(scope, SYSTEM_NAMESPACE, { _cluster: model.clusterValues });
+  }
+  for (const c of model.components) {
+    const ps = new PackageSource(scope, `PackageSource:${c.name}`, {
+      name: componentPackageName(c.name),
+      sourceRef: ref,
+      artifactGenerator: flux,
+      variants: [
+        {
+          name: DEFAULT_VARIANT,
+          ...(c.dependsOn.length ? { dependsOn: c.dependsOn.map((d) => componentPackageName(d.name)) } : {}),
+          components: [
+            {
+              name: c.name,
+              path: c.chartPath,
+              ...(c.valuesFiles.length ? { valuesFiles: c.valuesFiles } : {}),
+              install: compact({
+                namespace: c.namespace,
+                releaseName: c.releaseName === c.name ? undefined : c.releaseName,
+                privileged: c.privileged ? true : undefined,
+                upgradeCRDs: 'CreateReplace' as const,
+              }),
+            },
+          ],
+        },
+      ],
+    });
+    if (flux) renderSystemRelease(scope, model, c, ps.artifactName(DEFAULT_VARIANT, c.name));
+    else addPackage(scope, ps.name, Object.keys(c.values).length ? { [c.name]: { values: c.values } } : undefined);
+  }
+  for (const app of applications) {
+    new PackageSource(scope, `PackageSource:app:${app.chart}`, {
+      name: applicationPackageName(app.chart),
+      sourceRef: ref,
+      artifactGenerator: flux,
+      variants: [{ name: DEFAULT_VARIANT, libraries: [COZY_LIB], components: [{ name: app.chart, path: app.chartPath, libraries: [COZY_LIB.name] }] }],
+    });
+  }
+}
+
+/** Name of the ExternalArtifact that carries an application chart. @internal */
+export function applicationArtifact(chart: string): string {
+  return artifactName(applicationPackageName(chart), DEFAULT_VARIANT, chart);
+}
+
+function renderSources(scope: Construct, model: PlatformModel): void {
+  const s = model.source;
+  const spec = compact({
+    url: s.url,
+    interval: s.interval,
+    ref: s.ref ? { ...s.ref } : undefined,
+    secretRef: s.secretName ? { name: s.secretName } : undefined,
+  });
+  const gvk = s.kind === 'OCIRepository' ? GVK.OCIRepository : GVK.GitRepository;
+  for (const name of [PLATFORM_SOURCE, PACKAGES_SOURCE]) {
+    addObject(scope, gvk, { name, namespace: SYSTEM_NAMESPACE, labels: { [NO_DELETE_LABEL]: 'true' } }, { spec: { ...spec } });
+  }
+}
+
+function addValuesSecret(scope: Construct, namespace: string, values: Values): void {
+  addObject(
+    scope,
+    GVK.Secret,
+    { name: VALUES_SECRET, namespace, labels: { 'reconcile.fluxcd.io/watch': 'Enabled' } },
+    { type: 'Opaque', stringData: { 'values.yaml': valuesYaml(values) } },
+  );
+}
+
+/** Values as the YAML text a `cozystack-values` Secret carries (keys sorted). @internal */
+export function valuesYaml(values: Values): string {
+  return stringify(values, { sortMapEntries: true, lineWidth: 0 });
+}
+
+function addPackage(scope: Construct, name: string, components: Values | undefined): void {
+  addObject(scope, GVK.Package, { name, annotations: { 'helm.sh/resource-policy': 'keep' } }, {
+    spec: compact({ variant: DEFAULT_VARIANT, components }),
+  });
+}
+
+function renderSystemRelease(scope: Construct, model: PlatformModel, c: InstalledComponent, artifact: string): void {
+  const t = model.helmRelease;
+  const strategy = { name: 'RetryOnFailure', retryInterval: t.retryInterval };
+  addObject(
+    scope,
+    GVK.HelmRelease,
+    {
+      name: c.releaseName,
+      namespace: c.namespace,
+      labels: {
+        'cozystack.io/package': componentPackageName(c.name),
+        'cozystack.io/system-app': 'true',
+        ...(c.privileged ? { 'cozystack.io/privileged': 'true' } : {}),
+      },
+      ...(c.valuesFiles.length ? { annotations: { 'cozyhr.cozystack.io/values-files': c.valuesFiles.join(',') } } : {}),
+    },
+    {
+      spec: compact({
+        interval: t.interval,
+        maxHistory: t.maxHistory,
+        releaseName: c.releaseName,
+        chartRef: { kind: 'ExternalArtifact', name: artifact, namespace: SYSTEM_NAMESPACE },
+        install: { timeout: t.installTimeout, strategy },
+        upgrade: { timeout: t.upgradeTimeout, strategy, crds: 'CreateReplace' },
+        valuesFrom: [{ kind: 'Secret', name: VALUES_SECRET }],
+        values: Object.keys(c.values).length ? c.values : undefined,
+        dependsOn: c.dependsOn.length ? c.dependsOn.map((d) => ({ name: d.releaseName, namespace: d.namespace })) : undefined,
+      }),
+    },
+  );
+}

@@ -1,0 +1,89 @@
+import { Chart } from 'cdk8s';
+import type { Construct, IConstruct } from 'constructs';
+import { APP_DEFINITIONS } from '../apps/catalog.js';
+import type { AppDefinition } from './app-definition.js';
+import type { Bundle } from './bundle.js';
+import type { PlatformContext } from './platform-context.js';
+import { type PlatformModel, resolvePlatform } from './platform-model.js';
+import type { PlatformMode, PlatformProps, TenantRendering } from './platform-props.js';
+import { renderPlatform } from './platform-renderer.js';
+import { Tenant, type TenantProps } from './tenant.js';
+import { renderTenant } from './tenant-renderer.js';
+
+const PLATFORM_BRAND = Symbol.for('cozystack-cdk8s.Platform');
+/** Components the root tenant waits for, when installed (upstream rule). */
+const ROOT_TENANT_DEPENDENCIES = ['cilium', 'kubeovn'];
+/** Application charts that are always available: the tenant chart and its modules. */
+const ALWAYS_AVAILABLE = new Set(['tenant', 'etcd', 'ingress', 'monitoring', 'seaweedfs', 'info']);
+
+/** Properties of a {@link Platform}: the platform settings and the root tenant's own settings. */
+export interface PlatformConstructProps extends PlatformProps {
+  /**
+   * Settings of the root tenant (`tenant-root`).
+   * @default - host = rootHost, runs all four services, isolated
+   */
+  readonly rootTenant?: Omit<TenantProps, 'host'>;
+}
+
+/**
+ * A whole Cozystack platform: the bundle's system components delivered with Flux (or through the
+ * upstream operator), the namespaces and values they need, and the root of the tenant tree.
+ *
+ * A Platform is one cdk8s Chart: tenants and apps added to it are constructs inside it, so a
+ * platform with thousands of tenants stays one Chart.
+ */
+export class Platform extends Chart {
+  /** True when `x` is a Platform, also across copies of this package. */
+  public static isPlatform(x: unknown): x is Platform {
+    return typeof x === 'object' && x !== null && PLATFORM_BRAND in x;
+  }
+
+  /** The Platform a construct belongs to. Throws when there is none. */
+  public static override of(c: IConstruct): Platform {
+    for (let s: IConstruct | undefined = c; s; s = s.node.scope) if (Platform.isPlatform(s)) return s;
+    throw new Error(`${c.node.path}: not inside a Platform`);
+  }
+
+  /** The bundle installed. */
+  public readonly bundle: Bundle;
+  /** Delivery mode. */
+  public readonly mode: PlatformMode;
+  /** Tenant rendering. */
+  public readonly tenantRendering: TenantRendering;
+  /** The root tenant, `tenant-root`. */
+  public readonly rootTenant: Tenant;
+  /** @internal */
+  public readonly model: PlatformModel;
+  /** @internal */
+  public readonly tenantContext: PlatformContext;
+  /** Application kinds this platform serves (their `-rd` component is installed). */
+  public readonly applications: readonly AppDefinition[];
+
+  constructor(scope: Construct, id: string, props: PlatformConstructProps) {
+    super(scope, id, { disableResourceNameHashes: true });
+    Object.defineProperty(this, PLATFORM_BRAND, { value: true });
+    this.model = resolvePlatform(props, `Platform ${this.node.path}`);
+    this.bundle = this.model.bundle;
+    this.mode = this.model.mode;
+    this.tenantRendering = this.model.tenantRendering;
+    const installed = new Set(this.model.components.map((c) => c.name));
+    this.applications = APP_DEFINITIONS.filter((a) => ALWAYS_AVAILABLE.has(a.chart) || installed.has(`${a.chart}-rd`));
+    renderPlatform(this, this.model, this.applications);
+    const rendering = this.tenantRendering;
+    this.tenantContext = {
+      rootHost: this.model.rootHost,
+      clusterValues: this.model.clusterValues,
+      hosts: new Map(),
+      rootTenantDependsOn: this.model.components
+        .filter((c) => ROOT_TENANT_DEPENDENCIES.includes(c.name))
+        .map((c) => ({ name: c.releaseName, namespace: c.namespace })),
+      renderTenant: (t) => renderTenant(t, rendering),
+    };
+    this.rootTenant = new Tenant(this, 'root', props.rootTenant ?? {});
+  }
+
+  /** Names of the components installed, in bundle order. */
+  public get installedComponents(): string[] {
+    return this.model.components.map((c) => c.name);
+  }
+}

@@ -1,0 +1,59 @@
+import { App, Chart } from 'cdk8s';
+import type { IConstruct } from 'constructs';
+import { CozystackValidationError, type Problem } from './errors.js';
+import type { KubeObject } from './manifest.js';
+import { layoutFiles } from './output-layout.js';
+import { writeTreeAtomically } from './output-writer.js';
+
+/** Options of {@link synthesize}. */
+export interface SynthesizeOptions {
+  /**
+   * Folder to write to. Replaced as a whole, atomically.
+   * @default - `CDK8S_OUTDIR` when set, otherwise 'dist'
+   */
+  readonly outdir?: string;
+}
+
+/** What {@link synthesize} wrote. */
+export interface SynthesisResult {
+  /** The folder written. */
+  readonly outdir: string;
+  /** Number of objects. */
+  readonly objects: number;
+  /** Number of files, kustomizations included. */
+  readonly files: number;
+  /** Objects per kind. */
+  readonly kinds: Readonly<Record<string, number>>;
+}
+
+/**
+ * Every object of the app, validated: runs the constructs' validations and throws them all
+ * together. Objects come in chart order, then construct order.
+ */
+export function collectObjects(app: App): KubeObject[] {
+  const problems: Problem[] = [];
+  for (const c of app.node.findAll()) {
+    for (const message of c.node.validate()) problems.push({ subject: c.node.path, path: '', message, rule: 'construct-validation' });
+  }
+  if (problems.length) throw new CozystackValidationError(problems, 'validation failed');
+  return app.node.findAll().filter((c: IConstruct): c is Chart => Chart.isChart(c)).flatMap((chart) => chart.toJson() as KubeObject[]);
+}
+
+/** The output files of an app: path to content, in the layout the README describes. */
+export function renderFiles(app: App): Map<string, string> {
+  return layoutFiles(collectObjects(app));
+}
+
+/**
+ * Synthesizes an app into a folder: one object per file, a kustomization.yaml per folder.
+ * Nothing is written when synthesis fails; a previous output stays as it was.
+ */
+export function synthesize(app: App, options: SynthesizeOptions = {}): SynthesisResult {
+  const outdir = options.outdir ?? process.env.CDK8S_OUTDIR ?? 'dist';
+  const objects = collectObjects(app);
+  const files = layoutFiles(objects);
+  writeTreeAtomically(outdir, files);
+  const kinds: Record<string, number> = {};
+  for (const o of objects) kinds[o.kind] = (kinds[o.kind] ?? 0) + 1;
+  return { outdir, objects: objects.length, files: files.size, kinds: Object.fromEntries(Object.entries(kinds).sort()) };
+}
