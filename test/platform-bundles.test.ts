@@ -1,0 +1,205 @@
+// Each bundle under default settings, compared with the reference data (bundles.json), not with
+// the code under test. Differences from upstream are the documented fixes (docs/platform.md):
+// no dependsOn edge to a component that is not installed, no namespace without an installed release.
+import { describe, expect, it } from 'vitest';
+import { Bundle } from '../lib/index.js';
+import { BUNDLE_NAMES, BUNDLES_JSON, type RefBundle, type RefRelease } from './support/reference.js';
+import { edgesOf, ofKind, PAAS, spec, synthPlatform, systemReleases } from './support/synth.js';
+
+const OIDC_NAMES = new Set(['keycloak', 'keycloak-operator', 'keycloak-configure']);
+
+function refInstalled(b: RefBundle, opts: { enable?: string[]; disable?: string[]; oidc?: boolean } = {}): RefRelease[] {
+  return b.releases.filter((r) => {
+    if (OIDC_NAMES.has(r.name) && !opts.oidc) return false;
+    if (opts.disable?.includes(r.name)) return false;
+    return !r.optional || !!opts.enable?.includes(r.name);
+  });
+}
+
+function refEdges(b: RefBundle, installed: RefRelease[], oidc = false): string[] {
+  const byName = new Map(b.releases.map((r) => [r.name, r]));
+  const names = new Set(installed.map((r) => r.name));
+  return installed
+    .flatMap((r) => {
+      const deps = [...r.dependsOn, ...(oidc ? (r.conditionalDependsOn ?? []).flatMap((c) => c.add) : [])];
+      return [...new Set(deps)].filter((d) => names.has(d)).map((d) => `${r.releaseName}@${r.namespace} -> ${byName.get(d)!.releaseName}@${byName.get(d)!.namespace}`);
+    })
+    .sort();
+}
+
+describe.each(BUNDLE_NAMES)('bundle %s under default settings', (name) => {
+  const ref = BUNDLES_JSON.bundles[name]!;
+  const { objects } = synthPlatform({ bundle: Bundle.fromName(name) });
+  const releases = systemReleases(objects);
+
+  it('has every release of the reference as a component', () => {
+    expect(Bundle.fromName(name).components).toHaveLength(ref.releaseCount);
+    expect(Bundle.fromName(name).componentNames).toEqual(ref.releases.map((r) => r.name));
+  });
+
+  it('installs exactly the HelmReleases the reference renders by default', () => {
+    const byName = new Map(ref.releases.map((r) => [r.name, r]));
+    const expected = ref.derived.helmReleasesRenderedByDefault.map((n) => `${byName.get(n)!.releaseName}@${byName.get(n)!.namespace}`).sort();
+    expect(releases.map((r) => `${r.metadata.name}@${r.metadata.namespace}`).sort()).toEqual(expected);
+  });
+
+  it('has every dependsOn edge of the reference, minus edges to components not installed', () => {
+    const installed = refInstalled(ref);
+    expect(edgesOf(releases)).toEqual(refEdges(ref, installed));
+    // The edges dropped are exactly those the reference lists as pointing at optional or conditional releases.
+    const dropped = ref.derived.dependsOnOptionalOrConditional.filter((d) => installed.some((r) => r.name === d.release));
+    for (const d of dropped) expect(edgesOf(releases).some((e) => e.startsWith(`${d.release}@`) && e.includes(` -> ${d.dependsOn}@`))).toBe(false);
+  });
+
+  it('creates the reference namespaces with their privileged labels, minus those with no installed release', () => {
+    const installed = refInstalled(ref);
+    const installedNs = new Set(installed.map((r) => r.namespace));
+    // Upstream marks a namespace privileged for a privileged release that is not installed; we do not.
+    const privilegedByInstalled = (ns: string) => ns === 'cozy-system' || installed.some((r) => r.namespace === ns && r.privileged);
+    const expected = Object.entries(ref.derived.namespacesByDefault)
+      .filter(([ns]) => installedNs.has(ns) || ns === 'cozy-system' || ns === 'cozy-public')
+      .map(([ns, v]) => `${ns}${v.privileged && privilegedByInstalled(ns) ? ' privileged' : ''}`)
+      .sort();
+    const actual = ofKind(objects, 'Namespace')
+      .filter((n) => !n.metadata.name.startsWith('tenant-'))
+      .map((n) => `${n.metadata.name}${(n.metadata.labels as Record<string, string>)['pod-security.kubernetes.io/enforce'] === 'privileged' ? ' privileged' : ''}`)
+      .sort();
+    expect(actual).toEqual(expected);
+    for (const n of ofKind(objects, 'Namespace').filter((x) => !x.metadata.name.startsWith('tenant-'))) {
+      expect(n.metadata.labels).toMatchObject({ 'cozystack.io/system': 'true' });
+      expect(n.metadata.annotations).toEqual({ 'helm.sh/resource-policy': 'keep' });
+    }
+  });
+
+  it('puts a cozystack-values Secret with _cluster in every platform namespace', () => {
+    const secrets = ofKind(objects, 'Secret').filter((s) => s.metadata.name === 'cozystack-values' && !s.metadata.namespace!.startsWith('tenant-'));
+    expect(secrets.map((s) => s.metadata.namespace).sort()).toEqual(
+      ofKind(objects, 'Namespace').map((n) => n.metadata.name).filter((n) => !n.startsWith('tenant-')).sort(),
+    );
+    const values = (secrets[0]!.stringData as Record<string, string>)['values.yaml']!;
+    expect(values).toContain(`bundle-name: ${name}`);
+    expect(values).toContain('cluster-domain: cozy.local');
+  });
+
+  it('gives each release its PackageSource, ArtifactGenerator and ExternalArtifact reference', () => {
+    const sources = new Set(ofKind(objects, 'PackageSource').map((p) => p.metadata.name));
+    const generators = new Map(ofKind(objects, 'ArtifactGenerator').map((g) => [g.metadata.name, g]));
+    for (const r of releases) {
+      const pkg = (r.metadata.labels as Record<string, string>)['cozystack.io/package']!;
+      expect(sources.has(pkg)).toBe(true);
+      const artifacts = (spec(generators.get(pkg)!).artifacts as { name: string }[]).map((a) => a.name);
+      expect(artifacts).toContain((spec(r).chartRef as { name: string }).name);
+      expect(spec(r).chartRef).toMatchObject({ kind: 'ExternalArtifact', namespace: 'cozy-system' });
+      expect(spec(r).valuesFrom).toEqual([{ kind: 'Secret', name: 'cozystack-values' }]);
+    }
+  });
+
+  it('uses the chart folder of the reference for each component', () => {
+    for (const r of refInstalled(ref)) {
+      const ps = ofKind(objects, 'PackageSource').find((p) => p.metadata.name === `cozystack.${r.name}`)!;
+      const component = (spec(ps).variants as { components: { path: string; install: { namespace: string } }[] }[])[0]!.components[0]!;
+      expect(component.path).toBe(r.chartPath.replace(/^packages\//, ''));
+      expect(component.install.namespace).toBe(r.namespace);
+    }
+  });
+});
+
+describe('enable, disable and OIDC', () => {
+  const ref = BUNDLES_JSON.bundles['paas-full']!;
+  const names = (objects: ReturnType<typeof synthPlatform>['objects']) => systemReleases(objects).map((r) => `${r.metadata.name}@${r.metadata.namespace}`).sort();
+  const base = synthPlatform({}).objects;
+
+  it('enabling an optional component adds exactly its release and namespace', () => {
+    const { objects } = synthPlatform({ components: { enable: ['bootbox'] } });
+    const added = names(objects).filter((n) => !names(base).includes(n));
+    const bootbox = ref.releases.find((r) => r.name === 'bootbox')!;
+    expect(added).toEqual([`${bootbox.releaseName}@${bootbox.namespace}`]);
+    expect(edgesOf(systemReleases(objects))).toEqual(refEdges(ref, refInstalled(ref, { enable: ['bootbox'] })));
+    expect(ofKind(objects, 'Namespace').map((n) => n.metadata.name)).toContain(bootbox.namespace);
+  });
+
+  it('disabling a component removes its release and every edge pointing at it', () => {
+    const { objects } = synthPlatform({ components: { disable: ['multus'] } });
+    expect(names(base).filter((n) => !names(objects).includes(n))).toEqual(['multus@cozy-multus']);
+    const edges = edgesOf(systemReleases(objects));
+    expect(edges.some((e) => e.endsWith('-> multus@cozy-multus'))).toBe(false);
+    expect(edges).toEqual(refEdges(ref, refInstalled(ref, { disable: ['multus'] })));
+    expect(ofKind(objects, 'Namespace').map((n) => n.metadata.name)).not.toContain('cozy-multus');
+  });
+
+  it('OIDC installs the keycloak components and the dashboard waits for keycloak-configure', () => {
+    const { objects } = synthPlatform({ oidc: { enabled: true } });
+    expect(names(objects).filter((n) => !names(base).includes(n))).toEqual(['keycloak-configure@cozy-keycloak', 'keycloak-operator@cozy-keycloak', 'keycloak@cozy-keycloak']);
+    expect(edgesOf(systemReleases(objects))).toEqual(refEdges(ref, refInstalled(ref, { oidc: true }), true));
+    expect(edgesOf(systemReleases(objects))).toContain('dashboard@cozy-dashboard -> keycloak-configure@cozy-keycloak');
+  });
+
+  it('without OIDC there is no keycloak namespace (upstream creates an empty one)', () => {
+    expect(ofKind(base, 'Namespace').map((n) => n.metadata.name)).not.toContain('cozy-keycloak');
+  });
+
+  it('distro bundles need both OIDC and enable for keycloak', () => {
+    const onlyEnable = () => synthPlatform({ bundle: Bundle.DISTRO_FULL, components: { enable: ['keycloak'] } });
+    expect(onlyEnable).toThrow(/keycloak.*needs OIDC.*requires-oidc/s);
+    const { objects } = synthPlatform({ bundle: Bundle.DISTRO_FULL, oidc: { enabled: true }, components: { enable: ['keycloak', 'postgres-operator'] } });
+    expect(names(objects)).toContain('keycloak@cozy-keycloak');
+  });
+
+  it('optional components keep their upstream release names', () => {
+    const { objects } = synthPlatform({ components: { enable: ['telepresence'] } });
+    const t = ref.releases.find((r) => r.name === 'telepresence')!;
+    expect(names(objects)).toContain(`${t.releaseName}@${t.namespace}`);
+  });
+});
+
+describe('values', () => {
+  it('fills settings into bundle values and deep-merges the user overrides', () => {
+    const { objects } = synthPlatform({
+      clusterDomain: 'cluster.example',
+      network: { podCidr: '10.244.0.0/16', podGateway: '10.244.0.1', serviceCidr: '10.96.0.0/16', joinCidr: '100.64.0.0/16' },
+      components: { values: { kubeovn: { 'kube-ovn': { ipv4: { POD_CIDR: '10.250.0.0/16' } }, extra: true } } },
+    });
+    const kubeovn = systemReleases(objects).find((r) => r.metadata.name === 'kubeovn')!;
+    expect(spec(kubeovn).values).toMatchObject({
+      'kube-ovn': { ipv4: { POD_CIDR: '10.250.0.0/16', POD_GATEWAY: '10.244.0.1', SVC_CIDR: '10.96.0.0/16', JOIN_CIDR: '100.64.0.0/16' } },
+      extra: true,
+    });
+    const kafka = systemReleases(objects).find((r) => r.metadata.name === 'kafka-operator')!;
+    expect(spec(kafka).values).toEqual({ 'strimzi-kafka-operator': { kubernetesServiceDnsDomain: 'cluster.example' } });
+  });
+
+  it('telemetry: false disables telemetry in cozystack-controller', () => {
+    const on = systemReleases(synthPlatform({}).objects).find((r) => r.metadata.name === 'cozystack-controller')!;
+    expect(spec(on).values).toBeUndefined();
+    const off = systemReleases(synthPlatform({ telemetry: { enabled: false } }).objects).find((r) => r.metadata.name === 'cozystack-controller')!;
+    expect(spec(off).values).toEqual({ cozystackController: { disableTelemetry: true } });
+  });
+
+  it('cpuAllocationRatio reaches kubevirt as a number', () => {
+    const kv = systemReleases(synthPlatform({ resources: { cpuAllocationRatio: 4 } }).objects).find((r) => r.metadata.name === 'kubevirt')!;
+    expect(spec(kv).values).toEqual({ cpuAllocationRatio: 4 });
+  });
+
+  it('writes the settings into the cluster values', () => {
+    const { objects } = synthPlatform({ expose: { services: ['api', 'dashboard'], externalIPs: ['192.0.2.10'] }, oidc: { enabled: true } });
+    const s = ofKind(objects, 'Secret').find((x) => x.metadata.namespace === 'cozy-system')!;
+    const text = (s.stringData as Record<string, string>)['values.yaml']!;
+    expect(text).toContain('expose-services: api,dashboard');
+    expect(text).toContain('expose-external-ips: 192.0.2.10');
+    expect(text).toContain('oidc-enabled: "true"');
+    expect(text).toContain('root-host: example.org');
+  });
+});
+
+describe('the root tenant in release rendering', () => {
+  it('is the tenant-root Namespace, values Secret and HelmRelease, waiting for installed cilium and kubeovn', () => {
+    for (const name of BUNDLE_NAMES) {
+      const ref = BUNDLES_JSON.bundles[name]!;
+      const { objects } = synthPlatform({ bundle: Bundle.fromName(name) });
+      const hr = ofKind(objects, 'HelmRelease').find((r) => r.metadata.name === 'tenant-root')!;
+      expect(hr.metadata.namespace).toBe('tenant-root');
+      expect(spec(hr).dependsOn ?? []).toEqual(ref.derived.tenantRootDependsOn);
+      expect(spec(hr).values).toMatchObject({ host: name.startsWith('paas') ? PAAS.rootHost : 'example.org' });
+    }
+  });
+});
