@@ -1,3 +1,4 @@
+import type { ApiObject } from 'cdk8s';
 import type { Construct } from 'constructs';
 import { addObject, GVK } from './api-objects.js';
 import type { Values } from './component.js';
@@ -39,8 +40,8 @@ export interface AppReleaseSpec {
  * Adds the HelmRelease that the platform's API stores for an application object.
  * @internal
  */
-export function addAppRelease(scope: Construct, s: AppReleaseSpec): void {
-  addObject(
+export function addAppRelease(scope: Construct, s: AppReleaseSpec): ApiObject {
+  return addObject(
     scope,
     GVK.HelmRelease,
     {

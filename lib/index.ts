@@ -37,3 +37,7 @@ export { ACCESS_LEVELS, type AccessLevel, Tenant, type TenantGroups, type Tenant
 export type { AppDefinition, TenantService } from './app-definition.js';
 export { collectObjects, renderFiles, synthesize, type SynthesisResult, type SynthesizeOptions } from './synthesize.js';
 export type { KubeObject } from './manifest.js';
+export { ManagedApp } from './managed-app.js';
+export { loadManifests, type SourcedManifest } from './manifest-loader.js';
+export { APPS_API_VERSION, type AppManifest } from './tenant.js';
+export * from '../apps/index.js';

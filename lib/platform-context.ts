@@ -11,6 +11,15 @@ export interface PlatformContext {
   /** Hosts claimed so far, host to owner description. */
   readonly hosts: Map<string, string>;
   readonly rootTenantDependsOn: readonly { name: string; namespace: string }[];
+  readonly bundleName: string;
+  /** Unknown app values are errors, not warnings. */
+  readonly strict: boolean;
+  /** HelmReleases of apps claimed so far, `namespace/name` to owner. */
+  readonly releases: Map<string, string>;
+  /** True when the platform serves the application chart (its -rd component is installed). */
+  servesChart(chart: string): boolean;
+  /** Records a warning. */
+  warn(message: string): void;
   /** Emits a tenant's objects in the chosen rendering. */
   renderTenant(tenant: Tenant): void;
 }

@@ -23,6 +23,11 @@ export interface PlatformConstructProps extends PlatformProps {
    * @default - host = rootHost, runs all four services, isolated
    */
   readonly rootTenant?: Omit<TenantProps, 'host'>;
+  /**
+   * Treat app values the chart's schema does not know as errors instead of warnings.
+   * @default false
+   */
+  readonly strict?: boolean;
 }
 
 /**
@@ -58,6 +63,8 @@ export class Platform extends Chart {
   public readonly tenantContext: PlatformContext;
   /** Application kinds this platform serves (their `-rd` component is installed). */
   public readonly applications: readonly AppDefinition[];
+  /** Warnings found so far (e.g. app values the chart does not know). */
+  public readonly warnings: string[] = [];
 
   constructor(scope: Construct, id: string, props: PlatformConstructProps) {
     super(scope, id, { disableResourceNameHashes: true });
@@ -74,6 +81,11 @@ export class Platform extends Chart {
       rootHost: this.model.rootHost,
       clusterValues: this.model.clusterValues,
       hosts: new Map(),
+      bundleName: this.bundle.name,
+      strict: props.strict === true,
+      releases: new Map(),
+      servesChart: (chart) => this.applications.some((a) => a.chart === chart),
+      warn: (m) => this.warnings.push(m),
       rootTenantDependsOn: this.model.components
         .filter((c) => ROOT_TENANT_DEPENDENCIES.includes(c.name))
         .map((c) => ({ name: c.releaseName, namespace: c.namespace })),

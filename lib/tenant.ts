@@ -3,7 +3,9 @@ import type { TenantService } from './app-definition.js';
 import { addAppRelease } from './app-release.js';
 import { addObject, GVK } from './api-objects.js';
 import type { Values } from './component.js';
-import { Problems } from './errors.js';
+import { APP_DEFINITIONS } from '../apps/catalog.js';
+import { didYouMean, Problems } from './errors.js';
+import { ManagedApp } from './managed-app.js';
 import { VALUES_SECRET } from './platform-model.js';
 import { valuesYaml } from './platform-renderer.js';
 import type { PlatformContext } from './platform-context.js';
@@ -69,6 +71,21 @@ export interface TenantGroups {
   readonly admin: string;
   /** `<namespace>-super-admin`. */
   readonly superAdmin: string;
+}
+
+/** apiVersion of application manifests. */
+export const APPS_API_VERSION = 'apps.cozystack.io/v1alpha1';
+
+/** An `apps.cozystack.io/v1alpha1` object as a user would `kubectl apply` it. */
+export interface AppManifest {
+  /** `apps.cozystack.io/v1alpha1`. */
+  readonly apiVersion: string;
+  /** Kind, e.g. `Postgres` or `Tenant`. */
+  readonly kind: string;
+  /** Name and, optionally, namespace. */
+  readonly metadata: { readonly name: string; readonly namespace?: string; readonly [key: string]: unknown };
+  /** The values. @default {} */
+  readonly spec?: Values;
 }
 
 const TENANT_BRAND = Symbol.for('cozystack-cdk8s.Tenant');
@@ -177,6 +194,31 @@ export class Tenant extends Construct {
   /** Adds a child tenant. */
   public addTenant(name: string, props: TenantProps = {}): Tenant {
     return new Tenant(this, name, props);
+  }
+
+  /**
+   * Places a plain `apps.cozystack.io/v1alpha1` manifest in this tenant: a `Tenant` becomes a
+   * child tenant, any other kind of the catalog a {@link ManagedApp}. The manifest's namespace,
+   * when given, must be this tenant's.
+   */
+  public addApp(manifest: AppManifest): Tenant | ManagedApp {
+    const p = new Problems(`${manifest?.kind ?? '?'} ${this.namespace}/${manifest?.metadata?.name ?? '?'}`);
+    if (manifest?.apiVersion !== APPS_API_VERSION) p.add('apiVersion', `expected ${APPS_API_VERSION}, got ${JSON.stringify(manifest?.apiVersion)}`, 'invalid-api-version');
+    const name = manifest?.metadata?.name;
+    if (typeof name !== 'string' || !name) p.add('metadata.name', 'a name is required', 'required');
+    if (manifest?.metadata?.namespace !== undefined && manifest.metadata.namespace !== this.namespace) {
+      p.add('metadata.namespace', `is ${manifest.metadata.namespace}, but the app is placed in ${this.namespace}`, 'namespace-mismatch');
+    }
+    const spec = manifest?.spec ?? {};
+    if (typeof spec !== 'object' || spec === null || Array.isArray(spec)) p.add('spec', `expected a map, got ${JSON.stringify(spec)}`, 'invalid-type');
+    const kind = manifest?.kind;
+    const definition = APP_DEFINITIONS.find((d) => d.kind === kind);
+    if (kind !== 'Tenant' && !definition) {
+      p.add('kind', `unknown kind ${JSON.stringify(kind)}; expected one of ${APP_DEFINITIONS.map((d) => d.kind).join(', ')}${didYouMean(String(kind), APP_DEFINITIONS.map((d) => d.kind))}`, 'unknown-kind');
+    }
+    p.throwIfAny();
+    if (kind === 'Tenant') return new Tenant(this, name!, spec as TenantProps);
+    return new ManagedApp(this, name!, definition!, spec as Values);
   }
 
   /** The `_namespace` values charts in this tenant read. */

@@ -46,10 +46,11 @@ for (const file of crdFiles) {
 export const CRD_KINDS = [...validators.keys()];
 
 /** Errors of an object against its CRD, or undefined when no CRD of that kind is known. */
-export function validateCustomResource(o: { apiVersion: string; kind: string; metadata?: { name?: string } }): string[] | undefined {
+export function validateCustomResource(o: { apiVersion: string; kind: string; metadata?: { name?: string }; [key: string]: unknown }): string[] | undefined {
   const v = validators.get(`${o.apiVersion}/${o.kind}`);
   if (!v) return undefined;
-  const errors = v(o) ? [] : (v.errors ?? []).map((e) => `${o.kind} ${o.metadata?.name}: ${e.instancePath} ${e.message} ${JSON.stringify(e.params)}`);
+  const ok: boolean = v(o);
+  const errors = ok ? [] : (v.errors ?? []).map((e) => `${o.kind} ${o.metadata?.name}: ${e.instancePath} ${e.message} ${JSON.stringify(e.params)}`);
   if (o.kind === 'HelmRelease') {
     const spec = (o as { spec?: { chart?: unknown; chartRef?: unknown } }).spec ?? {};
     if ((spec.chart === undefined) === (spec.chartRef === undefined)) errors.push(`HelmRelease ${o.metadata?.name}: exactly one of chart or chartRef must be set`);
