@@ -1,0 +1,175 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { load as loadYaml } from 'js-yaml';
+import { describe, expect, it } from 'vitest';
+import { APP_DEFINITIONS } from '../apps/catalog.js';
+import type { KafkaProps } from '../apps/kafka.js';
+import type { PostgresProps } from '../apps/postgres.js';
+import type { TenantValues } from '../apps/tenant.js';
+import type { VMDiskProps } from '../apps/vm-disk.js';
+import type { AppDefinition } from '../lib/app-definition.js';
+import { REFERENCE_DIR } from './support/reference.js';
+
+const repo = resolve(import.meta.dirname, '..');
+const ref = join(REFERENCE_DIR, 'cozystack');
+
+type Obj = Record<string, unknown>;
+
+/** The reference with every string-valued `description` removed (schemas only use it as prose). */
+function readSchema(file: string): unknown {
+  return JSON.parse(readFileSync(file, 'utf8'), (k, v) => (k === 'description' && typeof v === 'string' ? undefined : v));
+}
+
+/** Rows of the chart table in apps/README.md: chart -> source dir, kind, plural, release name. */
+function readmeCharts(): Map<string, { dir: string; kind: string; plural: string; release: string }> {
+  const rows = new Map<string, { dir: string; kind: string; plural: string; release: string }>();
+  for (const line of readFileSync(join(ref, 'apps', 'README.md'), 'utf8').split('\n')) {
+    const cells = line.split('|').map((c) => c.trim());
+    const m = /^(\w+) \((\w+)\)$/.exec(cells[4] ?? '');
+    if (!m || !cells[2]?.startsWith('packages/')) continue;
+    rows.set(cells[1]!, { dir: cells[2].replace(/^packages\//, ''), kind: m[1]!, plural: m[2]!, release: cells[5]!.replace(/`/g, '') });
+  }
+  return rows;
+}
+
+describe('application catalog', () => {
+  it('has 26 kinds, sorted by kind, with unique kinds and charts', () => {
+    expect(APP_DEFINITIONS).toHaveLength(26);
+    const kinds = APP_DEFINITIONS.map((d) => d.kind);
+    expect(kinds).toEqual([...kinds].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0)));
+    expect(new Set(kinds).size).toBe(26);
+    expect(new Set(APP_DEFINITIONS.map((d) => d.chart)).size).toBe(26);
+  });
+
+  it('marks exactly the six tenant modules as modules, with an empty prefix', () => {
+    const modules = APP_DEFINITIONS.filter((d) => d.module).map((d) => d.chart).sort();
+    expect(modules).toEqual(['bootbox', 'etcd', 'info', 'ingress', 'monitoring', 'seaweedfs']);
+    for (const d of APP_DEFINITIONS) expect(d.prefix === '').toBe(d.module);
+    for (const d of APP_DEFINITIONS) expect(d.chartPath.startsWith(d.module ? 'extra/' : 'apps/')).toBe(true);
+  });
+
+  it('records the tenant services each chart reads (cozystack v0.41.11 templates)', () => {
+    const table = Object.fromEntries(APP_DEFINITIONS.filter((d) => d.requiredServices.length).map((d) => [d.kind, [...d.requiredServices]]));
+    expect(table).toEqual({
+      BootBox: ['ingress'],
+      Bucket: ['seaweedfs'],
+      Kubernetes: ['etcd', 'ingress', 'monitoring'],
+      Monitoring: ['ingress'],
+      SeaweedFS: ['ingress'],
+    });
+  });
+
+  it('keeps no prose descriptions in the schemas', () => {
+    const walk = (v: unknown): void => {
+      if (Array.isArray(v)) v.forEach(walk);
+      else if (v && typeof v === 'object') {
+        for (const [k, x] of Object.entries(v)) {
+          expect(k === 'description' && typeof x === 'string', `description left in a schema`).toBe(false);
+          walk(x);
+        }
+      }
+    };
+    for (const d of APP_DEFINITIONS) walk(d.schema);
+  });
+});
+
+describe('application catalog against the reference', () => {
+  const rdFiles = readdirSync(join(ref, 'cozyrds')).filter((f) => f.endsWith('.yaml')).sort();
+  const readme = readmeCharts();
+
+  it('has one definition per CozystackResourceDefinition and per README row', () => {
+    expect(rdFiles).toHaveLength(APP_DEFINITIONS.length);
+    expect([...readme.keys()].sort()).toEqual(APP_DEFINITIONS.map((d) => d.chart).sort());
+  });
+
+  it.each(rdFiles)('%s: kind, plural, chart, prefix, labels, category and module match', (file) => {
+    const rd = loadYaml(readFileSync(join(ref, 'cozyrds', file), 'utf8')) as Obj;
+    const spec = rd.spec as Obj;
+    const app = spec.application as Obj;
+    const release = spec.release as Obj;
+    const dashboard = spec.dashboard as Obj;
+    const d = APP_DEFINITIONS.find((a) => a.kind === app.kind) as AppDefinition;
+    expect(d, `no definition for ${String(app.kind)}`).toBeDefined();
+    expect(d.plural).toBe(app.plural);
+    expect(d.chart).toBe((release.chart as Obj).name);
+    expect(d.prefix).toBe(release.prefix);
+    expect(d.labels).toEqual(release.labels);
+    expect(d.category).toBe(dashboard.category);
+    expect(d.module).toBe(dashboard.module === true);
+  });
+
+  it.each(APP_DEFINITIONS.map((d) => [d.kind, d] as const))('%s: chart folder and release naming match the README table', (_, d) => {
+    const row = readme.get(d.chart)!;
+    expect(row).toBeDefined();
+    expect(d.chartPath).toBe(row.dir);
+    expect(d.kind).toBe(row.kind);
+    expect(d.plural).toBe(row.plural);
+    expect(`${d.prefix}<name>`.replace(/^<name>$/, d.chart)).toBe(row.release);
+  });
+
+  it.each(APP_DEFINITIONS.map((d) => [d.kind, d] as const))('%s: schema and defaults are the chart files', (_, d) => {
+    const folder = d.chartPath.split('/')[0]!;
+    const schema = readSchema(join(ref, 'apps', folder, `${d.chart}.values.schema.json`));
+    expect(d.schema).toEqual(schema);
+    const values = loadYaml(readFileSync(join(ref, 'apps', folder, `${d.chart}.values.yaml`), 'utf8')) ?? {};
+    expect(d.defaults).toEqual(values);
+  });
+
+  it('the generator is deterministic and apps/ is up to date', () => {
+    const out = [mkdtempSync(join(tmpdir(), 'gen-apps-')), mkdtempSync(join(tmpdir(), 'gen-apps-'))];
+    try {
+      const tsx = join(repo, 'node_modules', '.bin', 'tsx');
+      for (const dir of out) execFileSync(tsx, [join(repo, 'scripts', 'gen-apps.ts'), ref, '--out', dir], { stdio: 'pipe' });
+      const list = (dir: string) =>
+        readdirSync(dir, { recursive: true, encoding: 'utf8' })
+          .filter((f) => f.endsWith('.ts'))
+          .sort();
+      const files = list(out[0]!);
+      expect(files.length).toBe(26 * 2 + 2);
+      expect(list(out[1]!)).toEqual(files);
+      expect(list(join(repo, 'apps'))).toEqual(files);
+      for (const f of files) {
+        const a = readFileSync(join(out[0]!, f), 'utf8');
+        expect(readFileSync(join(out[1]!, f), 'utf8'), `${f} differs between two runs`).toBe(a);
+        expect(readFileSync(join(repo, 'apps', f), 'utf8'), `apps/${f} is stale: run npm run gen:apps`).toBe(a);
+      }
+    } finally {
+      for (const dir of out) rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('generated app modules', () => {
+  it('export each definition (the catalog entry itself) and a ManagedApp class per kind but Tenant', async () => {
+    const mod = (await import('../apps/index.js')) as Record<string, unknown>;
+    const { ManagedApp } = await import('../lib/managed-app.js');
+    for (const d of APP_DEFINITIONS) {
+      expect(mod[`${d.chart.toUpperCase().replace(/-/g, '_')}_DEFINITION`], d.kind).toBe(d);
+      if (d.chart === 'tenant') {
+        expect(mod.Tenant).toBeUndefined();
+        continue;
+      }
+      const cls = mod[d.kind] as { prototype: object; name: string } | undefined;
+      expect(typeof cls, d.kind).toBe('function');
+      expect(cls!.name).toBe(d.kind);
+      expect(cls!.prototype instanceof ManagedApp).toBe(true);
+    }
+    expect(mod.APP_DEFINITIONS).toBe(APP_DEFINITIONS);
+  });
+
+  it('types props from the schema (checked by tsc; the @ts-expect-error lines must stay errors)', () => {
+    const ok: PostgresProps = { replicas: 3, size: '10Gi', resourcesPreset: 'small', users: { alice: { password: 'x' } }, resources: { cpu: 2 } };
+    // @ts-expect-error not a member of the resourcesPreset enum
+    const badEnum: PostgresProps = { resourcesPreset: 'huge' };
+    // @ts-expect-error replicas is an integer
+    const badType: PostgresProps = { replicas: '3' };
+    // @ts-expect-error a topic needs config (list items get no chart defaults)
+    const badTopic: KafkaProps = { topics: [{ name: 't', partitions: 1, replicas: 1 }] };
+    // @ts-expect-error source.http needs url
+    const badDisk: VMDiskProps = { source: { http: {} } };
+    const quotas: TenantValues = { resourceQuotas: { 'requests.cpu': '4', pods: 10 } };
+    expect([ok, badEnum, badType, badTopic, badDisk, quotas]).toHaveLength(6);
+  });
+});

@@ -1,0 +1,356 @@
+import { describe, expect, it } from 'vitest';
+import { APP_DEFINITIONS } from '../apps/catalog.js';
+import type { AppDefinition } from '../lib/app-definition.js';
+import type { JsonValue, Values } from '../lib/component.js';
+import { mergeChartValues, validateAppValues } from '../lib/values-validator.js';
+
+type Json = JsonValue;
+type Obj = { [key: string]: Json };
+const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+function def(kind: string): AppDefinition {
+  const d = APP_DEFINITIONS.find((a) => a.kind === kind);
+  if (!d) throw new Error(`no definition for ${kind}`);
+  return d;
+}
+
+// ------------------------------------------------------------------ schema walk
+
+/** A value the chart must reject, with where and why. */
+interface Case {
+  kind: 'type' | 'int-or-string' | 'enum' | 'pattern' | 'required-missing' | 'required-null';
+  user: Values;
+  path: string;
+  rule: string;
+}
+
+const isIntOrString = (s: Obj) => s['x-kubernetes-int-or-string'] === true;
+const seg = (key: string) => (/^[A-Za-z_][A-Za-z0-9_-]*$/.test(key) ? `.${key}` : `[${JSON.stringify(key)}]`);
+const ENTRY = 'entry1';
+
+/** A small value the schema accepts. */
+function sample(s: Json): Json {
+  if (!isObj(s)) return {};
+  if (Array.isArray(s.enum)) return s.enum[0]!;
+  if (isIntOrString(s)) return '1';
+  switch (s.type) {
+    case 'string':
+      return 's';
+    case 'integer':
+    case 'number':
+      return 1;
+    case 'boolean':
+      return true;
+    case 'array':
+      return [];
+    default: {
+      const out: Obj = {};
+      const props = isObj(s.properties) ? s.properties : {};
+      for (const r of (s.required ?? []) as string[]) out[r] = sample(props[r]!);
+      return out;
+    }
+  }
+}
+
+/** A value of the wrong JSON type for a `type`. */
+const WRONG: Record<string, Json> = {
+  string: 12345,
+  integer: 'not-a-number',
+  number: 'not-a-number',
+  boolean: 'yes',
+  array: 'not-a-list',
+  object: 'not-a-map',
+};
+
+/**
+ * Walks a values schema and yields, for every node, a value that breaks each constraint the
+ * node has. `wrap` places a value at the node inside otherwise valid user values; `dflt` is the
+ * chart default at the node (undefined where defaults do not reach: list items, new map entries).
+ */
+function cases(schema: Json, defaults: Values): Case[] {
+  const out: Case[] = [];
+  const walk = (s: Json, path: string, dflt: Json | undefined, wrap: (v: Json) => Values, root = false): void => {
+    if (!isObj(s)) return;
+    if (!root) {
+      if (isIntOrString(s)) out.push({ kind: 'int-or-string', user: wrap(true), path, rule: 'type' });
+      else if (typeof s.type === 'string' && s.type in WRONG) out.push({ kind: 'type', user: wrap(WRONG[s.type]!), path, rule: 'type' });
+      if (Array.isArray(s.enum)) out.push({ kind: 'enum', user: wrap('not-a-member'), path, rule: 'enum' });
+      if (typeof s.pattern === 'string') out.push({ kind: 'pattern', user: wrap('10 GB'), path, rule: 'pattern' });
+    }
+    const props = isObj(s.properties) ? s.properties : {};
+    const required = (s.required ?? []) as string[];
+    // An object that defaults reach is merged with them; elsewhere it must carry its own required keys.
+    const base = (): Obj => (dflt !== undefined ? {} : (sample(s) as Obj));
+    for (const r of required) {
+      if (isObj(dflt) && r in dflt) {
+        out.push({ kind: 'required-null', user: wrap({ [r]: null }), path: path + seg(r), rule: 'required' });
+      } else if (dflt === undefined) {
+        const v = sample(s) as Obj;
+        delete v[r];
+        out.push({ kind: 'required-missing', user: wrap(v), path: path + seg(r), rule: 'required' });
+      }
+    }
+    for (const [k, ps] of Object.entries(props)) {
+      walk(ps, path + seg(k), isObj(dflt) ? dflt[k] : undefined, (v) => wrap({ ...base(), [k]: v }));
+    }
+    if (isObj(s.additionalProperties)) {
+      walk(s.additionalProperties, path + seg(ENTRY), undefined, (v) => wrap({ ...base(), [ENTRY]: v }));
+    }
+    if (s.type === 'array' && s.items !== undefined) {
+      walk(s.items, `${path}[0]`, undefined, (v) => wrap([v]));
+    }
+  };
+  walk(schema, '', defaults, (v) => v as Values, true);
+  return out;
+}
+
+/** Constraint kinds that appear anywhere below the root of a schema (found without the walker). */
+function constraintKinds(schema: Json): Set<string> {
+  const found = new Set<string>();
+  const text = JSON.stringify(schema);
+  // The root is `{"title":..,"type":"object","properties":{...}}`; every other `"type"` is a node's.
+  if ((text.match(/"type":"(string|integer|number|boolean|array|object)"/g) ?? []).length > 1) found.add('type');
+  if (text.includes('"enum":')) found.add('enum');
+  if (text.includes('"pattern":')) found.add('pattern');
+  if (text.includes('"required":')) found.add('required');
+  return found;
+}
+
+const ruleOfKind: Record<Case['kind'], string> = {
+  type: 'type',
+  'int-or-string': 'type',
+  enum: 'enum',
+  pattern: 'pattern',
+  'required-missing': 'required',
+  'required-null': 'required',
+};
+
+// ------------------------------------------------------------------ mergeChartValues
+
+describe('mergeChartValues', () => {
+  const defaults: Values = {
+    replicas: 2,
+    backup: { enabled: false, schedule: '0 2 * * *', s3: { region: 'us-east-1', bucket: '' } },
+    hosts: ['a', 'b'],
+    resources: {},
+  };
+
+  it('merges maps key by key and lets user scalars and lists replace', () => {
+    const merged = mergeChartValues(defaults, { replicas: 3, backup: { s3: { bucket: 'b1' } }, hosts: ['c'] });
+    expect(merged).toEqual({
+      replicas: 3,
+      backup: { enabled: false, schedule: '0 2 * * *', s3: { region: 'us-east-1', bucket: 'b1' } },
+      hosts: ['c'],
+      resources: {},
+    });
+  });
+
+  it('lets a user null delete a default key, at any depth', () => {
+    const merged = mergeChartValues(defaults, { replicas: null, backup: { s3: { region: null } } });
+    expect(merged).toEqual({ backup: { enabled: false, schedule: '0 2 * * *', s3: { bucket: '' } }, hosts: ['a', 'b'], resources: {} });
+    expect('replicas' in merged).toBe(false);
+  });
+
+  it('drops a null that overrides nothing', () => {
+    const merged = mergeChartValues(defaults, { extra: null, backup: { other: null }, resources: { cpu: null, memory: '1Gi' } });
+    expect(merged).toEqual({ ...defaults, backup: defaults.backup, resources: { memory: '1Gi' } });
+    expect('extra' in merged).toBe(false);
+    expect('other' in (merged.backup as Obj)).toBe(false);
+  });
+
+  it('drops nulls inside a user map that has no default map under it', () => {
+    expect(mergeChartValues({}, { users: { alice: { password: null, replication: true } } })).toEqual({ users: { alice: { replication: true } } });
+  });
+
+  it('keeps a user list as given, nulls included', () => {
+    expect(mergeChartValues(defaults, { hosts: [null, 'x'] }).hosts).toEqual([null, 'x']);
+  });
+
+  it('lets a user value of another shape replace a default (scalar over map, map over scalar)', () => {
+    expect(mergeChartValues(defaults, { backup: 'off', replicas: { min: 1 } })).toMatchObject({ backup: 'off', replicas: { min: 1 } });
+  });
+
+  it('treats undefined like a missing key', () => {
+    expect(mergeChartValues(defaults, { replicas: undefined } as unknown as Values).replicas).toBe(2);
+  });
+
+  it('modifies neither input and shares nothing with them', () => {
+    const d = structuredClone(defaults);
+    const u: Values = { backup: { s3: { bucket: 'x' } }, hosts: ['z'] };
+    const uCopy = structuredClone(u);
+    const merged = mergeChartValues(d, u);
+    ((merged.backup as Obj).s3 as Obj).region = 'changed';
+    (merged.hosts as Json[]).push('more');
+    (merged.resources as Obj).cpu = 1;
+    expect(d).toEqual(defaults);
+    expect(u).toEqual(uCopy);
+  });
+});
+
+// ------------------------------------------------------------------ validateAppValues
+
+describe('validateAppValues: chart defaults', () => {
+  it.each(APP_DEFINITIONS.map((d) => [d.kind, d] as const))('%s: defaults alone give no error and no warning', (_, d) => {
+    expect(validateAppValues(d, {})).toEqual({ errors: [], warnings: [] });
+  });
+});
+
+describe('validateAppValues: values each schema rejects', () => {
+  for (const d of APP_DEFINITIONS) {
+    const all = cases(d.schema, d.defaults);
+    const expectedKinds = constraintKinds(d.schema);
+
+    it(`${d.kind}: the walk covers every kind of constraint in the schema`, () => {
+      const covered = new Set(all.map((c) => ruleOfKind[c.kind]));
+      expect([...covered].sort()).toEqual([...expectedKinds].sort());
+      // A required key with a chart default can be removed by a null.
+      const requiredWithDefault = all.some((c) => c.kind === 'required-null');
+      const hasRequiredDefault = JSON.stringify(d.schema).includes('"required":') && hasRequiredDefaultKey(d.schema, d.defaults);
+      expect(requiredWithDefault).toBe(hasRequiredDefault);
+    });
+
+    if (!all.length) {
+      it(`${d.kind}: the schema has no constraint, any key is only a warning`, () => {
+        const r = validateAppValues(d, { anything: 1, other: { x: true } });
+        expect(r.errors).toEqual([]);
+        expect(r.warnings.map((w) => [w.path, w.rule])).toEqual([
+          ['.anything', 'unknown-key'],
+          ['.other', 'unknown-key'],
+        ]);
+      });
+      continue;
+    }
+
+    it.each(all.map((c) => [`${c.kind} at ${c.path}`, c] as const))(`${d.kind}: %s is an error`, (_, c) => {
+      const { errors } = validateAppValues(d, c.user);
+      expect(errors).toHaveLength(1);
+      expect(errors[0]).toMatchObject({ path: c.path, rule: c.rule });
+      expect(errors[0]!.message.length).toBeGreaterThan(10);
+    });
+  }
+});
+
+function hasRequiredDefaultKey(schema: Json, dflt: Json | undefined): boolean {
+  if (!isObj(schema) || !isObj(dflt)) return false;
+  for (const r of (schema.required ?? []) as string[]) if (r in dflt) return true;
+  const props = isObj(schema.properties) ? schema.properties : {};
+  return Object.entries(props).some(([k, s]) => hasRequiredDefaultKey(s, dflt[k]));
+}
+
+describe('validateAppValues: messages and paths (Postgres, values from the reference schema)', () => {
+  const pg = def('Postgres');
+
+  it('names the path, the expected and the given value', () => {
+    const { errors } = validateAppValues(pg, {
+      replicas: 'three',
+      resourcesPreset: 'mikro',
+      size: '10 GB',
+      users: { alice: { password: 1 } },
+      resources: { cpu: false },
+    });
+    const byPath = Object.fromEntries(errors.map((e) => [e.path, e]));
+    expect(Object.keys(byPath).sort()).toEqual(['.replicas', '.resources.cpu', '.resourcesPreset', '.size', '.users.alice.password']);
+    expect(byPath['.replicas']).toMatchObject({ rule: 'type' });
+    expect(byPath['.replicas']!.message).toMatch(/integer/);
+    expect(byPath['.replicas']!.message).toContain('"three"');
+    expect(byPath['.resourcesPreset']).toMatchObject({ rule: 'enum' });
+    expect(byPath['.resourcesPreset']!.message).toContain('"2xlarge"');
+    expect(byPath['.resourcesPreset']!.message).toContain("did you mean 'micro'?");
+    expect(byPath['.size']).toMatchObject({ rule: 'pattern' });
+    expect(byPath['.size']!.message).toContain('"10 GB"');
+    expect(byPath['.resources.cpu']).toMatchObject({ rule: 'type' });
+    expect(byPath['.resources.cpu']!.message).toMatch(/integer or a string/);
+    expect(byPath['.users.alice.password']).toMatchObject({ rule: 'type' });
+    expect(byPath['.users.alice.password']!.message).toMatch(/string, got integer 1/);
+  });
+
+  it('reports a required key removed by a null', () => {
+    const { errors } = validateAppValues(pg, { backup: { enabled: null } });
+    expect(errors).toEqual([{ path: '.backup.enabled', rule: 'required', message: expect.stringContaining('null') }]);
+  });
+
+  it('accepts required keys that only the chart defaults provide', () => {
+    expect(validateAppValues(pg, { backup: { schedule: '0 3 * * *' }, bootstrap: {}, quorum: { maxSyncReplicas: 1 } }).errors).toEqual([]);
+  });
+
+  it.each(['-1', '+2Gi', '1.5', '500m', '1e3', '.5', '10Gi', -1, 0, 3])('accepts the quantity %j', (q) => {
+    expect(validateAppValues(pg, { size: q, resources: { cpu: q, memory: q } }).errors).toEqual([]);
+  });
+
+  it.each(['10 GB', '1.5.5', 'Gi', '--1', '1Gb', ''])('rejects the quantity %j', (q) => {
+    expect(validateAppValues(pg, { size: q }).errors).toEqual([{ path: '.size', rule: 'pattern', message: expect.any(String) }]);
+  });
+
+  it('turns unknown keys into warnings with a did-you-mean, at any depth', () => {
+    const r = validateAppValues(pg, { replcas: 3, backup: { enabeld: true }, users: { bob: { pasword: 'x' } }, zzz: 1 });
+    expect(r.errors).toEqual([]);
+    expect(r.warnings).toEqual([
+      { path: '.replcas', rule: 'unknown-key', message: expect.stringContaining("did you mean 'replicas'?") },
+      { path: '.backup.enabeld', rule: 'unknown-key', message: expect.stringContaining("did you mean 'enabled'?") },
+      { path: '.users.bob.pasword', rule: 'unknown-key', message: expect.stringContaining("did you mean 'password'?") },
+      { path: '.zzz', rule: 'unknown-key', message: expect.not.stringContaining('did you mean') },
+    ]);
+  });
+
+  it('does not warn about keys under maps the schema leaves open', () => {
+    const k8s = def('Kubernetes');
+    const r = validateAppValues(k8s, { addons: { cilium: { valuesOverride: { anything: { goes: 1 } } } }, nodeGroups: { md0: { maxReplicas: 3 } } });
+    expect(r).toEqual({ errors: [], warnings: [] });
+  });
+});
+
+describe('validateAppValues: list items and map entries (reference schemas)', () => {
+  it('Kafka: a topic without config and replicas is rejected with item paths', () => {
+    const { errors } = validateAppValues(def('Kafka'), { topics: [{ name: 'events', partitions: 3 }] });
+    expect(errors.map((e) => [e.path, e.rule]).sort()).toEqual([
+      ['.topics[0].config', 'required'],
+      ['.topics[0].replicas', 'required'],
+    ]);
+  });
+
+  it('MySQL: a user needs a password and maxUserConnections', () => {
+    const { errors } = validateAppValues(def('MySQL'), { users: { app: { password: 'x' } } });
+    expect(errors).toEqual([{ path: '.users.app.maxUserConnections', rule: 'required', message: expect.any(String) }]);
+  });
+
+  it('Kubernetes: a partial override of the default node group is fine, a new partial one is not', () => {
+    const k8s = def('Kubernetes');
+    expect(validateAppValues(k8s, { nodeGroups: { md0: { maxReplicas: 3 } } }).errors).toEqual([]);
+    const { errors } = validateAppValues(k8s, { nodeGroups: { gpu: { instanceType: 'u1.large' } } });
+    expect(errors.map((e) => e.path).sort()).toEqual([
+      '.nodeGroups.gpu.ephemeralStorage',
+      '.nodeGroups.gpu.maxReplicas',
+      '.nodeGroups.gpu.minReplicas',
+      '.nodeGroups.gpu.resources',
+    ]);
+  });
+
+  it('Tenant: resource quotas are quantities keyed by resource name', () => {
+    const t = def('Tenant');
+    expect(validateAppValues(t, { resourceQuotas: { 'requests.cpu': '4', 'limits.memory': '8Gi', pods: 10 } }).errors).toEqual([]);
+    expect(validateAppValues(t, { resourceQuotas: { 'requests.cpu': 'four' } }).errors).toEqual([
+      { path: '.resourceQuotas["requests.cpu"]', rule: 'pattern', message: expect.any(String) },
+    ]);
+  });
+
+  it('VirtualMachine: the empty string is an allowed instance profile, other strings are not', () => {
+    const vm = def('VirtualMachine');
+    expect(validateAppValues(vm, { instanceProfile: '' }).errors).toEqual([]);
+    expect(validateAppValues(vm, { instanceProfile: 'ubuntu2' }).errors).toEqual([
+      { path: '.instanceProfile', rule: 'enum', message: expect.stringContaining("did you mean 'ubuntu'?") },
+    ]);
+  });
+});
+
+describe('validateAppValues: speed', () => {
+  it('validates one app well under a millisecond once compiled', () => {
+    const k8s = def('Kubernetes');
+    const user: Values = { nodeGroups: { md0: { maxReplicas: 3 } }, version: 'v1.32', addons: { certManager: { enabled: true } } };
+    validateAppValues(k8s, user);
+    const n = 5000;
+    const t0 = performance.now();
+    for (let i = 0; i < n; i++) validateAppValues(k8s, user);
+    const perCall = (performance.now() - t0) / n;
+    expect(perCall).toBeLessThan(0.2);
+  });
+});
