@@ -41,3 +41,7 @@ export { ManagedApp } from './managed-app.js';
 export { loadManifests, type SourcedManifest } from './manifest-loader.js';
 export { APPS_API_VERSION, type AppManifest } from './tenant.js';
 export * from '../apps/index.js';
+export { GitOpsBootstrap, type GitOpsProps } from './gitops.js';
+export { PLATFORM_API_VERSION, PLATFORM_SCHEMA } from './platform-document.js';
+export { platformFromDocuments, type PlatformOverrides } from './yaml-platform.js';
+export { readYamlInputs, type InputDocument, type InputLimits } from './yaml-input.js';

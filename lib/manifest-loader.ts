@@ -43,10 +43,11 @@ export function loadManifests(platform: Platform, manifests: readonly SourcedMan
   // Parents first: repeat until no tenant can be placed.
   let pending = tenants;
   while (pending.length) {
-    const next = pending.filter((m) => !byNamespace.has(m.manifest.metadata.namespace!));
+    const next: SourcedManifest[] = [];
     for (const m of pending) {
       const parent = byNamespace.get(m.manifest.metadata.namespace!);
       if (parent) attempt(m, parent);
+      else next.push(m);
     }
     if (next.length === pending.length) {
       for (const m of next) {

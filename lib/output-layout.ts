@@ -7,6 +7,8 @@ import { toYaml } from './yaml-emitter.js';
 export const PLATFORM_DIR = 'platform';
 /** Folder of the tenants' objects in the output. */
 export const TENANTS_DIR = 'tenants';
+/** Folder of the Flux bootstrap objects (namespace flux-system). */
+export const FLUX_DIR = 'flux-system';
 /** Folder of cluster-scoped platform objects (PackageSources, Packages, ...). */
 export const CLUSTER_DIR = '_cluster';
 
@@ -14,13 +16,15 @@ export const CLUSTER_DIR = '_cluster';
  * Where an object goes in the output tree:
  * - tenant namespaces (`tenant-*`): `tenants/<namespace>/`, the Namespace object included;
  * - other namespaces: `platform/<namespace>/`, the Namespace object included;
- * - other cluster-scoped objects: `platform/_cluster/`.
+ * - other cluster-scoped objects: `platform/_cluster/`;
+ * - the Flux bootstrap objects (namespace flux-system): `flux-system/`.
  * The file is `<kind>-<name>.yaml`, kind in lowercase.
  */
 export function objectPath(o: KubeObject): string {
   const kind = o.kind.toLowerCase();
   const ns = o.kind === 'Namespace' ? o.metadata.name : isClusterScoped(o.kind) ? undefined : o.metadata.namespace ?? 'default';
-  const dir = ns === undefined ? `${PLATFORM_DIR}/${CLUSTER_DIR}` : ns.startsWith('tenant-') ? `${TENANTS_DIR}/${ns}` : `${PLATFORM_DIR}/${ns}`;
+  const dir =
+    ns === undefined ? `${PLATFORM_DIR}/${CLUSTER_DIR}` : ns === FLUX_DIR ? FLUX_DIR : ns.startsWith('tenant-') ? `${TENANTS_DIR}/${ns}` : `${PLATFORM_DIR}/${ns}`;
   return `${dir}/${kind}-${o.metadata.name}.yaml`;
 }
 

@@ -1,0 +1,35 @@
+import { App } from 'cdk8s';
+import type { GitOpsProps } from '../gitops.js';
+import type { KubeObject } from '../manifest.js';
+import { layoutFiles } from '../output-layout.js';
+import type { Platform } from '../platform.js';
+import type { PlatformMode, TenantRendering } from '../platform-props.js';
+import { collectObjects } from '../synthesize.js';
+import { platformFromDocuments } from '../yaml-platform.js';
+import { readYamlInputs } from '../yaml-input.js';
+import { UsageError, type ParsedOptions } from './options.js';
+
+/** A platform built from the command line's input. */
+export interface Built {
+  readonly platform: Platform;
+  readonly objects: KubeObject[];
+  readonly files: Map<string, string>;
+}
+
+/** Reads the -f inputs, builds the platform, synthesizes its objects and lays out the files. */
+export function buildFromOptions(o: ParsedOptions): Built {
+  if (!o.files.length) throw new UsageError('no input: give one or more -f PATH (files or folders of YAML)');
+  const docs = readYamlInputs(o.files);
+  const app = new App({ outdir: o.out });
+  const gitops: GitOpsProps | undefined = o.gitUrl
+    ? { url: o.gitUrl, ...(o.gitBranch ? { branch: o.gitBranch } : {}), ...(o.gitPath ? { path: o.gitPath } : {}) }
+    : undefined;
+  const platform = platformFromDocuments(app, docs, {
+    ...(o.mode ? { mode: o.mode as PlatformMode } : {}),
+    ...(o.strict ? { strict: true } : {}),
+    ...(o.tenantRendering ? { tenantRendering: o.tenantRendering as TenantRendering } : {}),
+    ...(gitops ? { gitops } : {}),
+  });
+  const objects = collectObjects(app);
+  return { platform, objects, files: layoutFiles(objects) };
+}
