@@ -1,6 +1,6 @@
 import { readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { parseAllDocuments } from 'yaml';
+import { LineCounter, parseAllDocuments } from 'yaml';
 import { CozystackValidationError, type Problem } from './errors.js';
 
 /** One YAML document read from a file. */
@@ -108,7 +108,8 @@ export function readYamlInputs(paths: readonly string[], limits: InputLimits = {
       problems.push({ subject: file, path: '', message: 'is not valid UTF-8 text', rule: 'invalid-encoding' });
       continue;
     }
-    const parsed = parseAllDocuments(text, { uniqueKeys: true, prettyErrors: false, strict: true, version: '1.2' });
+    const lines = new LineCounter();
+    const parsed = parseAllDocuments(text, { uniqueKeys: true, prettyErrors: false, strict: true, version: '1.2', lineCounter: lines });
     const list = Array.isArray(parsed) ? parsed : [];
     if (!Array.isArray(parsed)) {
       problems.push({ subject: file, path: '', message: 'is not a YAML stream', rule: 'yaml-syntax' });
@@ -118,7 +119,7 @@ export function readYamlInputs(paths: readonly string[], limits: InputLimits = {
       const where = { subject: `${file}#${i + 1}`, path: '' };
       if (doc.errors.length) {
         for (const err of doc.errors) {
-          const pos = err.linePos?.[0];
+          const pos = lines.linePos(err.pos[0]);
           problems.push({ ...where, path: pos ? `line ${pos.line}, column ${pos.col}` : '', message: firstLine(err.message), rule: err.code === 'DUPLICATE_KEY' ? 'duplicate-key' : 'yaml-syntax' });
         }
         return;

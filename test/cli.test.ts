@@ -1,0 +1,220 @@
+// The command line as a user runs it: spawned processes on real files in temporary folders.
+import { appendFileSync, readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { parse, parseAllDocuments } from 'yaml';
+import { afterAll, describe, expect, it } from 'vitest';
+import { cli, snapshotTree, workspace } from './support/cli.js';
+
+const dirs: string[] = [];
+const ws = () => {
+  const d = workspace();
+  dirs.push(d);
+  return d;
+};
+afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
+
+describe('synth', () => {
+  const dir = ws();
+  const first = cli(['synth', '-f', 'input', '--out', 'out'], dir);
+
+  it('synthesizes the example and prints a one-line summary', () => {
+    expect(first.stderr).toBe('');
+    expect(first.code).toBe(0);
+    expect(first.stdout).toMatch(/^synthesized \d+ objects \(.*\d+ HelmRelease.*\) into out: \d+ files, \d+ changed, in [\d.]+s\n$/);
+    expect(existsSync(join(dir, 'out', 'tenants', 'tenant-foo', 'helmrelease-postgres-db.yaml'))).toBe(true);
+  });
+
+  it('a second run on unchanged input changes no byte', () => {
+    const before = snapshotTree(join(dir, 'out'));
+    const again = cli(['synth', '-f', 'input', '--out', 'out'], dir);
+    expect(again.code).toBe(0);
+    expect(again.stdout).toMatch(/ 0 changed/);
+    const after = snapshotTree(join(dir, 'out'));
+    expect([...after.keys()]).toEqual([...before.keys()]);
+    for (const [p, v] of before) expect(after.get(p)!.content).toBe(v.content);
+  });
+
+  it('the kustomization tree covers every synthesized file exactly once', () => {
+    const files = [...snapshotTree(join(dir, 'out')).keys()];
+    const manifests = files.filter((f) => !f.endsWith('kustomization.yaml'));
+    const reached: string[] = [];
+    const visit = (folder: string) => {
+      const k = parse(readFileSync(join(dir, 'out', folder, 'kustomization.yaml'), 'utf8')) as { resources: string[] };
+      for (const r of k.resources) {
+        const p = folder ? `${folder}/${r}` : r;
+        if (r.endsWith('.yaml')) reached.push(p);
+        else visit(p);
+      }
+    };
+    visit('');
+    expect(reached.sort()).toEqual(manifests.sort());
+    expect(new Set(reached).size).toBe(reached.length);
+    // one object per file
+    for (const m of manifests) expect(parseAllDocuments(readFileSync(join(dir, 'out', m), 'utf8'))).toHaveLength(1);
+  });
+
+  it('a failing input leaves the earlier tree byte-identical', () => {
+    const before = snapshotTree(join(dir, 'out'));
+    appendFileSync(join(dir, 'input', 'tenants.yaml'), '---\napiVersion: apps.cozystack.io/v1alpha1\nkind: Postgres\nmetadata: {name: broken, namespace: tenant-foo}\nspec: {replicas: many}\n');
+    const r = cli(['synth', '-f', 'input', '--out', 'out'], dir);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/tenants\.yaml#5 Postgres tenant-foo\/broken spec\.replicas: expected an integer/);
+    const after = snapshotTree(join(dir, 'out'));
+    expect([...after.keys()]).toEqual([...before.keys()]);
+    for (const [p, v] of before) {
+      expect(after.get(p)!.content).toBe(v.content);
+      expect(after.get(p)!.mtime).toBe(v.mtime);
+    }
+    expect(readFileSync(join(dir, 'input', 'tenants.yaml'), 'utf8')).toContain('broken');
+  });
+});
+
+describe('diff', () => {
+  it('reports nothing before an edit and exactly the edit after it, with exit codes 0 and 1', () => {
+    const dir = ws();
+    expect(cli(['synth', '-f', 'input', '--out', 'out'], dir).code).toBe(0);
+    const clean = cli(['diff', '-f', 'input', '--out', 'out'], dir);
+    expect(clean.code).toBe(0);
+    expect(clean.stdout).toBe('0 added, 0 removed, 0 changed\n');
+
+    const t = join(dir, 'input', 'tenants.yaml');
+    writeFileSync(t, readFileSync(t, 'utf8').replace('replicas: 2', 'replicas: 3').replace(/---\napiVersion: apps.cozystack.io\/v1alpha1\nkind: Kubernetes[\s\S]*$/, ''));
+    appendFileSync(t, '---\napiVersion: apps.cozystack.io/v1alpha1\nkind: Redis\nmetadata: {name: cache, namespace: tenant-foo}\nspec: {}\n');
+    const d = cli(['diff', '-f', 'input', '--out', 'out'], dir);
+    expect(d.stderr).toBe('');
+    expect(d.code).toBe(1);
+    expect(d.stdout).toContain('+ HelmRelease tenant-foo/redis-cache (tenants/tenant-foo/helmrelease-redis-cache.yaml)');
+    expect(d.stdout).toContain('- HelmRelease tenant-foo-bar/kubernetes-dev (tenants/tenant-foo-bar/helmrelease-kubernetes-dev.yaml)');
+    expect(d.stdout).toContain('~ HelmRelease tenant-foo/postgres-db (tenants/tenant-foo/helmrelease-postgres-db.yaml)');
+    expect(d.stdout).toMatch(/^-    replicas: 2$/m);
+    expect(d.stdout).toMatch(/^\+    replicas: 3$/m);
+    expect(d.stdout).toMatch(/\d+ added, \d+ removed, \d+ changed\n$/);
+  });
+
+  it('exits 2 on invalid input', () => {
+    const dir = ws();
+    writeFileSync(join(dir, 'input', 'platform.yaml'), 'apiVersion: cdk8s.cozystack.io/v1alpha1\nkind: Platform\nspec: {bundle: nope}\n');
+    expect(cli(['diff', '-f', 'input', '--out', 'out'], dir).code).toBe(2);
+  });
+});
+
+describe('graph', () => {
+  const dir = ws();
+  it('draws components with their edges and the tenant tree with hosts and service providers (mermaid)', () => {
+    const g = cli(['graph', '-f', 'input'], dir);
+    expect(g.code).toBe(0);
+    expect(g.stdout.startsWith('flowchart LR\n')).toBe(true);
+    expect(g.stdout).toContain('c_cilium_networkpolicy --> c_cilium');
+    expect(g.stdout).toContain('t_tenant_foo["tenant-foo<br/>foo.example.org<br/>etcd: own<br/>ingress: own<br/>monitoring: tenant-root<br/>seaweedfs: tenant-root"]');
+    expect(g.stdout).toContain('t_tenant_foo --> t_tenant_foo_bar');
+    expect(g.stdout).toContain('etcd: tenant-foo');
+  });
+  it('dot format', () => {
+    const g = cli(['graph', '-f', 'input', '--format', 'dot'], dir);
+    expect(g.code).toBe(0);
+    expect(g.stdout).toMatch(/^digraph cozystack \{/);
+    expect(g.stdout).toContain('c_kubeovn -> c_cilium;');
+    expect(g.stdout).toContain('t_tenant_root -> t_tenant_foo;');
+  });
+});
+
+describe('validate on broken inputs', () => {
+  const cases: [string, Record<string, string>, RegExp][] = [
+    ['unknown bundle', { 'p.yaml': 'apiVersion: cdk8s.cozystack.io/v1alpha1\nkind: Platform\nspec: {bundle: paas-ful}\n' }, /p\.yaml#1 spec\.bundle: expected one of "paas-full"/],
+    ['unknown Platform field', { 'p.yaml': 'apiVersion: cdk8s.cozystack.io/v1alpha1\nkind: Platform\nspec: {bundle: distro-hosted, rootHots: x}\n' }, /p\.yaml#1 spec\.rootHots: unknown field 'rootHots' \(did you mean 'rootHost'\?\)/],
+    ['no Platform', { 't.yaml': 'apiVersion: apps.cozystack.io/v1alpha1\nkind: Tenant\nmetadata: {name: a, namespace: tenant-root}\n' }, /expected exactly one cdk8s.cozystack.io\/v1alpha1 Platform document, found 0/],
+    ['two Platforms', { 'p.yaml': 'apiVersion: cdk8s.cozystack.io/v1alpha1\nkind: Platform\nspec: {bundle: distro-hosted}\n---\napiVersion: cdk8s.cozystack.io/v1alpha1\nkind: Platform\nspec: {bundle: distro-hosted}\n' }, /p\.yaml#1, p\.yaml#2: expected exactly one .* found 2/],
+    ['paas without rootHost', { 'p.yaml': 'apiVersion: cdk8s.cozystack.io/v1alpha1\nkind: Platform\nspec: {bundle: paas-full}\n' }, /p\.yaml#1 Platform platform spec\.rootHost: bundle paas-full requires rootHost/],
+    ['unknown kind', { 'p.yaml': PLATFORM, 'a.yaml': app('Postgress', 'db', 'tenant-root') }, /a\.yaml#1 Postgress tenant-root\/db kind: unknown kind "Postgress".*did you mean 'Postgres'/],
+    ['unknown apiVersion', { 'p.yaml': PLATFORM, 'a.yaml': 'apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: x}\n' }, /a\.yaml#1 apiVersion: unknown apiVersion "apps\/v1"/],
+    ['namespace that is not a tenant', { 'p.yaml': PLATFORM, 'a.yaml': app('Redis', 'r', 'tenant-nobody') }, /a\.yaml#1 metadata\.namespace: namespace tenant-nobody is not a tenant namespace/],
+    ['duplicate object', { 'p.yaml': PLATFORM, 'a.yaml': `${app('Redis', 'r', 'tenant-root')}---\n${app('Redis', 'r', 'tenant-root')}` }, /a\.yaml#2 metadata\.name: Redis tenant-root\/r is defined twice \(also in a\.yaml#1\)/],
+    ['bad tenant name', { 'p.yaml': PLATFORM, 'a.yaml': app('Tenant', 'my-team', 'tenant-root') }, /a\.yaml#1 Tenant tenant-root\/my-team name: .*no '-'.* \[invalid-tenant-name\]/],
+    ['YAML syntax', { 'p.yaml': PLATFORM, 'a.yaml': 'apiVersion: [\n' }, /a\.yaml#1 line \d+, column \d+: .*\[yaml-syntax\]/],
+    ['duplicate keys', { 'p.yaml': PLATFORM, 'a.yaml': 'apiVersion: a\napiVersion: b\n' }, /a\.yaml#1 line 2, column 1: .*\[duplicate-key\]/],
+    ['app needing a service nobody runs', { 'p.yaml': PLATFORM_NO_ROOT_SEAWEED, 'a.yaml': app('Bucket', 'b', 'tenant-root') }, /Bucket needs the tenant service 'seaweedfs'.*\[missing-service\]/],
+  ];
+  it.each(cases)('%s', (_, files, expected) => {
+    const dir = ws();
+    rmSync(join(dir, 'input'), { recursive: true });
+    for (const [f, c] of Object.entries(files)) writeFileSync(join(dir, f), c);
+    const r = cli(['validate', ...Object.keys(files).flatMap((f) => ['-f', f])], dir);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toMatch(/^error: /);
+    expect(r.stderr).toMatch(expected);
+  });
+  it('valid input exits 0', () => {
+    const r = cli(['validate', '-f', 'input'], ws());
+    expect(r).toMatchObject({ code: 0, stdout: expect.stringMatching(/^valid: \d+ objects\n$/) });
+  });
+});
+
+describe('catalog commands, init and help', () => {
+  it('bundles lists the four bundles', () => {
+    const r = cli(['bundles'], ws());
+    expect(r.code).toBe(0);
+    expect(r.stdout.match(/^(paas-full|paas-hosted|distro-full|distro-hosted):/gm)).toEqual(['paas-full:', 'paas-hosted:', 'distro-full:', 'distro-hosted:']);
+    expect(r.stdout).toContain('87 components, 8 optional; requires rootHost, apiServerEndpoint');
+  });
+  it('apps lists kinds and shows one kind with its defaults', () => {
+    const d = ws();
+    expect(cli(['apps'], d).stdout).toMatch(/^Postgres\s+PaaS\s+release postgres-<name>$/m);
+    const one = cli(['apps', 'Redis'], d);
+    expect(one.stdout).toMatch(/^Redis \(apps\.cozystack\.io\/v1alpha1, chart apps\/redis/);
+    expect(one.stdout).toMatch(/^ {2}replicas: integer = 2$/m);
+  });
+  it('init writes a starter that synthesizes as is, and never overwrites', () => {
+    const d = ws();
+    expect(cli(['init', 'starter'], d).code).toBe(0);
+    expect(cli(['synth', '-f', 'starter', '--out', 'out'], d)).toMatchObject({ code: 0, stderr: '' });
+    expect(existsSync(join(d, 'out', 'tenants', 'tenant-team', 'helmrelease-postgres-db.yaml'))).toBe(true);
+    const again = cli(['init', 'starter'], d);
+    expect(again.code).toBe(2);
+    expect(again.stderr).toMatch(/already exists; not overwriting/);
+  });
+  it('every command has --help; unknown commands and options are plain errors', () => {
+    const d = ws();
+    for (const c of ['synth', 'validate', 'diff', 'graph', 'bundles', 'apps', 'init']) {
+      const r = cli([c, '--help'], d);
+      expect(r.code).toBe(0);
+      expect(r.stdout).toMatch(new RegExp(`^usage: cozystack-cdk8s ${c}`));
+    }
+    expect(cli(['--help'], d).stdout).toMatch(/^cozystack-cdk8s: /);
+    expect(cli(['synthesize'], d)).toMatchObject({ code: 2, stderr: "error: unknown command 'synthesize'; run 'cozystack-cdk8s --help'\n" });
+    expect(cli(['synth', '-f', 'input', '--mdoe', 'flux'], d)).toMatchObject({ code: 2, stderr: expect.stringMatching(/^error: synth: Unknown option '--mdoe'/) });
+    expect(cli(['synth', '-f', 'input', '--mode', 'helm'], d)).toMatchObject({ code: 2, stderr: "error: synth: --mode must be one of flux, operator, got 'helm'\n" });
+    expect(cli(['synth'], d)).toMatchObject({ code: 2, stderr: 'error: no input: give one or more -f PATH (files or folders of YAML)\n' });
+  });
+});
+
+describe('options', () => {
+  it('--mode operator emits Packages and no system HelmReleases', () => {
+    const d = ws();
+    expect(cli(['synth', '-f', 'input', '--out', 'out', '--mode', 'operator'], d).code).toBe(0);
+    expect(existsSync(join(d, 'out', 'platform', '_cluster', 'package-cozystack.cilium.yaml'))).toBe(true);
+    expect(existsSync(join(d, 'out', 'platform', 'cozy-cilium', 'helmrelease-cilium.yaml'))).toBe(false);
+  });
+  it('--strict turns unknown app values into errors', () => {
+    const d = ws();
+    appendFileSync(join(d, 'input', 'tenants.yaml'), `---\n${app('Redis', 'cache', 'tenant-foo')}`.replace('spec: {}', 'spec: {replicaz: 3}'));
+    const lax = cli(['validate', '-f', 'input'], d);
+    expect(lax.code).toBe(0);
+    expect(lax.stderr).toMatch(/^warning: .*Redis tenant-foo\/cache spec\.replicaz: unknown key 'replicaz'.*did you mean 'replicas'/m);
+    const strict = cli(['validate', '-f', 'input', '--strict'], d);
+    expect(strict.code).toBe(1);
+    expect(strict.stderr).toMatch(/spec\.replicaz: .*\[unknown-key\]/);
+  });
+  it('--git-url adds the Flux bootstrap objects', () => {
+    const d = ws();
+    expect(cli(['synth', '-f', 'input', '--out', 'out', '--git-url', 'https://git.example/platform.git', '--git-path', 'clusters/prod'], d).code).toBe(0);
+    const k = parse(readFileSync(join(d, 'out', 'flux-system', 'kustomization-cozystack-tenants.yaml'), 'utf8')) as { spec: Record<string, unknown> };
+    expect(k.spec).toMatchObject({ path: './clusters/prod/tenants', dependsOn: [{ name: 'cozystack-platform' }], sourceRef: { kind: 'GitRepository', name: 'cozystack-gitops' } });
+  });
+});
+
+const PLATFORM = 'apiVersion: cdk8s.cozystack.io/v1alpha1\nkind: Platform\nspec:\n  bundle: paas-full\n  rootHost: example.org\n  apiServerEndpoint: https://api.example.org:6443\n';
+const PLATFORM_NO_ROOT_SEAWEED = `${PLATFORM}  rootTenant: {seaweedfs: false}\n`;
+function app(kind: string, name: string, namespace: string): string {
+  return `apiVersion: apps.cozystack.io/v1alpha1\nkind: ${kind}\nmetadata: {name: ${name}, namespace: ${namespace}}\nspec: {}\n`;
+}
