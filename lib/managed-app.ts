@@ -72,14 +72,14 @@ export class ManagedApp<P = Values> extends Construct {
         else warnings.push(`${subject} spec${w.path}: ${w.message} [${w.rule}]`);
       }
     }
-    const existing = t.node.tryFindChild(id);
-    if (existing && ManagedApp.isManagedApp(existing)) p.add('metadata.name', `${definition.kind} '${id}' already exists in ${t.namespace}`, 'duplicate-app');
-    else if (existing) p.add('metadata.name', `'${id}' is already used in ${t.namespace}`, 'duplicate-app');
+    // Construct ids are per kind, so a Tenant and a Postgres may share a name, as on a cluster.
+    const constructId = `${definition.kind}:${id}`;
+    if (t.node.tryFindChild(constructId)) p.add('metadata.name', `${definition.kind} '${id}' already exists in ${t.namespace}`, 'duplicate-app');
     const claimed = context.releases.get(`${t.namespace}/${releaseName}`);
     if (claimed) p.add('metadata.name', `HelmRelease ${t.namespace}/${releaseName} is already ${claimed}`, 'duplicate-release');
     p.throwIfAny(`invalid ${definition.kind}`);
 
-    super(t, id);
+    super(t, constructId);
     Object.defineProperty(this, APP_BRAND, { value: true });
     this.definition = definition;
     this.tenant = t;
@@ -90,7 +90,7 @@ export class ManagedApp<P = Values> extends Construct {
     this.props = values as P;
     for (const w of warnings) context.warn(w);
     context.releases.set(`${t.namespace}/${releaseName}`, `${definition.kind} ${id}`);
-    const release = addAppRelease(this, {
+    const release = addAppRelease(context.objectScope(t), {
       kind: definition.kind,
       name: id,
       releaseName,

@@ -1,3 +1,4 @@
+import type { Construct } from 'constructs';
 import type { Values } from './component.js';
 import type { Tenant } from './tenant.js';
 
@@ -20,6 +21,8 @@ export interface PlatformContext {
   servesChart(chart: string): boolean;
   /** Records a warning. */
   warn(message: string): void;
+  /** The construct a tenant's objects (and its apps') are added to. */
+  objectScope(tenant: Tenant): Construct;
   /** Emits a tenant's objects in the chosen rendering. */
   renderTenant(tenant: Tenant): void;
 }

@@ -1,8 +1,9 @@
 import { Chart } from 'cdk8s';
-import type { Construct, IConstruct } from 'constructs';
+import { Construct, type IConstruct } from 'constructs';
 import { APP_DEFINITIONS } from '../apps/catalog.js';
 import type { AppDefinition } from './app-definition.js';
 import type { Bundle } from './bundle.js';
+import { CozystackValidationError } from './errors.js';
 import type { PlatformContext } from './platform-context.js';
 import { type PlatformModel, resolvePlatform } from './platform-model.js';
 import type { PlatformMode, PlatformProps, TenantRendering } from './platform-props.js';
@@ -23,6 +24,12 @@ export interface PlatformConstructProps extends PlatformProps {
    * @default - host = rootHost, runs all four services, isolated
    */
   readonly rootTenant?: Omit<TenantProps, 'host'>;
+  /**
+   * Group the objects of tenants (and their apps) into cdk8s Charts of at most this many tenants,
+   * in the order tenants are added. Grouping changes neither the objects nor the output files.
+   * @default - every object in the Platform chart
+   */
+  readonly tenantsPerChart?: number;
   /**
    * Treat app values the chart's schema does not know as errors instead of warnings.
    * @default false
@@ -77,6 +84,27 @@ export class Platform extends Chart {
     this.applications = APP_DEFINITIONS.filter((a) => ALWAYS_AVAILABLE.has(a.chart) || installed.has(`${a.chart}-rd`));
     renderPlatform(this, this.model, this.applications);
     const rendering = this.tenantRendering;
+    const perChart = props.tenantsPerChart;
+    if (perChart !== undefined && !(Number.isInteger(perChart) && perChart > 0)) {
+      throw new CozystackValidationError([{ subject: `Platform ${this.node.path}`, path: 'tenantsPerChart', message: `expected a positive integer, got ${JSON.stringify(perChart)}`, rule: 'invalid-number' }]);
+    }
+    const groups = new Map<Tenant, Construct>();
+    let group: Chart | undefined;
+    let inGroup = 0;
+    const objectScope = (t: Tenant): Construct => {
+      if (perChart === undefined) return t;
+      let s = groups.get(t);
+      if (!s) {
+        if (!group || inGroup === perChart) {
+          group = new Chart(scope, `${id}-tenants-${groups.size / perChart}`, { disableResourceNameHashes: true });
+          inGroup = 0;
+        }
+        inGroup++;
+        s = new Construct(group, t.namespace);
+        groups.set(t, s);
+      }
+      return s;
+    };
     this.tenantContext = {
       rootHost: this.model.rootHost,
       clusterValues: this.model.clusterValues,
@@ -89,6 +117,7 @@ export class Platform extends Chart {
       rootTenantDependsOn: this.model.components
         .filter((c) => ROOT_TENANT_DEPENDENCIES.includes(c.name))
         .map((c) => ({ name: c.releaseName, namespace: c.namespace })),
+      objectScope,
       renderTenant: (t) => renderTenant(t, rendering),
     };
     this.rootTenant = new Tenant(this, 'root', props.rootTenant ?? {});

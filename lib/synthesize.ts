@@ -1,5 +1,4 @@
-import { App, Chart } from 'cdk8s';
-import type { IConstruct } from 'constructs';
+import { ApiObject, type App } from 'cdk8s';
 import { CozystackValidationError, type Problem } from './errors.js';
 import type { KubeObject } from './manifest.js';
 import { layoutFiles } from './output-layout.js';
@@ -28,7 +27,7 @@ export interface SynthesisResult {
 
 /**
  * Every object of the app, validated: runs the constructs' validations and throws them all
- * together. Objects come in chart order, then construct order.
+ * together. Objects come in construct order.
  */
 export function collectObjects(app: App): KubeObject[] {
   const problems: Problem[] = [];
@@ -36,7 +35,11 @@ export function collectObjects(app: App): KubeObject[] {
     for (const message of c.node.validate()) problems.push({ subject: c.node.path, path: '', message, rule: 'construct-validation' });
   }
   if (problems.length) throw new CozystackValidationError(problems, 'validation failed');
-  return app.node.findAll().filter((c: IConstruct): c is Chart => Chart.isChart(c)).flatMap((chart) => chart.toJson() as KubeObject[]);
+  // One walk over the whole app, each object serialized once: cdk8s' Chart.toJson() re-walks
+  // the whole app per chart, which makes many charts quadratic.
+  const objects: KubeObject[] = [];
+  for (const c of app.node.findAll()) if (ApiObject.isApiObject(c)) objects.push(c.toJson() as KubeObject);
+  return objects;
 }
 
 /** The output files of an app: path to content, in the layout the README describes. */

@@ -14,6 +14,7 @@ export function renderTenant(tenant: Tenant, rendering: TenantRendering): void {
     renderTenantExplicit(tenant);
     return;
   }
-  if (tenant.isRoot) tenant._addNamespaceAndValues(tenant);
-  tenant._addRelease(tenant);
+  const scope = tenant.context.objectScope(tenant);
+  if (tenant.isRoot) tenant._addNamespaceAndValues(scope);
+  tenant._addRelease(scope);
 }

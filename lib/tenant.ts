@@ -148,7 +148,12 @@ export class Tenant extends Construct {
     if (namespace.length > 63) p.add('name', `namespace '${namespace}' is longer than 63 characters (${namespace.length})`, 'namespace-too-long');
     validateProps(props, p);
     const host = props.host || (parent ? (parent.host ? `${name}.${parent.host}` : '') : context.rootHost);
-    if (host && !isDnsSubdomain(host)) p.add(props.host ? 'host' : 'name', `host '${host}' is not a valid DNS name`, 'invalid-host');
+    const hostPropValid = props.host === undefined || props.host === '' || (typeof props.host === 'string' && isDnsSubdomain(props.host));
+    if (host && hostPropValid && !isDnsSubdomain(host)) p.add('name', `host '${host}' is not a valid DNS name`, 'invalid-host');
+    // The host is also a label value of the namespace, which Kubernetes limits to 63 characters.
+    else if (host && hostPropValid && host.length > 63) {
+      p.add(props.host ? 'host' : 'name', `host '${host}' is longer than 63 characters (it is written as a namespace label value)`, 'host-too-long');
+    }
     if (host) {
       const owner = context.hosts.get(host);
       if (owner !== undefined) p.add('host', `host '${host}' is already claimed by ${owner}`, 'duplicate-host');
@@ -173,6 +178,8 @@ export class Tenant extends Construct {
     this.services = Object.fromEntries(TENANT_SERVICES.map((s) => [s, own(s) ? namespace : parent?.services[s]])) as Record<TenantService, string | undefined>;
     this.groups = { view: `${namespace}-view`, use: `${namespace}-use`, admin: `${namespace}-admin`, superAdmin: `${namespace}-super-admin` };
     if (host) context.hosts.set(host, `tenant ${namespace}`);
+    // The tenant chart makes a HelmRelease per service it runs, and always one for info.
+    for (const m of [...TENANT_SERVICES.filter((s) => this.runs(s)), 'info']) context.releases.set(`${namespace}/${m}`, `the ${m} module of tenant ${namespace}`);
     context.renderTenant(this);
   }
 
@@ -299,6 +306,8 @@ function validateProps(props: TenantProps, p: Problems): void {
           p.add(`resourceQuotas.${k}`, `'${k}' is not a resource name (nested requests/limits maps are not accepted)`, 'invalid-quota');
         } else if (!((typeof v === 'number' && Number.isFinite(v)) || (typeof v === 'string' && isQuantity(v)))) {
           p.add(`resourceQuotas.${k}`, `${JSON.stringify(v)} is not a quantity (expected e.g. '4', '500m', '8Gi')`, 'invalid-quantity');
+        } else if ((typeof v === 'number' && v < 0) || (typeof v === 'string' && v.startsWith('-'))) {
+          p.add(`resourceQuotas.${k}`, `${JSON.stringify(v)} is negative; a quota must be zero or more`, 'invalid-quantity');
         }
       }
     }

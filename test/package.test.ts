@@ -1,0 +1,48 @@
+// The package as a provider installs it: packed with `npm pack`, installed into a fresh project,
+// type-checked against its declarations, and run.
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+
+const root = resolve(import.meta.dirname, '..');
+const work = mkdtempSync(join(tmpdir(), 'cozystack-cdk8s-pack-'));
+afterAll(() => rmSync(work, { recursive: true, force: true }));
+
+const run = (cmd: string, args: string[], cwd: string) => execFileSync(cmd, args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+
+describe('npm pack', () => {
+  it('installs into a fresh project and synthesizes a bundle through the public API', () => {
+    run('npm', ['pack', '--pack-destination', work, '--silent'], root);
+    const tarball = readdirSync(work).find((f) => f.endsWith('.tgz'))!;
+    const project = join(work, 'project');
+    execFileSync('mkdir', [project]);
+    writeFileSync(join(project, 'package.json'), JSON.stringify({ name: 'provider', version: '1.0.0', type: 'module', private: true }));
+    run('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline', join(work, tarball)], project);
+    writeFileSync(
+      join(project, 'main.ts'),
+      [
+        "import { App } from 'cdk8s';",
+        "import { Bundle, Platform, synthesize, type PlatformProps } from 'cozystack-cdk8s';",
+        "const props: PlatformProps = { bundle: Bundle.DISTRO_HOSTED };",
+        'const app = new App();',
+        "const platform = new Platform(app, 'platform', props);",
+        "platform.rootTenant.addTenant('team');",
+        "const r = synthesize(app, { outdir: 'out' });",
+        'console.log(JSON.stringify(r.kinds));',
+        '',
+      ].join('\n'),
+    );
+    writeFileSync(
+      join(project, 'tsconfig.json'),
+      JSON.stringify({ compilerOptions: { target: 'ES2022', module: 'nodenext', moduleResolution: 'nodenext', strict: true, skipLibCheck: false, types: [], outDir: 'build' }, files: ['main.ts'] }),
+    );
+    // Type-check against the shipped declarations (skipLibCheck off), then run the compiled file.
+    run(process.execPath, [join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', '.'], project);
+    const out = run(process.execPath, [join(project, 'build', 'main.js')], project);
+    const kinds = JSON.parse(out) as Record<string, number>;
+    expect(kinds.HelmRelease).toBeGreaterThan(5);
+    expect(readFileSync(join(project, 'out', 'tenants', 'tenant-root', 'helmrelease-tenant-team.yaml'), 'utf8')).toContain('name: tenant-team');
+  }, 240_000);
+});
