@@ -31,6 +31,8 @@ export interface AppReleaseSpec {
   readonly interval?: string;
   /** dependsOn entries. */
   readonly dependsOn?: readonly { name: string; namespace: string }[];
+  /** More valuesFrom entries after the cozystack-values Secret (e.g. credentials). */
+  readonly extraValuesFrom?: readonly Record<string, string>[];
   /** Extra spec fields (e.g. timeout, upgrade.force for tenant modules). */
   readonly upgradeForce?: boolean;
   readonly timeout?: string;
@@ -63,7 +65,7 @@ export function addAppRelease(scope: Construct, s: AppReleaseSpec): ApiObject {
         chartRef: { kind: 'ExternalArtifact', name: applicationArtifact(s.chart), namespace: SYSTEM_NAMESPACE },
         install: { remediation: { retries: -1 } },
         upgrade: { ...(s.upgradeForce ? { force: true } : {}), remediation: { retries: -1 } },
-        valuesFrom: [{ kind: 'Secret', name: VALUES_SECRET }],
+        valuesFrom: [{ kind: 'Secret', name: VALUES_SECRET }, ...(s.extraValuesFrom ?? []).map((v) => ({ ...v }))],
         values: s.values && Object.keys(s.values).length ? s.values : undefined,
         dependsOn: s.dependsOn?.length ? s.dependsOn.map((d) => ({ ...d })) : undefined,
       }),

@@ -18,7 +18,7 @@ export {
   type PackageSourceRef,
   type PackageSourceVariant,
 } from './package-source.js';
-export { Platform, type PlatformConstructProps } from './platform.js';
+export { type CredentialsProps, Platform, type PlatformConstructProps } from './platform.js';
 export type {
   ComponentsProps,
   ExposedService,
@@ -37,9 +37,9 @@ export { ACCESS_LEVELS, type AccessLevel, Tenant, type TenantGroups, type Tenant
 export type { AppDefinition, TenantService } from './app-definition.js';
 export { collectObjects, renderFiles, synthesize, type SynthesisResult, type SynthesizeOptions } from './synthesize.js';
 export type { KubeObject } from './manifest.js';
-export { ManagedApp } from './managed-app.js';
+export { type AppOptions, CREDENTIALS_LABEL, ManagedApp } from './managed-app.js';
 export { loadManifests, type SourcedManifest } from './manifest-loader.js';
-export { APPS_API_VERSION, type AppManifest } from './tenant.js';
+export { APPS_API_VERSION, type AppManifest, CREDENTIALS_SECRET_ANNOTATION } from './tenant.js';
 export * from '../apps/index.js';
 export { GitOpsBootstrap, type GitOpsProps } from './gitops.js';
 export { PLATFORM_API_VERSION, PLATFORM_SCHEMA } from './platform-document.js';

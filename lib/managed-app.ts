@@ -6,10 +6,31 @@ import type { JsonValue, Values } from './component.js';
 import { Problems } from './errors.js';
 import { Tenant } from './tenant.js';
 import { validateAppValues } from './values-validator.js';
-import { isDnsLabel } from './validators.js';
+import { isDnsLabel, isDnsSubdomain } from './validators.js';
+import { addObject, GVK } from './api-objects.js';
+import { credentialPatterns, extractCredentials, secretKey, targetPath } from './credentials.js';
 import { isPlainObject } from './values.js';
 
 const APP_BRAND = Symbol.for('cozystack-cdk8s.ManagedApp');
+/** Label of the Secrets that carry credentials moved out of app values. */
+export const CREDENTIALS_LABEL = 'cdk8s.cozystack.io/credentials';
+
+/** Options of an app that are not chart values. */
+export interface AppOptions {
+  /**
+   * Read the app's credentials from this existing Secret in the tenant's namespace instead of
+   * a Secret the library writes. Credentials given in the values are left out of the HelmRelease
+   * and expected in the Secret under the keys the warning names.
+   * @default - credentials go to a Secret `<release>-credential-values` written under secrets/
+   */
+  readonly credentialsSecret?: string;
+  /**
+   * Credentials the existing Secret holds that the values do not mention: Secret key to values
+   * path (Flux targetPath, e.g. `users.alice.password`).
+   * @default {}
+   */
+  readonly credentialsSecretKeys?: Readonly<Record<string, string>>;
+}
 
 /**
  * A managed application ordered in a tenant: the HelmRelease the platform's API stores for an
@@ -37,7 +58,7 @@ export class ManagedApp<P = Values> extends Construct {
   /** Props as given, typed. */
   public readonly props: P;
 
-  constructor(scope: Construct, id: string, definition: AppDefinition, values: Values) {
+  constructor(scope: Construct, id: string, definition: AppDefinition, values: Values, options: AppOptions = {}) {
     const tenant = Tenant.isTenant(scope) ? scope : undefined;
     const subject = `${definition.kind} ${tenant ? tenant.namespace : '?'}/${id}`;
     const p = new Problems(subject);
@@ -77,6 +98,9 @@ export class ManagedApp<P = Values> extends Construct {
     if (t.node.tryFindChild(constructId)) p.add('metadata.name', `${definition.kind} '${id}' already exists in ${t.namespace}`, 'duplicate-app');
     const claimed = context.releases.get(`${t.namespace}/${releaseName}`);
     if (claimed) p.add('metadata.name', `HelmRelease ${t.namespace}/${releaseName} is already ${claimed}`, 'duplicate-release');
+    if (options.credentialsSecret !== undefined && !isDnsSubdomain(options.credentialsSecret)) {
+      p.add('credentialsSecret', `'${options.credentialsSecret}' is not a valid Secret name`, 'invalid-name');
+    }
     p.throwIfAny(`invalid ${definition.kind}`);
 
     super(t, constructId);
@@ -90,16 +114,57 @@ export class ManagedApp<P = Values> extends Construct {
     this.props = values as P;
     for (const w of warnings) context.warn(w);
     context.releases.set(`${t.namespace}/${releaseName}`, `${definition.kind} ${id}`);
-    const release = addAppRelease(context.objectScope(t), {
+    const scopeOfObjects = context.objectScope(t);
+    const { values: shown, valuesFrom } = this.separateCredentials(scopeOfObjects, subject, values, options);
+    const release = addAppRelease(scopeOfObjects, {
       kind: definition.kind,
       name: id,
       releaseName,
       namespace: t.namespace,
       chart: definition.chart,
       labels: definition.labels,
-      values,
+      values: shown,
+      extraValuesFrom: valuesFrom,
     });
-    keepNulls(release, values, '/spec/values');
+    keepNulls(release, shown, '/spec/values');
+  }
+
+  /**
+   * Moves credentials out of the values: into a Secret of the library's (written apart from the
+   * rest of the output) or an existing one, read back through valuesFrom with targetPath, so the
+   * chart sees the same values.
+   */
+  private separateCredentials(scope: Construct, subject: string, values: Values, options: AppOptions): { values: Values; valuesFrom: Record<string, string>[] } {
+    const context = this.tenant.context;
+    const extra = Object.entries(options.credentialsSecretKeys ?? {});
+    if (context.credentialHandling === 'inline' && !options.credentialsSecret) return { values, valuesFrom: [] };
+    const { values: clean, credentials } = extractCredentials(values, credentialPatterns(this.definition.schema));
+    if (!credentials.length && !extra.length) return { values, valuesFrom: [] };
+    const secretName = options.credentialsSecret ?? `${this.releaseName}-credential-values`;
+    const used = new Set<string>();
+    const entries = credentials.map((c) => {
+      let key = secretKey(c.path);
+      for (let i = 2; used.has(key); i++) key = `${secretKey(c.path)}-${i}`;
+      used.add(key);
+      return { key, path: targetPath(c.path), value: c.value };
+    });
+    const valuesFrom = [
+      ...entries.map((e) => ({ kind: 'Secret', name: secretName, valuesKey: e.key, targetPath: e.path })),
+      ...extra.map(([key, path]) => ({ kind: 'Secret', name: secretName, valuesKey: key, targetPath: path })),
+    ];
+    if (!options.credentialsSecret) {
+      addObject(
+        scope,
+        GVK.Secret,
+        { name: secretName, namespace: this.namespace, labels: { [CREDENTIALS_LABEL]: 'true' } },
+        { type: 'Opaque', stringData: Object.fromEntries(entries.map((e) => [e.key, e.value])) },
+      );
+    }
+    if (entries.length) {
+      const where = options.credentialsSecret ? `read from the existing Secret ${this.namespace}/${secretName} (keys ${entries.map((e) => e.key).join(', ')})` : `moved to the Secret ${this.namespace}/${secretName}, written under secrets/ and kept out of Git`;
+      context.warn(`${subject}: credentials ${entries.map((e) => `spec.${e.path}`).join(', ')} ${where}`);
+    }
+    return { values: clean, valuesFrom };
   }
 }
 

@@ -7,6 +7,8 @@ import { toYaml } from './yaml-emitter.js';
 export const PLATFORM_DIR = 'platform';
 /** Folder of the tenants' objects in the output. */
 export const TENANTS_DIR = 'tenants';
+/** Folder of the credentials Secrets: not in the root kustomization, excluded from Git. */
+export const SECRETS_DIR = 'secrets';
 /** Folder of the Flux bootstrap objects (namespace flux-system). */
 export const FLUX_DIR = 'flux-system';
 /** Folder of cluster-scoped platform objects (PackageSources, Packages, ...). */
@@ -17,12 +19,16 @@ export const CLUSTER_DIR = '_cluster';
  * - tenant namespaces (`tenant-*`): `tenants/<namespace>/`, the Namespace object included;
  * - other namespaces: `platform/<namespace>/`, the Namespace object included;
  * - other cluster-scoped objects: `platform/_cluster/`;
- * - the Flux bootstrap objects (namespace flux-system): `flux-system/`.
+ * - the Flux bootstrap objects (namespace flux-system): `flux-system/`;
+ * - Secrets of app credentials: `secrets/<namespace>/`, a tree of its own (not listed by the root
+ *   kustomization.yaml, excluded from Git by the generated `.gitignore`).
  * The file is `<kind>-<name>.yaml`, kind in lowercase.
  */
 export function objectPath(o: KubeObject): string {
   const kind = o.kind.toLowerCase();
   const ns = o.kind === 'Namespace' ? o.metadata.name : isClusterScoped(o.kind) ? undefined : o.metadata.namespace ?? 'default';
+  const labels = o.metadata.labels as Record<string, string> | undefined;
+  if (o.kind === 'Secret' && labels?.['cdk8s.cozystack.io/credentials'] === 'true') return `${SECRETS_DIR}/${ns}/${kind}-${o.metadata.name}.yaml`;
   const dir =
     ns === undefined ? `${PLATFORM_DIR}/${CLUSTER_DIR}` : ns === FLUX_DIR ? FLUX_DIR : ns.startsWith('tenant-') ? `${TENANTS_DIR}/${ns}` : `${PLATFORM_DIR}/${ns}`;
   return `${dir}/${kind}-${o.metadata.name}.yaml`;
@@ -50,8 +56,7 @@ export function layoutFiles(objects: readonly KubeObject[], extra: ReadonlyMap<s
     files.set(path, toYaml(o));
   }
   if (problems.length) throw new CozystackValidationError(problems, 'duplicate objects');
-  for (const [p, c] of extra) files.set(p, c);
-  // kustomization.yaml per folder.
+  // kustomization.yaml per folder, listing its manifests and subfolders.
   const children = new Map<string, Set<string>>();
   const addChild = (dir: string, entry: string): void => {
     let s = children.get(dir);
@@ -60,15 +65,15 @@ export function layoutFiles(objects: readonly KubeObject[], extra: ReadonlyMap<s
   };
   for (const path of files.keys()) {
     const parts = path.split('/');
-    for (let i = 0; i < parts.length; i++) addChild(parts.slice(0, i).join('/'), parts[i]!);
+    for (let i = 0; i < parts.length; i++) addChild(parts.slice(0, i).join('/'), i === parts.length - 1 ? parts[i]! : `${parts[i]!}/`);
   }
   for (const [dir, entries] of children) {
-    const resources = [...entries].filter((e) => e !== 'kustomization.yaml' && (e.endsWith('.yaml') ? isManifest(dir, e, files) : true)).sort();
+    const resources = [...entries]
+      .filter((e) => !(dir === '' && e === `${SECRETS_DIR}/`))
+      .map((e) => e.replace(/\/$/, ''))
+      .sort();
     files.set(dir ? `${dir}/kustomization.yaml` : 'kustomization.yaml', `${KUSTOMIZATION_HEADER}${toYaml({ resources })}`);
   }
+  for (const [p, c] of extra) files.set(p, c);
   return new Map([...files.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
-}
-
-function isManifest(dir: string, entry: string, files: Map<string, string>): boolean {
-  return files.has(dir ? `${dir}/${entry}` : entry);
 }

@@ -13,6 +13,8 @@ export interface PlatformContext {
   readonly hosts: Map<string, string>;
   readonly rootTenantDependsOn: readonly { name: string; namespace: string }[];
   readonly bundleName: string;
+  /** Where app credentials go: a Secret apart from the output, or inline in values. */
+  readonly credentialHandling: 'secret' | 'inline';
   /** Unknown app values are errors, not warnings. */
   readonly strict: boolean;
   /** HelmReleases of apps claimed so far, `namespace/name` to owner. */

@@ -17,6 +17,28 @@ const ROOT_TENANT_DEPENDENCIES = ['cilium', 'kubeovn'];
 /** Application charts that are always available: the tenant chart and its modules. */
 const ALWAYS_AVAILABLE = new Set(['tenant', 'etcd', 'ingress', 'monitoring', 'seaweedfs', 'info']);
 
+/** How credentials in app values are handled. */
+export interface CredentialsProps {
+  /**
+   * `secret`: each app's credentials go to a Secret `<release>-credential-values` that the
+   * HelmRelease reads through valuesFrom/targetPath; the Secrets are written under `secrets/`,
+   * which the generated `.gitignore` excludes. `inline`: left in the HelmRelease values.
+   * @default 'secret'
+   */
+  readonly handling?: 'secret' | 'inline';
+  /**
+   * Write a `.sops.yaml` whose creation rules encrypt the `secrets/` files for these keys, so
+   * they can be encrypted with SOPS and committed.
+   * @default - no .sops.yaml
+   */
+  readonly sops?: {
+    /** age recipients. @default [] */
+    readonly age?: readonly string[];
+    /** PGP fingerprints. @default [] */
+    readonly pgp?: readonly string[];
+  };
+}
+
 /** Properties of a {@link Platform}: the platform settings and the root tenant's own settings. */
 export interface PlatformConstructProps extends PlatformProps {
   /**
@@ -24,6 +46,11 @@ export interface PlatformConstructProps extends PlatformProps {
    * @default - host = rootHost, runs all four services, isolated
    */
   readonly rootTenant?: Omit<TenantProps, 'host'>;
+  /**
+   * What to do with credentials in app values (passwords, S3 keys, tokens).
+   * @default - moved to a Secret per app, written under secrets/ and excluded from Git
+   */
+  readonly credentials?: CredentialsProps;
   /**
    * Group the objects of tenants (and their apps) into cdk8s Charts of at most this many tenants,
    * in the order tenants are added. Grouping changes neither the objects nor the output files.
@@ -70,13 +97,20 @@ export class Platform extends Chart {
   public readonly tenantContext: PlatformContext;
   /** Application kinds this platform serves (their `-rd` component is installed). */
   public readonly applications: readonly AppDefinition[];
+  private readonly credentialsProps?: CredentialsProps;
   /** Warnings found so far (e.g. app values the chart does not know). */
   public readonly warnings: string[] = [];
 
   constructor(scope: Construct, id: string, props: PlatformConstructProps) {
     super(scope, id, { disableResourceNameHashes: true });
     Object.defineProperty(this, PLATFORM_BRAND, { value: true });
-    this.model = resolvePlatform(props, `Platform ${this.node.path}`);
+    try {
+      this.model = resolvePlatform(props, `Platform ${this.node.path}`);
+    } catch (e) {
+      scope.node.tryRemoveChild(id); // a platform that failed leaves nothing behind
+      throw e;
+    }
+    this.credentialsProps = props.credentials;
     this.bundle = this.model.bundle;
     this.mode = this.model.mode;
     this.tenantRendering = this.model.tenantRendering;
@@ -111,6 +145,7 @@ export class Platform extends Chart {
       hosts: new Map(),
       bundleName: this.bundle.name,
       strict: props.strict === true,
+      credentialHandling: props.credentials?.handling ?? 'secret',
       releases: new Map(),
       servesChart: (chart) => this.applications.some((a) => a.chart === chart),
       warn: (m) => this.warnings.push(m),
@@ -121,6 +156,22 @@ export class Platform extends Chart {
       renderTenant: (t) => renderTenant(t, rendering),
     };
     this.rootTenant = new Tenant(this, 'root', props.rootTenant ?? {});
+  }
+
+  /** Files the output holds besides objects: `.gitignore` (secrets/), `.sops.yaml` when SOPS keys are set. */
+  public get extraFiles(): Map<string, string> {
+    const files = new Map<string, string>([['.gitignore', '# Written by cozystack-cdk8s: plain-text credentials stay out of Git.\nsecrets/\n']]);
+    const sops = this.credentialsProps?.sops;
+    if (sops && (sops.age?.length || sops.pgp?.length)) {
+      const rule = [
+        '  - path_regex: secrets/.*\\.yaml$',
+        '    encrypted_regex: ^(data|stringData)$',
+        ...(sops.age?.length ? [`    age: ${sops.age.join(',')}`] : []),
+        ...(sops.pgp?.length ? [`    pgp: ${sops.pgp.join(',')}`] : []),
+      ];
+      files.set('.sops.yaml', ['# Written by cozystack-cdk8s: encrypt secrets/ with `sops --encrypt --in-place`.', 'creation_rules:', ...rule, ''].join('\n'));
+    }
+    return files;
   }
 
   /** Names of the components installed, in bundle order. */

@@ -2,6 +2,8 @@ import { ApiObject, type App } from 'cdk8s';
 import { CozystackValidationError, type Problem } from './errors.js';
 import type { KubeObject } from './manifest.js';
 import { layoutFiles } from './output-layout.js';
+import { Platform } from './platform.js';
+import { checkSecurityInvariants, tenantFacts } from './security-invariants.js';
 import { writeTreeAtomically } from './output-writer.js';
 
 /** Options of {@link synthesize}. */
@@ -38,13 +40,26 @@ export function collectObjects(app: App): KubeObject[] {
   // One walk over the whole app, each object serialized once: cdk8s' Chart.toJson() re-walks
   // the whole app per chart, which makes many charts quadratic.
   const objects: KubeObject[] = [];
-  for (const c of app.node.findAll()) if (ApiObject.isApiObject(c)) objects.push(c.toJson() as KubeObject);
+  const platforms: Platform[] = [];
+  for (const c of app.node.findAll()) {
+    if (ApiObject.isApiObject(c)) objects.push(c.toJson() as KubeObject);
+    else if (Platform.isPlatform(c)) platforms.push(c);
+  }
+  for (const p of platforms) problems.push(...checkSecurityInvariants(objects, tenantFacts(p.rootTenant, p.tenantRendering === 'explicit')));
+  if (problems.length) throw new CozystackValidationError(problems, 'the output breaks a security invariant');
   return objects;
 }
 
 /** The output files of an app: path to content, in the layout the README describes. */
 export function renderFiles(app: App): Map<string, string> {
-  return layoutFiles(collectObjects(app));
+  return outputFiles(app, collectObjects(app));
+}
+
+/** Lays out already collected objects, with the extra files (.gitignore, .sops.yaml) of the app's platforms. */
+export function outputFiles(app: App, objects: readonly KubeObject[]): Map<string, string> {
+  const extra = new Map<string, string>();
+  for (const c of app.node.findAll()) if (Platform.isPlatform(c)) for (const [p, v] of c.extraFiles) extra.set(p, v);
+  return layoutFiles(objects, extra);
 }
 
 /**
@@ -54,7 +69,7 @@ export function renderFiles(app: App): Map<string, string> {
 export function synthesize(app: App, options: SynthesizeOptions = {}): SynthesisResult {
   const outdir = options.outdir ?? process.env.CDK8S_OUTDIR ?? 'dist';
   const objects = collectObjects(app);
-  const files = layoutFiles(objects);
+  const files = outputFiles(app, objects);
   writeTreeAtomically(outdir, files);
   const kinds: Record<string, number> = {};
   for (const o of objects) kinds[o.kind] = (kinds[o.kind] ?? 0) + 1;

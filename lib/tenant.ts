@@ -73,6 +73,9 @@ export interface TenantGroups {
   readonly superAdmin: string;
 }
 
+/** Annotation of an app manifest naming an existing Secret that holds its credentials. */
+export const CREDENTIALS_SECRET_ANNOTATION = 'cdk8s.cozystack.io/credentials-secret';
+
 /** apiVersion of application manifests. */
 export const APPS_API_VERSION = 'apps.cozystack.io/v1alpha1';
 
@@ -225,7 +228,9 @@ export class Tenant extends Construct {
     }
     p.throwIfAny();
     if (kind === 'Tenant') return new Tenant(this, name!, spec as TenantProps);
-    return new ManagedApp(this, name!, definition!, spec as Values);
+    const annotations = (manifest.metadata.annotations ?? {}) as Record<string, unknown>;
+    const secret = annotations[CREDENTIALS_SECRET_ANNOTATION];
+    return new ManagedApp(this, name!, definition!, spec as Values, typeof secret === 'string' ? { credentialsSecret: secret } : {});
   }
 
   /** The `_namespace` values charts in this tenant read. */

@@ -354,7 +354,7 @@ function appFile(e: Entry): { text: string; names: string[] } {
     const types = [usesJson ? 'JsonValue' : '', withClass ? 'Values' : ''].filter(Boolean).join(', ');
     lines.push(`import type { ${types} } from '../lib/component.js';`);
   }
-  if (withClass) lines.push("import { ManagedApp } from '../lib/managed-app.js';");
+  if (withClass) lines.push("import { type AppOptions, ManagedApp } from '../lib/managed-app.js';");
   lines.push(`import { ${c}_DEFINITION } from './definitions/${e.chart}.js';`);
   lines.push('', `export { ${c}_DEFINITION };`, '');
   lines.push(`/** Values of chart \`${e.chartPath}\` (kind \`${e.kind}\`). Keys left out take the chart defaults. */`);
@@ -369,8 +369,8 @@ function appFile(e: Entry): { text: string; names: string[] } {
       '',
       `/** A \`${e.kind}\` application: a HelmRelease ${release} of chart \`${e.chartPath}\`. */`,
       `export class ${e.kind} extends ManagedApp<${props}> {`,
-      `  constructor(scope: Construct, id: string, props: ${props} = {}) {`,
-      `    super(scope, id, ${c}_DEFINITION, props as Values);`,
+      `  constructor(scope: Construct, id: string, props: ${props} = {}, options: AppOptions = {}) {`,
+      `    super(scope, id, ${c}_DEFINITION, props as Values, options);`,
       '  }',
       '}',
     );

@@ -1,10 +1,9 @@
 import { App } from 'cdk8s';
 import type { GitOpsProps } from '../gitops.js';
 import type { KubeObject } from '../manifest.js';
-import { layoutFiles } from '../output-layout.js';
 import type { Platform } from '../platform.js';
 import type { PlatformMode, TenantRendering } from '../platform-props.js';
-import { collectObjects } from '../synthesize.js';
+import { collectObjects, outputFiles } from '../synthesize.js';
 import { platformFromDocuments } from '../yaml-platform.js';
 import { readYamlInputs } from '../yaml-input.js';
 import { UsageError, type ParsedOptions } from './options.js';
@@ -31,5 +30,5 @@ export function buildFromOptions(o: ParsedOptions): Built {
     ...(gitops ? { gitops } : {}),
   });
   const objects = collectObjects(app);
-  return { platform, objects, files: layoutFiles(objects) };
+  return { platform, objects, files: outputFiles(app, objects) };
 }

@@ -1,0 +1,127 @@
+// The command line as a function: what main.ts runs, and what tests call in-process.
+import { CozystackValidationError, formatProblem } from '../errors.js';
+import { appsCommand, bundlesCommand } from './catalog.js';
+import { graphCommand } from './graph.js';
+import { initCommand } from './init.js';
+import { parseOptions, UsageError } from './options.js';
+import { type CommandResult, diffCommand, synthCommand, validateCommand } from './synth.js';
+
+const INPUT = `  -f, --file PATH          a YAML file or folder (repeatable): one Platform document,
+                           and apps.cozystack.io Tenants and apps
+      --mode MODE          flux (default) or operator
+      --tenant-rendering R release (default) or explicit
+      --strict             app values the chart does not know are errors, not warnings`;
+const GIT = `      --git-url URL        also write flux-system/: a GitRepository of URL and Kustomizations
+                           of the output's platform/ and tenants/ folders
+      --git-branch BRANCH  branch of that repository (default main)
+      --git-path PATH      folder of the output in that repository (default .)`;
+
+const HELP: Record<string, string> = {
+  main: `cozystack-cdk8s: a Cozystack platform as code, synthesized to Flux manifests
+
+usage: cozystack-cdk8s COMMAND [options]
+
+commands:
+  synth      synthesize the platform into a folder (atomically)
+  validate   check the input as synth does, write nothing
+  diff       show what synth would add, remove and change in the output folder
+  graph      draw the component dependencies and the tenant tree (mermaid or dot)
+  bundles    list the bundles
+  apps       list the app kinds, or show one kind's props and defaults
+  init       write a starter platform folder
+
+run 'cozystack-cdk8s COMMAND --help' for a command's options
+`,
+  synth: `usage: cozystack-cdk8s synth -f PATH [-f PATH ...] [--out DIR] [options]
+
+Synthesizes the platform into DIR (default dist/, or $CDK8S_OUTDIR): one object per file,
+a kustomization.yaml per folder. The new tree replaces the old one only when synthesis
+succeeds; on any error the old tree stays as it was.
+
+${INPUT}
+  -o, --out DIR            output folder (default dist)
+${GIT}
+`,
+  validate: `usage: cozystack-cdk8s validate -f PATH [-f PATH ...] [options]
+
+Checks everything synth checks and writes nothing. Exit 0 when valid, 1 when not.
+
+${INPUT}
+`,
+  diff: `usage: cozystack-cdk8s diff -f PATH [-f PATH ...] --out DIR [options]
+
+Shows, per object, what synth would add (+), remove (-) and change (~) in DIR, with a unified
+diff of each changed file. Exit 0 when nothing would change, 1 when something would, 2 on error.
+
+${INPUT}
+  -o, --out DIR            the output folder to compare with (default dist)
+${GIT}
+`,
+  graph: `usage: cozystack-cdk8s graph -f PATH [-f PATH ...] [--format mermaid|dot] [options]
+
+Prints the installed components with their dependsOn edges, and the tenant tree with each
+tenant's host and the tenant that provides each of its services.
+
+${INPUT}
+      --format FORMAT      mermaid (default) or dot
+`,
+  bundles: `usage: cozystack-cdk8s bundles
+
+Lists the bundles with their size, requirements and optional components.
+`,
+  apps: `usage: cozystack-cdk8s apps [KIND]
+
+Lists the app kinds of the catalog; with KIND, that kind's props and defaults.
+`,
+  init: `usage: cozystack-cdk8s init [DIR]
+
+Writes DIR/platform.yaml and DIR/tenants.yaml (default DIR: platform), a starter platform
+that synthesizes as is. Existing files are never overwritten.
+`,
+};
+
+/** Runs one command line; returns what to print and the exit code. Never exits the process. */
+export function run(argv: string[]): CommandResult {
+  const [command, ...args] = argv;
+  try {
+    switch (command) {
+      case undefined:
+      case 'help':
+      case '--help':
+      case '-h':
+        return { stdout: HELP.main!, code: command === undefined ? 2 : 0 };
+      case 'synth':
+      case 'validate':
+      case 'diff':
+      case 'graph': {
+        const allowed = command === 'graph' ? (['file', 'mode', 'strict', 'tenant-rendering', 'format'] as const) : command === 'validate' ? (['file', 'mode', 'strict', 'tenant-rendering'] as const) : (['file', 'out', 'mode', 'strict', 'tenant-rendering', 'git-url', 'git-branch', 'git-path'] as const);
+        const o = parseOptions(command, args, allowed);
+        if (o.help) return { stdout: HELP[command]!, code: 0 };
+        return command === 'synth' ? synthCommand(o) : command === 'validate' ? validateCommand(o) : command === 'diff' ? diffCommand(o) : graphCommand(o);
+      }
+      case 'bundles':
+      case 'apps':
+      case 'init': {
+        const o = parseOptions(command, args, []);
+        if (o.help) return { stdout: HELP[command]!, code: 0 };
+        if (command === 'bundles') {
+          if (o.positionals.length) throw new UsageError('bundles: takes no arguments');
+          return bundlesCommand();
+        }
+        return command === 'apps' ? appsCommand(o.positionals[0]) : initCommand(o.positionals[0]);
+      }
+      default:
+        throw new UsageError(`unknown command '${command}'; run 'cozystack-cdk8s --help'`);
+    }
+  } catch (e) {
+    const failure = command === 'diff' ? 2 : 1;
+    if (e instanceof CozystackValidationError) {
+      return { stdout: '', stderr: `error: ${e.message.split('\n')[0]}\n${e.problems.map((p) => `  ${formatProblem(p)}\n`).join('')}`, code: failure };
+    }
+    if (e instanceof UsageError) return { stdout: '', stderr: `error: ${e.message}\n`, code: 2 };
+    const err = e as NodeJS.ErrnoException;
+    if (err.code && err.path) return { stdout: '', stderr: `error: ${err.code} on ${err.path}: ${err.message}\n`, code: failure };
+    return { stdout: '', stderr: `error: ${(e as Error).stack ?? String(e)}\n`, code: failure };
+  }
+}
+

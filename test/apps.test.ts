@@ -1,0 +1,161 @@
+// App constructs: the HelmRelease the platform's API stores for an apps.cozystack.io object.
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { App } from 'cdk8s';
+import { describe, expect, it } from 'vitest';
+import {
+  APP_DEFINITIONS,
+  Bucket,
+  Bundle,
+  collectObjects,
+  CozystackValidationError,
+  Kubernetes,
+  ManagedApp,
+  Platform,
+  platformFromDocuments,
+  Postgres,
+  readYamlInputs,
+} from '../lib/index.js';
+import { toYaml } from '../lib/yaml-emitter.js';
+import { validateObject } from './support/schemas.js';
+import { PAAS, spec } from './support/synth.js';
+
+const app = () => new App({ outdir: '/nonexistent' });
+const platform = (props: Record<string, unknown> = {}) => new Platform(app(), 'platform', { bundle: Bundle.PAAS_FULL, ...PAAS, ...props });
+const releaseOf = (a: ManagedApp) => collectObjects(a.node.root as App).find((o) => o.kind === 'HelmRelease' && o.metadata.name === a.releaseName && o.metadata.namespace === a.namespace)!;
+const problems = (f: () => unknown) => {
+  try {
+    f();
+  } catch (e) {
+    expect(e).toBeInstanceOf(CozystackValidationError);
+    return (e as CozystackValidationError).problems;
+  }
+  throw new Error('expected an error');
+};
+// Info is made by the tenant chart for every tenant; it cannot be ordered (tested below).
+const APPS = APP_DEFINITIONS.filter((d) => d.kind !== 'Tenant' && d.kind !== 'Info');
+
+describe.each(APPS.map((d) => [d.kind, d] as const))('%s', (kind, d) => {
+  // Modules are named after their chart; apps get any name.
+  const name = d.module ? d.chart : 'x1';
+  const build = () => {
+    const p = platform({ components: { enable: d.chart === 'bootbox' ? ['bootbox'] : [] } });
+    const a = new ManagedApp(p.rootTenant.addTenant('team'), name, d, {});
+    return { p, a, release: releaseOf(a) };
+  };
+
+  it('synthesizes with its defaults into the HelmRelease the platform API stores', () => {
+    const { release } = build();
+    // Facts from the reference: name = prefix + object name, tenant namespace, definition labels, application labels.
+    expect(release.metadata).toMatchObject({
+      name: `${d.prefix}${name}`,
+      namespace: 'tenant-team',
+      labels: { ...d.labels, 'apps.cozystack.io/application.kind': kind, 'apps.cozystack.io/application.group': 'apps.cozystack.io', 'apps.cozystack.io/application.name': name },
+    });
+    expect(spec(release)).toMatchObject({
+      chartRef: { kind: 'ExternalArtifact', name: `cozystack-${d.chart}-application-default-${d.chart}`, namespace: 'cozy-system' },
+      valuesFrom: [{ kind: 'Secret', name: 'cozystack-values' }],
+      install: { remediation: { retries: -1 } },
+      upgrade: { remediation: { retries: -1 } },
+    });
+    expect(spec(release).values).toBeUndefined();
+    expect(validateObject(release)).toEqual([]);
+  });
+
+  it('matches the reviewed snapshot', async () => {
+    await expect(toYaml(build().release)).toMatchFileSnapshot(`./__snapshots__/app-${d.chart}.yaml`);
+  });
+});
+
+describe('values', () => {
+  it('are exactly what the user set, nulls included', () => {
+    const p = platform({ credentials: { handling: 'inline' } });
+    const db = new Postgres(p.rootTenant, 'db', { replicas: 3, size: '20Gi', users: { app: { password: 'p' } }, external: null as unknown as boolean });
+    expect(spec(releaseOf(db)).values).toEqual({ replicas: 3, size: '20Gi', users: { app: { password: 'p' } }, external: null });
+    expect(toYaml(releaseOf(db))).toMatch(/^ {4}external: null$/m);
+  });
+
+  it('every violation is reported at once with app, tenant, path, expectation and value', () => {
+    const p = platform();
+    const list = problems(() => new Postgres(p.rootTenant.addTenant('team'), 'db', { replicas: 'three' as unknown as number, size: '20 GB', version: 'v99' as never }));
+    expect(list.map((x) => `${x.subject} ${x.path} [${x.rule}]`)).toEqual([
+      'Postgres tenant-team/db spec.replicas [type]',
+      'Postgres tenant-team/db spec.size [pattern]',
+      'Postgres tenant-team/db spec.version [enum]',
+    ]);
+    expect(list[0]!.message).toMatch(/integer.*"three"/);
+  });
+
+  it('unknown keys are warnings with a suggestion, errors under strict', () => {
+    const p = platform();
+    new Postgres(p.rootTenant, 'db', { replicaz: 2 } as never);
+    expect(p.warnings).toEqual([expect.stringMatching(/Postgres tenant-root\/db spec\.replicaz: .*did you mean 'replicas'/)]);
+    const strict = platform({ strict: true });
+    expect(problems(() => new Postgres(strict.rootTenant, 'db', { replicaz: 2 } as never))).toEqual([expect.objectContaining({ path: 'spec.replicaz', rule: 'unknown-key' })]);
+  });
+});
+
+describe('prerequisites', () => {
+  it('an app needing a tenant service nobody in the chain runs fails, naming the service', () => {
+    const p = platform({ rootTenant: { etcd: false } });
+    const team = p.rootTenant.addTenant('team');
+    expect(problems(() => new Kubernetes(team, 'k'))).toEqual([expect.objectContaining({ rule: 'missing-service', message: expect.stringMatching(/'etcd'/) })]);
+    // an ancestor that runs it is enough
+    const withEtcd = p.rootTenant.addTenant('infra', { etcd: true });
+    expect(() => new Kubernetes(withEtcd.addTenant('dev'), 'k')).not.toThrow();
+    const noSeaweed = platform({ rootTenant: { seaweedfs: false } });
+    expect(problems(() => new Bucket(noSeaweed.rootTenant, 'b'))).toEqual([expect.objectContaining({ rule: 'missing-service', message: expect.stringMatching(/'seaweedfs'/) })]);
+  });
+
+  it('a kind the bundle does not serve fails', () => {
+    const p = new Platform(app(), 'platform', { bundle: Bundle.DISTRO_HOSTED });
+    expect(problems(() => new Postgres(p.rootTenant, 'db'))).toEqual([expect.objectContaining({ rule: 'kind-not-served', message: expect.stringMatching(/postgres-rd is not installed in bundle distro-hosted/) })]);
+  });
+
+  it('duplicates, bad names, and collisions with tenant modules', () => {
+    const p = platform();
+    new Postgres(p.rootTenant, 'db');
+    expect(problems(() => new Postgres(p.rootTenant, 'db'))).toEqual([expect.objectContaining({ rule: 'duplicate-app' }), expect.objectContaining({ rule: 'duplicate-release' })]);
+    expect(problems(() => new Postgres(p.rootTenant, 'Db'))).toEqual([expect.objectContaining({ rule: 'invalid-name' })]);
+    const etcd = APP_DEFINITIONS.find((d) => d.kind === 'Etcd')!;
+    expect(problems(() => new ManagedApp(p.rootTenant, 'etcd', etcd, {}))).toEqual([expect.objectContaining({ rule: 'duplicate-release', message: expect.stringMatching(/etcd module of tenant tenant-root/) })]);
+    const info = APP_DEFINITIONS.find((d) => d.kind === 'Info')!;
+    expect(problems(() => new ManagedApp(p.rootTenant.addTenant('x'), 'info', info, {}))).toEqual([expect.objectContaining({ rule: 'duplicate-release', message: expect.stringMatching(/info module of tenant tenant-x/) })]);
+    // A tenant and an app may share a name, as on a cluster.
+    expect(() => p.rootTenant.addTenant('db')).not.toThrow();
+  });
+});
+
+describe('manifests', () => {
+  it('a folder of plain apps.cozystack.io manifests lands in the right tenants, in any order', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'cozystack-cdk8s-apps-'));
+    try {
+      writeFileSync(join(dir, 'a-apps.yaml'), [
+        'apiVersion: apps.cozystack.io/v1alpha1\nkind: Redis\nmetadata: {name: cache, namespace: tenant-shop-dev}\nspec: {replicas: 1}\n',
+        'apiVersion: apps.cozystack.io/v1alpha1\nkind: Postgres\nmetadata: {name: db, namespace: tenant-shop}\nspec: {size: 5Gi}\n',
+      ].join('---\n'));
+      writeFileSync(join(dir, 'b-tenants.yaml'), [
+        'apiVersion: apps.cozystack.io/v1alpha1\nkind: Tenant\nmetadata: {name: dev, namespace: tenant-shop}\nspec: {}\n',
+        'apiVersion: apps.cozystack.io/v1alpha1\nkind: Tenant\nmetadata: {name: shop, namespace: tenant-root}\nspec: {ingress: true}\n',
+      ].join('---\n'));
+      writeFileSync(join(dir, 'c-platform.yaml'), 'apiVersion: cdk8s.cozystack.io/v1alpha1\nkind: Platform\nspec: {bundle: paas-full, rootHost: example.org, apiServerEndpoint: "https://api.example.org:6443"}\n');
+      const a = app();
+      const p = platformFromDocuments(a, readYamlInputs([dir]));
+      const shop = p.rootTenant.children.find((t) => t.tenantName === 'shop')!;
+      expect(shop.namespace).toBe('tenant-shop');
+      expect(shop.children.map((t) => t.namespace)).toEqual(['tenant-shop-dev']);
+      const releases = collectObjects(a).filter((o) => o.kind === 'HelmRelease').map((o) => `${o.metadata.namespace}/${o.metadata.name}`);
+      expect(releases).toEqual(expect.arrayContaining(['tenant-root/tenant-shop', 'tenant-shop/tenant-dev', 'tenant-shop/postgres-db', 'tenant-shop-dev/redis-cache']));
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('Tenant.addApp rejects a manifest for another namespace', () => {
+    const p = platform();
+    expect(problems(() => p.rootTenant.addApp({ apiVersion: 'apps.cozystack.io/v1alpha1', kind: 'Redis', metadata: { name: 'r', namespace: 'tenant-x' } }))).toEqual([
+      expect.objectContaining({ path: 'metadata.namespace', rule: 'namespace-mismatch' }),
+    ]);
+  });
+});

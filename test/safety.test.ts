@@ -1,0 +1,134 @@
+// Credentials stay out of the committed output; security invariants of the output hold.
+import { App } from 'cdk8s';
+import { describe, expect, it } from 'vitest';
+import { Bundle, collectObjects, CozystackValidationError, Platform, Postgres, renderFiles, type KubeObject } from '../lib/index.js';
+import { ClickHouse } from '../apps/index.js';
+import { checkSecurityInvariants, type TenantFacts } from '../lib/security-invariants.js';
+import { PAAS, spec } from './support/synth.js';
+
+const newPlatform = (props: Record<string, unknown> = {}) => {
+  const app = new App({ outdir: '/nonexistent' });
+  return { app, platform: new Platform(app, 'platform', { bundle: Bundle.PAAS_FULL, ...PAAS, ...props }) };
+};
+
+describe('credentials', () => {
+  const SECRETS = ['s3cr3t-user-pw', 'AKIA-EXAMPLE-KEY', 'very-secret-s3-key', 'restic-pw-123'];
+  const build = (props: Record<string, unknown> = {}) => {
+    const { app, platform } = newPlatform(props);
+    const team = platform.rootTenant.addTenant('team');
+    new Postgres(team, 'db', { users: { app: { password: SECRETS[0]! } }, backup: { enabled: true, s3AccessKey: SECRETS[1]!, s3SecretKey: SECRETS[2]! } });
+    new ClickHouse(team, 'ch', { backup: { resticPassword: SECRETS[3]! } });
+    return { app, platform };
+  };
+
+  it('no credential from the input appears anywhere in the committed output', () => {
+    const files = renderFiles(build().app);
+    const committed = [...files].filter(([p]) => !p.startsWith('secrets/'));
+    for (const s of SECRETS) for (const [p, c] of committed) expect(c.includes(s), `${s} in ${p}`).toBe(false);
+    expect(files.get('.gitignore')).toMatch(/^secrets\/$/m);
+    expect(files.get('kustomization.yaml')).not.toMatch(/secrets/);
+  });
+
+  it('they go to a Secret per app that the HelmRelease reads with targetPath, and the chart sees the same values', () => {
+    const { app, platform } = build();
+    const objects = collectObjects(app);
+    const secret = objects.find((o) => o.kind === 'Secret' && o.metadata.name === 'postgres-db-credential-values')!;
+    expect(secret.metadata.namespace).toBe('tenant-team');
+    const hr = objects.find((o) => o.kind === 'HelmRelease' && o.metadata.name === 'postgres-db')!;
+    const from = spec(hr).valuesFrom as { name: string; valuesKey?: string; targetPath?: string }[];
+    expect(from[0]).toEqual({ kind: 'Secret', name: 'cozystack-values' });
+    // Rebuild what helm-controller gives the chart: values, then each valuesFrom targetPath.
+    const seen = structuredClone(spec(hr).values) as Record<string, Record<string, unknown>>;
+    for (const f of from.slice(1)) {
+      const path = f.targetPath!.split('.');
+      let node: Record<string, unknown> = seen;
+      for (const k of path.slice(0, -1)) node = (node[k] ??= {}) as Record<string, unknown>;
+      node[path.at(-1)!] = (secret.stringData as Record<string, string>)[f.valuesKey!];
+    }
+    expect(seen).toEqual({ users: { app: { password: SECRETS[0] } }, backup: { enabled: true, s3AccessKey: SECRETS[1], s3SecretKey: SECRETS[2] } });
+    const warning = platform.warnings.find((w) => w.startsWith('Postgres tenant-team/db: credentials'))!;
+    for (const path of ['spec.users.app.password', 'spec.backup.s3AccessKey', 'spec.backup.s3SecretKey']) expect(warning).toContain(path);
+    expect(warning).toMatch(/moved to the Secret tenant-team\/postgres-db-credential-values/);
+    for (const s of SECRETS) expect(platform.warnings.join('\n')).not.toContain(s);
+  });
+
+  it('the files of the Secrets are apart, under secrets/', () => {
+    const files = renderFiles(build().app);
+    expect([...files.keys()].filter((p) => p.startsWith('secrets/'))).toEqual([
+      'secrets/kustomization.yaml',
+      'secrets/tenant-team/kustomization.yaml',
+      'secrets/tenant-team/secret-clickhouse-ch-credential-values.yaml',
+      'secrets/tenant-team/secret-postgres-db-credential-values.yaml',
+    ]);
+  });
+
+  it('an existing Secret can be referenced instead', () => {
+    const { app, platform } = newPlatform();
+    new Postgres(platform.rootTenant, 'db', { users: { app: { password: 'x-secret' } } }, { credentialsSecret: 'db-creds', credentialsSecretKeys: { 'admin-pw': 'users.admin.password' } });
+    const objects = collectObjects(app);
+    expect(objects.filter((o) => o.kind === 'Secret' && o.metadata.name === 'db-creds')).toEqual([]);
+    const hr = objects.find((o) => o.metadata.name === 'postgres-db')!;
+    expect(spec(hr).valuesFrom).toEqual([
+      { kind: 'Secret', name: 'cozystack-values' },
+      { kind: 'Secret', name: 'db-creds', valuesKey: 'users.app.password', targetPath: 'users.app.password' },
+      { kind: 'Secret', name: 'db-creds', valuesKey: 'admin-pw', targetPath: 'users.admin.password' },
+    ]);
+    expect(JSON.stringify(objects)).not.toContain('x-secret');
+  });
+
+  it('SOPS creation rules for the given keys; inline handling keeps values as given', () => {
+    const files = renderFiles(build({ credentials: { sops: { age: ['age1example'], pgp: ['ABCDEF0123'] } } }).app);
+    expect(files.get('.sops.yaml')).toContain('path_regex: secrets/.*\\.yaml$');
+    expect(files.get('.sops.yaml')).toContain('age: age1example');
+    const inline = collectObjects(build({ credentials: { handling: 'inline' } }).app);
+    expect(spec(inline.find((o) => o.metadata.name === 'postgres-db')!).values).toMatchObject({ users: { app: { password: SECRETS[0] } } });
+  });
+});
+
+describe('security invariants', () => {
+  const facts: TenantFacts = { ancestors: new Map([['tenant-root', []], ['tenant-a', ['tenant-root']], ['tenant-b', ['tenant-root']], ['tenant-a-c', ['tenant-root', 'tenant-a']]]), isolated: new Set(), explicit: false };
+  const obj = (kind: string, name: string, namespace: string | undefined, extra: Record<string, unknown> = {}): KubeObject =>
+    ({ apiVersion: 'v1', kind, ...extra, metadata: { name, ...(namespace ? { namespace } : {}), ...((extra.metadata as object) ?? {}) } }) as KubeObject;
+  const rules = (objects: KubeObject[], f: TenantFacts = facts) => checkSecurityInvariants(objects, f).map((p) => `${p.subject}: ${p.rule}`);
+
+  it('a privileged tenant namespace', () => {
+    expect(rules([obj('Namespace', 'tenant-a', undefined, { metadata: { labels: { 'pod-security.kubernetes.io/enforce': 'privileged' } } })])).toEqual(['Namespace tenant-a: tenant-namespace-privileged']);
+  });
+  it('cluster-scoped tenant RBAC', () => {
+    expect(rules([obj('ClusterRoleBinding', 'x', undefined, { subjects: [{ kind: 'Group', name: 'tenant-a-admin' }] })])).toEqual(['ClusterRoleBinding x: tenant-rbac-cluster-scoped']);
+  });
+  it('a tenant bound outside its own namespace and descendants', () => {
+    const bind = (ns: string, subject: Record<string, string>) => obj('RoleBinding', 'r', ns, { subjects: [subject] });
+    expect(rules([bind('tenant-a-c', { kind: 'ServiceAccount', name: 'tenant-a', namespace: 'tenant-a' }), bind('tenant-a', { kind: 'Group', name: 'tenant-root-super-admin' })])).toEqual([]);
+    expect(rules([bind('tenant-b', { kind: 'ServiceAccount', name: 'tenant-a', namespace: 'tenant-a' })])).toEqual(['RoleBinding tenant-b/r: tenant-bound-outside']);
+    expect(rules([bind('tenant-a', { kind: 'Group', name: 'tenant-a-c-view' })])).toEqual(['RoleBinding tenant-a/r: tenant-bound-outside']);
+    expect(rules([bind('cozy-dashboard', { kind: 'Group', name: 'tenant-a-admin' })])).toEqual(['RoleBinding cozy-dashboard/r: tenant-bound-outside']);
+  });
+  it('an isolated tenant without its policies (explicit rendering)', () => {
+    expect(rules([], { ...facts, isolated: new Set(['tenant-a']), explicit: true })).toEqual(['Tenant tenant-a: isolation-missing']);
+  });
+  it('an app in a cozy-* namespace', () => {
+    expect(rules([obj('HelmRelease', 'postgres-x', 'cozy-system', { metadata: { labels: { 'apps.cozystack.io/application.kind': 'Postgres' } } })])).toEqual(['HelmRelease cozy-system/postgres-x: app-in-system-namespace']);
+  });
+  it('hold for the real output in both renderings', () => {
+    for (const tenantRendering of ['release', 'explicit']) {
+      const { app, platform } = newPlatform({ tenantRendering });
+      const a = platform.rootTenant.addTenant('a', { etcd: true });
+      a.addTenant('c', { isolated: false });
+      platform.rootTenant.addTenant('b');
+      expect(() => collectObjects(app)).not.toThrow();
+    }
+  });
+  it('stop synthesis when a custom bundle puts a privileged component in a tenant namespace', () => {
+    const evil = Bundle.DISTRO_HOSTED.with({ add: [{ name: 'evil', chart: 'evil', chartPath: 'system/evil', namespace: 'tenant-evil', privileged: true }] });
+    const app = new App({ outdir: '/nonexistent' });
+    new Platform(app, 'platform', { bundle: evil });
+    try {
+      collectObjects(app);
+      expect.unreachable();
+    } catch (e) {
+      expect(e).toBeInstanceOf(CozystackValidationError);
+      expect((e as CozystackValidationError).problems).toEqual([expect.objectContaining({ subject: 'Namespace tenant-evil', rule: 'tenant-namespace-privileged' })]);
+    }
+  });
+});
