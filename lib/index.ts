@@ -45,3 +45,7 @@ export { GitOpsBootstrap, type GitOpsProps } from './gitops.js';
 export { PLATFORM_API_VERSION, PLATFORM_SCHEMA } from './platform-document.js';
 export { platformFromDocuments, type PlatformOverrides } from './yaml-platform.js';
 export { readYamlInputs, type InputDocument, type InputLimits } from './yaml-input.js';
+export type { OperatorProps, OperatorVariant } from './platform-props.js';
+export { GUARDRAIL_NAME, NO_DELETE_LABEL } from './deletion-guardrail.js';
+export { DEFAULT_PLATFORM_VERSION, KNOWN_RELEASES, VERSION_CONFIGMAP } from './platform-version.js';
+export { DEFAULT_OPERATOR_IMAGE } from './platform-model.js';

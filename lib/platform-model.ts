@@ -2,8 +2,9 @@ import { createHash } from 'node:crypto';
 import { Bundle } from './bundle.js';
 import type { ComponentCondition, ComponentDefinition, JsonValue, Values } from './component.js';
 import { didYouMean, Problems } from './errors.js';
-import type { ExposedService, PlatformMode, PlatformProps, TenantRendering } from './platform-props.js';
+import type { ExposedService, OperatorVariant, PlatformMode, PlatformProps, TenantRendering } from './platform-props.js';
 import { resolveSource, type ResolvedSource } from './platform-source.js';
+import { DEFAULT_PLATFORM_VERSION, isPlatformVersion, KNOWN_RELEASES, migrationTargetOf } from './platform-version.js';
 import { deepMerge, fillPlaceholders, isPlainObject } from './values.js';
 import { isDnsLabel, isDnsSubdomain, isGoDuration, isHttpUrl, isIpAddress, isIpv4Cidr } from './validators.js';
 
@@ -18,6 +19,22 @@ export const PLATFORM_SOURCE = 'cozystack-platform';
 export const PACKAGES_SOURCE = 'cozystack-packages';
 
 const EXPOSED: readonly ExposedService[] = ['api', 'dashboard', 'cdi-uploadproxy', 'vm-exportproxy'];
+const OPERATOR_VARIANTS: readonly OperatorVariant[] = ['talos', 'generic', 'hosted'];
+/** Repository of the upstream operator image. */
+export const OPERATOR_IMAGE_REPOSITORY = 'ghcr.io/cozystack/cozystack/cozystack-operator';
+/** The operator image the upstream v1.6.0 installer pins. */
+export const DEFAULT_OPERATOR_IMAGE = `${OPERATOR_IMAGE_REPOSITORY}:v1.6.0@sha256:93b305f78823b070c59ca631b213e39bd9d8a256d5c520f156a03f5f72f57a5d`;
+const IMAGE_REFERENCE = /^[a-z0-9]+(?:[._-][a-z0-9]+)*(?::[0-9]+)?(?:\/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*(?::[A-Za-z0-9_][A-Za-z0-9_.-]{0,127})?(?:@sha256:[a-f0-9]{64})?$/;
+
+/** The cozystack-operator settings after validation. @internal */
+export interface ResolvedOperator {
+  readonly image: string;
+  readonly variant: OperatorVariant;
+  /** Set for the generic variant. */
+  readonly apiServerHost?: string;
+  readonly apiServerPort: number;
+  readonly installFlux: boolean;
+}
 
 /** A component that will be installed, with everything derived from the settings. @internal */
 export interface InstalledComponent {
@@ -60,6 +77,16 @@ export interface PlatformModel {
     readonly upgradeTimeout: string;
     readonly retryInterval: string;
   };
+  /** The Cozystack release, when the settings name one. */
+  readonly version?: string;
+  /** `data.version` of the `cozystack-version` ConfigMap. */
+  readonly migrationsTargetVersion: number;
+  /** Emit the deletion guardrail. */
+  readonly deletionGuardrail: boolean;
+  /** `telemetry.enabled` is false. */
+  readonly telemetryDisabled: boolean;
+  /** The operator Deployment (rendered in operator mode). */
+  readonly operator: ResolvedOperator;
 }
 
 /**
@@ -137,7 +164,38 @@ export function resolvePlatform(props: PlatformProps, subject = 'Platform'): Pla
     if (!isGoDuration(hr[k])) p.add(`helmRelease.${k}`, `'${hr[k]}' is not a Go duration (expected e.g. '5m')`, 'invalid-duration');
   }
   if (!Number.isInteger(hr.maxHistory) || hr.maxHistory < 0) p.add('helmRelease.maxHistory', `expected a non-negative integer, got ${JSON.stringify(hr.maxHistory)}`, 'invalid-number');
-  const source = resolveSource(props.source, p);
+  // Version, deletion guardrail.
+  const version = props.version;
+  const versionOk = version === undefined || (typeof version === 'string' && isPlatformVersion(version));
+  if (!versionOk) {
+    const hint = typeof version === 'string' && /^v\d/.test(version) ? ` (write it without the leading 'v': '${version.slice(1)}')` : ' (expected a release such as 1.6.0)';
+    p.add('version', `'${String(version)}' is not a Cozystack release version${hint}`, 'invalid-version');
+  }
+  const migrationsTarget = props.migrationsTargetVersion;
+  if (migrationsTarget !== undefined && !(Number.isInteger(migrationsTarget) && migrationsTarget > 0)) {
+    p.add('migrationsTargetVersion', `expected a positive integer, got ${JSON.stringify(migrationsTarget)}`, 'invalid-number');
+  }
+  if (version !== undefined && versionOk && migrationsTarget === undefined && migrationTargetOf(version) === undefined) {
+    p.add(
+      'version',
+      `the migration target of Cozystack ${version} is not known to this library (it knows ${KNOWN_RELEASES[0]} to ${KNOWN_RELEASES[KNOWN_RELEASES.length - 1]}); set migrationsTargetVersion to the release's migrations.targetVersion`,
+      'unknown-version',
+    );
+  }
+  if (props.deletionGuardrail !== undefined && typeof props.deletionGuardrail !== 'boolean') {
+    p.add('deletionGuardrail', `expected true or false, got ${JSON.stringify(props.deletionGuardrail)}`, 'invalid-type');
+  }
+  const source = resolveSource(props.source, p, 'source', version !== undefined && versionOk ? `v${version}` : undefined);
+  const operatorSettings = checkOperator(props, p, version !== undefined && versionOk ? version : undefined);
+  if (mode === 'operator') {
+    // The operator takes the ref as comma-separated key=value pairs and refuses durations of zero.
+    for (const [k, v] of Object.entries(source.ref ?? {})) {
+      if (typeof v === 'string' && v.includes(',')) p.add(`source.ref.${k}`, `'${v}' contains a comma, which the operator's --platform-source-ref cannot carry`, 'invalid-ref');
+    }
+    for (const k of ['interval', 'installTimeout', 'upgradeTimeout', 'retryInterval'] as const) {
+      if (isGoDuration(hr[k]) && !/[1-9]/.test(hr[k])) p.add(`helmRelease.${k}`, `'${hr[k]}' is zero; the operator needs a positive duration`, 'invalid-duration');
+    }
+  }
 
   // Components.
   const oidc = props.oidc?.enabled === true;
@@ -238,6 +296,53 @@ export function resolvePlatform(props: PlatformProps, subject = 'Platform'): Pla
     config,
     clusterValues,
     helmRelease: hr,
+    ...(version !== undefined ? { version } : {}),
+    migrationsTargetVersion: migrationsTarget ?? migrationTargetOf(version ?? DEFAULT_PLATFORM_VERSION)!,
+    deletionGuardrail: props.deletionGuardrail !== false,
+    telemetryDisabled: props.telemetry?.enabled === false,
+    operator: {
+      ...operatorSettings,
+      // Without a CNI of its own the bundle runs on a cluster that has one: a hosted cluster.
+      variant: operatorSettings.variant ?? (components.some((c) => c.name === 'cilium') ? 'talos' : 'hosted'),
+    },
+  };
+}
+
+/** Validates the operator settings; the variant stays undefined when not given. */
+function checkOperator(props: PlatformProps, p: Problems, version: string | undefined): Omit<ResolvedOperator, 'variant'> & { variant?: OperatorVariant } {
+  const o = props.operator ?? {};
+  if (typeof o !== 'object' || o === null) {
+    p.add('operator', `expected a map of operator settings, got ${JSON.stringify(o)}`, 'invalid-type');
+    return { image: DEFAULT_OPERATOR_IMAGE, apiServerPort: 6443, installFlux: false };
+  }
+  const variant = o.variant;
+  if (variant !== undefined && !OPERATOR_VARIANTS.includes(variant)) {
+    p.add('operator.variant', `'${String(variant)}' is not an operator variant (expected one of ${OPERATOR_VARIANTS.join(', ')})${didYouMean(String(variant), OPERATOR_VARIANTS)}`, 'invalid-enum');
+  }
+  const image = o.image ?? (version !== undefined ? `${OPERATOR_IMAGE_REPOSITORY}:v${version}` : DEFAULT_OPERATOR_IMAGE);
+  if (typeof image !== 'string' || !IMAGE_REFERENCE.test(image)) {
+    p.add('operator.image', `'${String(image)}' is not an image reference (expected e.g. ${OPERATOR_IMAGE_REPOSITORY}:v1.6.0)`, 'invalid-image');
+  }
+  if (variant === 'generic') {
+    if (o.apiServerHost === undefined || o.apiServerHost === '') {
+      p.add('operator.apiServerHost', "the generic variant needs the API server's host (the internal IP of a control-plane node)", 'required');
+    } else if (typeof o.apiServerHost !== 'string' || !(isIpAddress(o.apiServerHost) || isDnsSubdomain(o.apiServerHost))) {
+      p.add('operator.apiServerHost', `'${String(o.apiServerHost)}' is not an IP address or host name (no scheme, no port)`, 'invalid-host');
+    }
+  } else {
+    for (const k of ['apiServerHost', 'apiServerPort'] as const) {
+      if (o[k] !== undefined) p.add(`operator.${k}`, `is used only by the generic variant (variant is ${variant ?? 'not set'})`, 'conflicting-setting');
+    }
+  }
+  const port = o.apiServerPort ?? 6443;
+  if (!(Number.isInteger(port) && port >= 1 && port <= 65535)) p.add('operator.apiServerPort', `expected a port number (1 to 65535), got ${JSON.stringify(port)}`, 'invalid-number');
+  if (o.installFlux !== undefined && typeof o.installFlux !== 'boolean') p.add('operator.installFlux', `expected true or false, got ${JSON.stringify(o.installFlux)}`, 'invalid-type');
+  return {
+    image,
+    ...(variant !== undefined ? { variant } : {}),
+    ...(variant === 'generic' && o.apiServerHost !== undefined ? { apiServerHost: o.apiServerHost } : {}),
+    apiServerPort: port,
+    installFlux: o.installFlux === true,
   };
 }
 

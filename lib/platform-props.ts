@@ -114,6 +114,43 @@ export interface HelmReleaseTuningProps {
 }
 
 /**
+ * Where the cozystack-operator runs, which decides how it reaches the API server before the
+ * cluster network is up (the upstream installer's `cozystackOperator.variant`).
+ */
+export type OperatorVariant = 'talos' | 'generic' | 'hosted';
+
+/** The cozystack-operator of operator mode: what the upstream installer chart deploys. */
+export interface OperatorProps {
+  /**
+   * Operator image.
+   * @default - `ghcr.io/cozystack/cozystack/cozystack-operator:v<version>` when `version` is set, otherwise the upstream v1.6.0 image pinned by digest
+   */
+  readonly image?: string;
+  /**
+   * `talos`: the API server through KubePrism (`localhost:7445`); `generic`: through
+   * `apiServerHost`/`apiServerPort`; `hosted`: through the in-cluster Service.
+   * @default - 'hosted' when the bundle installs no CNI of its own (no `cilium` component, as the hosted bundles), otherwise 'talos'
+   */
+  readonly variant?: OperatorVariant;
+  /**
+   * `generic` only: the API server's host, the internal IP of a control-plane node. Required for `generic`.
+   * @default - none
+   */
+  readonly apiServerHost?: string;
+  /**
+   * `generic` only: the API server's port.
+   * @default 6443
+   */
+  readonly apiServerPort?: number;
+  /**
+   * Let the operator install its own copy of Flux at start-up (upstream `--install-flux=true`).
+   * Off by default: the cluster already runs Flux, which applies this output.
+   * @default false
+   */
+  readonly installFlux?: boolean;
+}
+
+/**
  * Settings of a Cozystack platform: what the upstream `cozystack` ConfigMap carries, and how it
  * is delivered.
  */
@@ -183,6 +220,30 @@ export interface PlatformProps {
   readonly mode?: PlatformMode;
   /** HelmRelease tuning. @default - the upstream operator's defaults */
   readonly helmRelease?: HelmReleaseTuningProps;
+  /**
+   * The Cozystack release installed, e.g. `'1.6.0'` (no leading `v`). The platform source
+   * follows it (ref `tag: v<version>` unless `source.ref` is set), as do the operator image and
+   * its `COZYSTACK_VERSION`, and the `cozystack-version` ConfigMap.
+   * @default - not set: the upstream v1.6.0 artifact and operator, pinned by digest
+   */
+  readonly version?: string;
+  /**
+   * The data version written into the `cozystack-version` ConfigMap (upstream
+   * `migrations.targetVersion`). Needed only for a `version` the library does not know.
+   * @default - the migration target of `version` (54 for 1.6.x; 54 when `version` is not set)
+   */
+  readonly migrationsTargetVersion?: number;
+  /**
+   * The cozystack-operator Deployment, used in operator mode only.
+   * @default - the upstream installer's settings, without installing Flux
+   */
+  readonly operator?: OperatorProps;
+  /**
+   * Emit the ValidatingAdmissionPolicy `cozystack-no-delete-guardrail` and its binding, which deny
+   * deleting objects labelled `platform.cozystack.io/no-delete: "true"` (needs Kubernetes 1.30+).
+   * @default true
+   */
+  readonly deletionGuardrail?: boolean;
   /**
    * `release`: each tenant as the HelmRelease the platform's API stores. `explicit`: every object
    * the tenant chart would render.

@@ -3,6 +3,7 @@ import { stringify } from 'yaml';
 import type { AppDefinition } from './app-definition.js';
 import { addObject, GVK } from './api-objects.js';
 import type { Values } from './component.js';
+import { NO_DELETE_LABEL, PRUNE_DISABLED, renderDeletionGuardrail } from './deletion-guardrail.js';
 import { applicationPackageName, artifactName, componentPackageName, DEFAULT_VARIANT } from './names.js';
 import { compact, PackageSource, type PackageSourceRef } from './package-source.js';
 import {
@@ -13,9 +14,10 @@ import {
   SYSTEM_NAMESPACE,
   VALUES_SECRET,
 } from './platform-model.js';
+import { renderOperatorBootstrap } from './operator-bootstrap.js';
+import { VERSION_CONFIGMAP } from './platform-version.js';
 
-/** Label that marks an object the deletion guardrail protects. */
-export const NO_DELETE_LABEL = 'platform.cozystack.io/no-delete';
+export { NO_DELETE_LABEL } from './deletion-guardrail.js';
 /** The library chart every application chart includes. */
 const COZY_LIB = { name: 'cozy-lib', path: 'library/cozy-lib' };
 
@@ -30,25 +32,27 @@ export function packagesSourceRef(model: PlatformModel): PackageSourceRef {
 }
 
 /**
- * Emits the platform's own objects: sources, PackageSources, and either the HelmReleases (flux
- * mode) or the Packages (operator mode), with the namespaces and values Secrets.
+ * Emits the platform's own objects: sources, the version ConfigMap, the deletion guardrail,
+ * PackageSources, and either the HelmReleases (flux mode) or the operator and the Packages
+ * (operator mode), with the namespaces and values Secrets.
  * @internal
  */
 export function renderPlatform(scope: Construct, model: PlatformModel, applications: readonly AppDefinition[]): void {
   renderSources(scope, model);
+  renderVersionConfigMap(scope, model.migrationsTargetVersion);
+  if (model.deletionGuardrail) renderDeletionGuardrail(scope);
   const ref = packagesSourceRef(model);
   const flux = model.mode === 'flux';
   if (flux) {
     for (const ns of model.namespaces) {
-      addObject(scope, GVK.Namespace, {
-        name: ns.name,
-        labels: { 'cozystack.io/system': 'true', ...(ns.privileged ? { 'pod-security.kubernetes.io/enforce': 'privileged' } : {}) },
-        annotations: { 'helm.sh/resource-policy': 'keep' },
-      });
+      addNamespace(scope, ns.name, ns.privileged);
       addValuesSecret(scope, ns.name, { _cluster: model.clusterValues });
     }
   } else {
+    // The operator creates the namespaces of the Packages; cozy-system is the installer's.
+    addNamespace(scope, SYSTEM_NAMESPACE, true);
     addValuesSecret(scope, SYSTEM_NAMESPACE, { _cluster: model.clusterValues });
+    renderOperatorBootstrap(scope, model);
   }
   for (const c of model.components) {
     const ps = new PackageSource(scope, `PackageSource:${c.name}`, {
@@ -93,6 +97,25 @@ export function applicationArtifact(chart: string): string {
   return artifactName(applicationPackageName(chart), DEFAULT_VARIANT, chart);
 }
 
+/** A platform namespace. `cozy-system` is also protected from deletion, as the upstream installer labels it. */
+function addNamespace(scope: Construct, name: string, privileged: boolean): void {
+  const system = name === SYSTEM_NAMESPACE;
+  addObject(scope, GVK.Namespace, {
+    name,
+    labels: {
+      'cozystack.io/system': 'true',
+      ...(system ? { [NO_DELETE_LABEL]: 'true' } : {}),
+      ...(privileged ? { 'pod-security.kubernetes.io/enforce': 'privileged' } : {}),
+    },
+    annotations: { 'helm.sh/resource-policy': 'keep' },
+  });
+}
+
+/**
+ * The Flux sources of the platform, protected from deletion and never pruned. Flux mode writes
+ * both; in operator mode the operator creates `cozystack-platform` itself from its arguments,
+ * and only `cozystack-packages` (which the platform chart would copy from it) is written.
+ */
 function renderSources(scope: Construct, model: PlatformModel): void {
   const s = model.source;
   const spec = compact({
@@ -102,9 +125,30 @@ function renderSources(scope: Construct, model: PlatformModel): void {
     secretRef: s.secretName ? { name: s.secretName } : undefined,
   });
   const gvk = s.kind === 'OCIRepository' ? GVK.OCIRepository : GVK.GitRepository;
-  for (const name of [PLATFORM_SOURCE, PACKAGES_SOURCE]) {
-    addObject(scope, gvk, { name, namespace: SYSTEM_NAMESPACE, labels: { [NO_DELETE_LABEL]: 'true' } }, { spec: { ...spec } });
+  const names = model.mode === 'flux' ? [PLATFORM_SOURCE, PACKAGES_SOURCE] : [PACKAGES_SOURCE];
+  for (const name of names) {
+    addObject(scope, gvk, { name, namespace: SYSTEM_NAMESPACE, labels: { [NO_DELETE_LABEL]: 'true' }, annotations: { ...PRUNE_DISABLED } }, { spec: { ...spec } });
   }
+}
+
+/**
+ * The `cozystack-version` ConfigMap the upstream platform chart creates on first install, with
+ * the data version (migration number) of the release. Flux creates it only when it is absent
+ * (`ssa: IfNotPresent`, upstream's `lookup`), so the number a migration stamps later is never
+ * overwritten, and never prunes it.
+ */
+function renderVersionConfigMap(scope: Construct, migrationsTargetVersion: number): void {
+  addObject(
+    scope,
+    GVK.ConfigMap,
+    {
+      name: VERSION_CONFIGMAP,
+      namespace: SYSTEM_NAMESPACE,
+      labels: { [NO_DELETE_LABEL]: 'true' },
+      annotations: { 'helm.sh/resource-policy': 'keep', 'kustomize.toolkit.fluxcd.io/ssa': 'IfNotPresent', ...PRUNE_DISABLED },
+    },
+    { data: { version: String(migrationsTargetVersion) } },
+  );
 }
 
 function addValuesSecret(scope: Construct, namespace: string, values: Values): void {

@@ -40,7 +40,7 @@ export interface PlatformSourceProps {
   readonly url?: string;
   /**
    * The revision to follow.
-   * @default - for the default URL, the digest the upstream v1.6.0 installer pins; otherwise none (the source's latest)
+   * @default - `tag: v<version>` when the platform's `version` is set; otherwise, for the default URL, the digest the upstream v1.6.0 installer pins, and none (the source's latest) for any other URL
    */
   readonly ref?: PlatformSourceRef;
   /**
@@ -66,11 +66,17 @@ export interface ResolvedSource {
   readonly basePath: string;
 }
 
-const OCI_KEYS = ['digest', 'tag', 'semver', 'semverFilter'] as const;
-const GIT_KEYS = ['branch', 'tag', 'semver', 'name', 'commit'] as const;
+/** Ref keys of an OCI source, in the order the library writes them. @internal */
+export const OCI_KEYS = ['digest', 'tag', 'semver', 'semverFilter'] as const;
+/** Ref keys of a Git source, in the order the library writes them. @internal */
+export const GIT_KEYS = ['branch', 'tag', 'semver', 'name', 'commit'] as const;
 
-/** Validates the source settings and fills defaults. @internal */
-export function resolveSource(props: PlatformSourceProps | undefined, problems: Problems, path = 'source'): ResolvedSource {
+/**
+ * Validates the source settings and fills defaults. `versionTag` (e.g. `v1.6.0`) is the ref when
+ * none is given.
+ * @internal
+ */
+export function resolveSource(props: PlatformSourceProps | undefined, problems: Problems, path = 'source', versionTag?: string): ResolvedSource {
   const url = props?.url ?? DEFAULT_SOURCE_URL;
   const interval = props?.interval ?? '5m';
   if (!isGoDuration(interval)) problems.add(`${path}.interval`, `'${interval}' is not a Go duration (expected e.g. '5m')`, 'invalid-duration');
@@ -119,7 +125,11 @@ export function resolveSource(props: PlatformSourceProps | undefined, problems: 
   for (const [k, v] of Object.entries(ref)) {
     if (typeof v !== 'string' || v.length === 0) problems.add(`${path}.ref.${k}`, 'expected a non-empty string', 'invalid-ref');
   }
-  const defaulted = props?.ref === undefined && url === DEFAULT_SOURCE_URL ? { digest: DEFAULT_SOURCE_DIGEST } : undefined;
+  let defaulted: Record<string, string> | undefined;
+  if (props?.ref === undefined) {
+    if (versionTag !== undefined) defaulted = { tag: versionTag };
+    else if (url === DEFAULT_SOURCE_URL) defaulted = { digest: DEFAULT_SOURCE_DIGEST };
+  }
   const finalRef = defaulted ?? (Object.keys(ref).length ? ref : undefined);
   return {
     kind,

@@ -23,7 +23,7 @@ import { PAAS, spec } from './support/synth.js';
 
 const app = () => new App({ outdir: '/nonexistent' });
 const platform = (props: Record<string, unknown> = {}) => new Platform(app(), 'platform', { bundle: Bundle.PAAS_FULL, ...PAAS, ...props });
-const releaseOf = (a: ManagedApp) => collectObjects(a.node.root as App).find((o) => o.kind === 'HelmRelease' && o.metadata.name === a.releaseName && o.metadata.namespace === a.namespace)!;
+const releaseOf = (a: ManagedApp<unknown>) => collectObjects(a.node.root as App).find((o) => o.kind === 'HelmRelease' && o.metadata.name === a.releaseName && o.metadata.namespace === a.namespace)!;
 const problems = (f: () => unknown) => {
   try {
     f();

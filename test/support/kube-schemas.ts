@@ -3,6 +3,7 @@
 import { ConfigMap, LimitRange, Namespace, ResourceQuota, Secret, ServiceAccount } from 'kubernetes-models/v1';
 import { Role, RoleBinding, ClusterRoleBinding } from 'kubernetes-models/rbac.authorization.k8s.io/v1';
 import { Deployment } from 'kubernetes-models/apps/v1';
+import { ValidatingAdmissionPolicy, ValidatingAdmissionPolicyBinding } from 'kubernetes-models/admissionregistration.k8s.io/v1';
 
 type Model = new (o: never) => { validate(): void };
 const MODELS: Record<string, Model> = {
@@ -16,6 +17,8 @@ const MODELS: Record<string, Model> = {
   'rbac.authorization.k8s.io/v1/RoleBinding': RoleBinding as unknown as Model,
   'rbac.authorization.k8s.io/v1/ClusterRoleBinding': ClusterRoleBinding as unknown as Model,
   'apps/v1/Deployment': Deployment as unknown as Model,
+  'admissionregistration.k8s.io/v1/ValidatingAdmissionPolicy': ValidatingAdmissionPolicy as unknown as Model,
+  'admissionregistration.k8s.io/v1/ValidatingAdmissionPolicyBinding': ValidatingAdmissionPolicyBinding as unknown as Model,
 };
 
 /** Top-level fields per kind (the models do not reject unknown fields themselves). */
@@ -23,6 +26,7 @@ const TOP_LEVEL: Record<string, string[]> = {
   Namespace: ['spec'], Secret: ['type', 'data', 'stringData', 'immutable'], ConfigMap: ['data', 'binaryData', 'immutable'],
   ServiceAccount: ['secrets', 'imagePullSecrets', 'automountServiceAccountToken'], ResourceQuota: ['spec'], LimitRange: ['spec'],
   Role: ['rules'], RoleBinding: ['subjects', 'roleRef'], ClusterRoleBinding: ['subjects', 'roleRef'], Deployment: ['spec'],
+  ValidatingAdmissionPolicy: ['spec'], ValidatingAdmissionPolicyBinding: ['spec'],
 };
 
 /** Errors of a core Kubernetes object, or undefined when its kind is not covered. */
