@@ -25,6 +25,7 @@ export const GVK = {
   PackageSource: PackageSourceObject.GVK,
   Package: PackageObject.GVK,
   Kustomization: Kustomization.GVK,
+  CustomResourceDefinition: { apiVersion: 'apiextensions.k8s.io/v1', kind: 'CustomResourceDefinition' },
 } satisfies Record<string, GroupVersionKind>;
 
 /** Object metadata as the library writes it. @internal */

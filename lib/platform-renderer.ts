@@ -1,4 +1,5 @@
 import type { Construct } from 'constructs';
+import { COZYSTACK_CRDS } from '../imports/cozystack-crds.js';
 import { stringify } from 'yaml';
 import type { AppDefinition } from './app-definition.js';
 import { addObject, GVK } from './api-objects.js';
@@ -38,6 +39,7 @@ export function packagesSourceRef(model: PlatformModel): PackageSourceRef {
  * @internal
  */
 export function renderPlatform(scope: Construct, model: PlatformModel, applications: readonly AppDefinition[]): void {
+  renderCrds(scope);
   renderSources(scope, model);
   renderVersionConfigMap(scope, model.migrationsTargetVersion);
   if (model.deletionGuardrail) renderDeletionGuardrail(scope);
@@ -107,8 +109,21 @@ function addNamespace(scope: Construct, name: string, privileged: boolean): void
       ...(system ? { [NO_DELETE_LABEL]: 'true' } : {}),
       ...(privileged ? { 'pod-security.kubernetes.io/enforce': 'privileged' } : {}),
     },
-    annotations: { 'helm.sh/resource-policy': 'keep' },
+    // Never deleted by a Flux prune either: deleting a namespace deletes everything in it.
+    annotations: { 'helm.sh/resource-policy': 'keep', ...PRUNE_DISABLED },
   });
+}
+
+/**
+ * The cozystack.io CRDs (PackageSource, Package), so a cluster with only Flux accepts the
+ * PackageSources and Packages of the output on the first apply (Flux applies CRDs first). In
+ * operator mode the operator installs the same CRDs at start-up.
+ */
+function renderCrds(scope: Construct): void {
+  for (const crd of COZYSTACK_CRDS) {
+    const { metadata, ...rest } = crd as { metadata: { name: string; annotations?: Record<string, string> } };
+    addObject(scope, GVK.CustomResourceDefinition, { name: metadata.name, annotations: { ...metadata.annotations, ...PRUNE_DISABLED } }, rest);
+  }
 }
 
 /**

@@ -4,6 +4,7 @@ import { addAppRelease } from './app-release.js';
 import { addObject, GVK } from './api-objects.js';
 import type { Values } from './component.js';
 import { APP_DEFINITIONS } from '../apps/catalog.js';
+import { PRUNE_DISABLED } from './deletion-guardrail.js';
 import { didYouMean, Problems } from './errors.js';
 import { ManagedApp } from './managed-app.js';
 import { VALUES_SECRET } from './platform-model.js';
@@ -271,7 +272,7 @@ export class Tenant extends Construct {
 
   /** Adds this tenant's Namespace and `cozystack-values` Secret. @internal */
   public _addNamespaceAndValues(scope: Construct): void {
-    addObject(scope, GVK.Namespace, { name: this.namespace, labels: this.namespaceLabels, annotations: { 'helm.sh/resource-policy': 'keep' } });
+    addObject(scope, GVK.Namespace, { name: this.namespace, labels: this.namespaceLabels, annotations: { 'helm.sh/resource-policy': 'keep', ...PRUNE_DISABLED } });
     addObject(
       scope,
       GVK.Secret,

@@ -1,6 +1,6 @@
-import { readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
+import { closeSync, constants, fstatSync, openSync, readdirSync, readSync, realpathSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { LineCounter, parseAllDocuments } from 'yaml';
+import { Composer, type Document, isMap, isScalar, isSeq, isPair, Lexer, LineCounter, Parser } from 'yaml';
 import { CozystackValidationError, type Problem } from './errors.js';
 
 /** One YAML document read from a file. */
@@ -23,6 +23,12 @@ export interface InputLimits {
   readonly maxDepth?: number;
   /** Most files read. @default 100000 */
   readonly maxFiles?: number;
+  /** Most YAML nodes (scalars, aliases, collections and their entries) in one document. @default 100000 */
+  readonly maxNodes?: number;
+  /** Most YAML nodes in one file. @default 1000000 */
+  readonly maxFileNodes?: number;
+  /** Most documents in one file. @default 100000 */
+  readonly maxDocuments?: number;
 }
 
 /** `file#n`, how problems name a document. */
@@ -30,37 +36,134 @@ export function documentName(d: { file: string; index: number }): string {
   return `${d.file}#${d.index}`;
 }
 
+interface Limits {
+  readonly maxBytes: number;
+  readonly maxAliases: number;
+  readonly maxDepth: number;
+  readonly maxFiles: number;
+  readonly maxNodes: number;
+  readonly maxFileNodes: number;
+  readonly maxDocuments: number;
+}
+
 /**
  * Reads every YAML document of the given files and folders (folders recursively, `.yaml` and
  * `.yml` files, in name order; symbolic links followed once). Every problem (unreadable file,
- * invalid UTF-8, YAML syntax, duplicate keys, alias bombs, too deep nesting) is reported at once.
+ * invalid UTF-8, YAML syntax, duplicate keys, alias bombs, too deep nesting, too many nodes or
+ * documents) is reported at once.
+ *
+ * Hostile input is refused before it is parsed: each file is first lexed (no tree is built) and
+ * checked against the limits, so memory and time stay proportional to the limits, not to what a
+ * file claims (an alias bomb, a deep nesting or a huge flat map never reaches the parser).
  */
 export function readYamlInputs(paths: readonly string[], limits: InputLimits = {}): InputDocument[] {
-  const maxBytes = limits.maxFileBytes ?? 16 * 1024 * 1024;
-  const maxAliases = limits.maxAliases ?? 100;
-  const maxDepth = limits.maxDepth ?? 64;
-  const maxFiles = limits.maxFiles ?? 100_000;
+  const l: Limits = {
+    maxBytes: limits.maxFileBytes ?? 16 * 1024 * 1024,
+    maxAliases: limits.maxAliases ?? 100,
+    maxDepth: limits.maxDepth ?? 64,
+    maxFiles: limits.maxFiles ?? 100_000,
+    maxNodes: limits.maxNodes ?? 100_000,
+    maxFileNodes: limits.maxFileNodes ?? 1_000_000,
+    maxDocuments: limits.maxDocuments ?? 100_000,
+  };
   const problems: Problem[] = [];
+  const files = listFiles(paths, l, problems);
+  const docs: InputDocument[] = [];
+  const decoder = new TextDecoder('utf-8', { fatal: true });
+  for (const file of files) {
+    const bytes = readBounded(file, l.maxBytes, problems);
+    if (!bytes) continue;
+    let text: string;
+    try {
+      text = decoder.decode(bytes);
+    } catch {
+      problems.push({ subject: file, path: '', message: 'is not valid UTF-8 text', rule: 'invalid-encoding' });
+      continue;
+    }
+    const lines = new LineCounter();
+    const refused = prescan(text, l);
+    if (refused.length) {
+      const all = countLines(text);
+      for (const r of refused) {
+        const pos = r.offset === undefined ? undefined : position(all, r.offset);
+        problems.push({ subject: r.document ? `${file}#${r.document}` : file, path: pos ?? '', message: r.message, rule: r.rule });
+      }
+      continue;
+    }
+    let index = 0;
+    const handle = (doc: Document.Parsed): void => {
+      index++;
+      const where = { subject: `${file}#${index}`, path: '' };
+      const errors = [...doc.errors.map((e) => ({ pos: e.pos[0], code: e.code as string, message: e.message })), ...duplicateKeys(doc)].sort((a, b) => a.pos - b.pos);
+      if (errors.length) {
+        for (const err of errors) {
+          const pos = lines.linePos(err.pos);
+          const overflow = /Maximum call stack size exceeded/.test(err.message);
+          problems.push({
+            ...where,
+            path: pos ? `line ${pos.line}, column ${pos.col}` : '',
+            message: overflow ? `nesting deeper than ${l.maxDepth} levels` : firstLine(err.message),
+            rule: overflow ? 'too-deep' : err.code === 'DUPLICATE_KEY' ? 'duplicate-key' : 'yaml-syntax',
+          });
+        }
+        return;
+      }
+      let value: unknown;
+      try {
+        value = doc.toJS({ maxAliasCount: l.maxAliases });
+      } catch (e) {
+        const message = (e as Error).message;
+        if (e instanceof RangeError) problems.push({ ...where, message: `nesting deeper than ${l.maxDepth} levels`, rule: 'too-deep' });
+        else if (/Excessive alias count/.test(message)) problems.push({ ...where, message: `${firstLine(message)} (more than ${l.maxAliases} aliases)`, rule: 'alias-limit' });
+        else problems.push({ ...where, message: firstLine(message), rule: 'yaml-syntax' });
+        return;
+      }
+      if (value === null || value === undefined) return;
+      if (depth(value, l.maxDepth + 1) > l.maxDepth) {
+        problems.push({ ...where, message: `nesting deeper than ${l.maxDepth} levels`, rule: 'too-deep' });
+        return;
+      }
+      docs.push({ file, index, value });
+    };
+    // One document at a time: a document's syntax tree is dropped once its value is taken.
+    // Duplicate keys are found by duplicateKeys() in linear time (the parser's own check is
+    // quadratic in the size of a map: 100,000 keys took minutes).
+    const composer = new Composer({ uniqueKeys: false, prettyErrors: false, strict: true, version: '1.2' });
+    try {
+      for (const token of new Parser(lines.addNewLine).parse(text)) for (const doc of composer.next(token)) handle(doc);
+      for (const doc of composer.end()) handle(doc);
+    } catch (e) {
+      if (!(e instanceof RangeError)) throw e;
+      problems.push({ subject: `${file}#${index + 1}`, path: '', message: `nesting deeper than ${l.maxDepth} levels`, rule: 'too-deep' });
+    }
+  }
+  if (problems.length) throw new CozystackValidationError(problems, 'cannot read the input');
+  return docs;
+}
+
+/** The files named by `paths`, folders walked recursively in name order, each real file once. */
+function listFiles(paths: readonly string[], l: Limits, problems: Problem[]): string[] {
   const files: string[] = [];
   const seen = new Set<string>();
-  const walk = (path: string, explicit: boolean): void => {
+  let refusedFiles = false;
+  const walk = (path: string): void => {
     let real: string;
     let st;
     try {
       real = realpathSync(path);
       st = statSync(real);
     } catch (e) {
-      problems.push({ subject: path, path: '', message: `cannot read: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, rule: 'unreadable' });
+      problems.push({ subject: path, path: '', message: `cannot read: ${describeError(e)}`, rule: 'unreadable' });
       return;
     }
-    if (seen.has(real)) return; // a link back into a folder already read
+    if (seen.has(real)) return; // a link back into a folder already read, or a file named twice
     seen.add(real);
     if (st.isDirectory()) {
       let entries: string[];
       try {
         entries = readdirSync(real).sort();
       } catch (e) {
-        problems.push({ subject: path, path: '', message: `cannot list: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, rule: 'unreadable' });
+        problems.push({ subject: path, path: '', message: `cannot list: ${describeError(e)}`, rule: 'unreadable' });
         return;
       }
       for (const e of entries) {
@@ -72,75 +175,240 @@ export function readYamlInputs(paths: readonly string[], limits: InputLimits = {
         } catch {
           isDir = false;
         }
-        if (isDir || /\.ya?ml$/.test(e)) walk(child, false);
+        if (isDir || /\.ya?ml$/.test(e)) walk(child);
       }
     } else if (st.isFile()) {
-      if (files.length >= maxFiles) {
-        if (files.length === maxFiles) problems.push({ subject: path, path: '', message: `more than ${maxFiles} input files`, rule: 'too-many-files' });
+      if (files.length >= l.maxFiles) {
+        if (!refusedFiles) problems.push({ subject: path, path: '', message: `more than ${l.maxFiles} input files`, rule: 'too-many-files' });
+        refusedFiles = true;
         return;
       }
       files.push(path);
-      if (!explicit && st.size > maxBytes) return;
     } else {
-      problems.push({ subject: path, path: '', message: 'not a file or folder', rule: 'unreadable' });
+      problems.push({ subject: path, path: '', message: 'not a file or folder (a pipe, socket or device is not read)', rule: 'unreadable' });
     }
   };
-  for (const p of paths) walk(p, true);
+  for (const p of paths) walk(p);
+  return files;
+}
 
-  const docs: InputDocument[] = [];
-  const decoder = new TextDecoder('utf-8', { fatal: true });
-  for (const file of files) {
-    let bytes: Buffer;
-    try {
-      if (statSync(file).size > maxBytes) {
-        problems.push({ subject: file, path: '', message: `file is larger than ${maxBytes} bytes`, rule: 'file-too-large' });
+/**
+ * The bytes of a regular file of at most `max` bytes. Opened without blocking (a file replaced by
+ * a pipe after it was listed does not hang the run) and read at most `max + 1` bytes (a file that
+ * grows while read, or that reports no size, is still bounded).
+ */
+function readBounded(file: string, max: number, problems: Problem[]): Buffer | undefined {
+  let fd: number | undefined;
+  try {
+    fd = openSync(file, constants.O_RDONLY | constants.O_NONBLOCK);
+    const st = fstatSync(fd);
+    if (!st.isFile()) {
+      problems.push({ subject: file, path: '', message: 'not a file or folder (a pipe, socket or device is not read)', rule: 'unreadable' });
+      return undefined;
+    }
+    if (st.size > max) {
+      problems.push({ subject: file, path: '', message: `file is larger than ${max} bytes (${st.size} bytes)`, rule: 'file-too-large' });
+      return undefined;
+    }
+    const buf = Buffer.alloc(Math.min(max + 1, Math.max(st.size + 1, 64 * 1024)));
+    let length = 0;
+    for (;;) {
+      if (length === buf.length) {
+        if (length > max) break;
+        // The file grew since fstat: read on, up to the limit.
+        const bigger = Buffer.alloc(Math.min(max + 1, buf.length * 2));
+        buf.copy(bigger, 0, 0, length);
+        return readRest(fd, bigger, length, max, file, problems);
+      }
+      const n = readSync(fd, buf, length, buf.length - length, null);
+      if (n === 0) break;
+      length += n;
+    }
+    if (length > max) {
+      problems.push({ subject: file, path: '', message: `file is larger than ${max} bytes`, rule: 'file-too-large' });
+      return undefined;
+    }
+    return buf.subarray(0, length);
+  } catch (e) {
+    problems.push({ subject: file, path: '', message: `cannot read: ${describeError(e)}`, rule: 'unreadable' });
+    return undefined;
+  } finally {
+    if (fd !== undefined) closeSync(fd);
+  }
+}
+
+function readRest(fd: number, buf: Buffer, length: number, max: number, file: string, problems: Problem[]): Buffer | undefined {
+  for (;;) {
+    if (length === buf.length) {
+      if (length > max) {
+        problems.push({ subject: file, path: '', message: `file is larger than ${max} bytes`, rule: 'file-too-large' });
+        return undefined;
+      }
+      const bigger = Buffer.alloc(Math.min(max + 1, buf.length * 2));
+      buf.copy(bigger, 0, 0, length);
+      buf = bigger;
+    }
+    const n = readSync(fd, buf, length, buf.length - length, null);
+    if (n === 0) return buf.subarray(0, length);
+    length += n;
+  }
+}
+
+/** `permission denied (EACCES)`, `no such file or folder (ENOENT)`, ... */
+function describeError(e: unknown): string {
+  const err = e as NodeJS.ErrnoException;
+  const known: Record<string, string> = {
+    ENOENT: 'no such file or folder',
+    EACCES: 'permission denied',
+    EPERM: 'operation not permitted',
+    ELOOP: 'too many levels of symbolic links',
+    ENOTDIR: 'a part of the path is not a folder',
+    EISDIR: 'is a folder',
+    EIO: 'input/output error',
+    ENAMETOOLONG: 'name too long',
+  };
+  if (err.code) return known[err.code] ? `${known[err.code]} (${err.code})` : err.code;
+  return err.message ?? String(e);
+}
+
+/** A refusal found by {@link prescan}. */
+interface Refusal {
+  readonly document?: number;
+  readonly offset?: number;
+  readonly message: string;
+  readonly rule: string;
+}
+
+/**
+ * Lexes a file (no syntax tree) and refuses it when a document nests flow collections deeper than
+ * the limit, uses more aliases or nodes than allowed, or when the file holds too many documents.
+ * Documents are numbered as the parser numbers them.
+ */
+function prescan(text: string, l: Limits): Refusal[] {
+  const out: Refusal[] = [];
+  let doc = 0;
+  let inDoc = false;
+  let flow = 0;
+  let nodes = 0;
+  let fileNodes = 0;
+  let aliases = 0;
+  let refused = false; // the current document already has a refusal
+  let offset = 0;
+  const startDocument = (): boolean => {
+    doc++;
+    inDoc = true;
+    flow = 0;
+    nodes = 0;
+    aliases = 0;
+    refused = false;
+    if (doc > l.maxDocuments) {
+      out.push({ message: `more than ${l.maxDocuments} documents in one file`, rule: 'too-many-documents' });
+      return false;
+    }
+    return true;
+  };
+  let scalarNext = false; // the lexer marks a plain or block scalar, then gives its source
+  for (const token of new Lexer().lex(text)) {
+    const at = offset;
+    const mark = token.length === 1 && (token === '\u0002' || token === '\u0018' || token === '\u001f');
+    if (!mark) offset += token.length;
+    if (mark) {
+      scalarNext = token === '\u001f';
+      continue;
+    }
+    const isScalar = scalarNext;
+    scalarNext = false;
+    const first = token[0];
+    if (!isScalar) {
+      if (first === ' ' || first === '\t' || first === '\n' || first === '\r' || first === '#' || token === '\ufeff') continue;
+      if (token === '---') {
+        flow = 0;
+        if (!startDocument()) return out;
         continue;
       }
-      bytes = readFileSync(file);
-    } catch (e) {
-      problems.push({ subject: file, path: '', message: `cannot read: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, rule: 'unreadable' });
-      continue;
-    }
-    let text: string;
-    try {
-      text = decoder.decode(bytes);
-    } catch {
-      problems.push({ subject: file, path: '', message: 'is not valid UTF-8 text', rule: 'invalid-encoding' });
-      continue;
-    }
-    const lines = new LineCounter();
-    const parsed = parseAllDocuments(text, { uniqueKeys: true, prettyErrors: false, strict: true, version: '1.2', lineCounter: lines });
-    const list = Array.isArray(parsed) ? parsed : [];
-    if (!Array.isArray(parsed)) {
-      problems.push({ subject: file, path: '', message: 'is not a YAML stream', rule: 'yaml-syntax' });
-      continue;
-    }
-    list.forEach((doc, i) => {
-      const where = { subject: `${file}#${i + 1}`, path: '' };
-      if (doc.errors.length) {
-        for (const err of doc.errors) {
-          const pos = lines.linePos(err.pos[0]);
-          problems.push({ ...where, path: pos ? `line ${pos.line}, column ${pos.col}` : '', message: firstLine(err.message), rule: err.code === 'DUPLICATE_KEY' ? 'duplicate-key' : 'yaml-syntax' });
+      if (token === '...') {
+        inDoc = false;
+        flow = 0;
+        continue;
+      }
+      if (first === '%' && !inDoc) continue; // a directive
+    } else if (!token.trim()) continue;
+    if (!inDoc && !startDocument()) return out;
+    if (refused) continue;
+    if (!isScalar) {
+      if (token === '[' || token === '{') {
+        flow++;
+        if (flow > l.maxDepth) {
+          out.push({ document: doc, offset: at, message: `nesting deeper than ${l.maxDepth} levels`, rule: 'too-deep' });
+          refused = true;
+          continue;
         }
-        return;
-      }
-      let value: unknown;
-      try {
-        value = doc.toJS({ maxAliasCount: maxAliases });
-      } catch (e) {
-        problems.push({ ...where, message: firstLine((e as Error).message), rule: /alias/i.test((e as Error).message) ? 'alias-limit' : 'yaml-syntax' });
-        return;
-      }
-      if (value === null || value === undefined) return;
-      if (depth(value, maxDepth + 1) > maxDepth) {
-        problems.push({ ...where, message: `nesting deeper than ${maxDepth} levels`, rule: 'too-deep' });
-        return;
-      }
-      docs.push({ file, index: i + 1, value });
-    });
+      } else if (token === ']' || token === '}') {
+        if (flow > 0) flow--;
+        continue;
+      } else if (first === '*') {
+        aliases++;
+        if (aliases > l.maxAliases) {
+          out.push({ document: doc, offset: at, message: `more than ${l.maxAliases} aliases in one document`, rule: 'alias-limit' });
+          refused = true;
+          continue;
+        }
+      } else if (first === ',' || first === '&' || first === '!') continue;
+    }
+    nodes++;
+    fileNodes++;
+    if (fileNodes > l.maxFileNodes) {
+      out.push({ document: doc, offset: at, message: `more than ${l.maxFileNodes} YAML nodes in one file`, rule: 'too-many-nodes' });
+      return out;
+    }
+    if (nodes > l.maxNodes) {
+      out.push({ document: doc, offset: at, message: `more than ${l.maxNodes} YAML nodes in one document`, rule: 'too-many-nodes' });
+      refused = true;
+    }
   }
-  if (problems.length) throw new CozystackValidationError(problems, 'cannot read the input');
-  return docs;
+  return out;
+}
+
+/** `line L, column C` of an offset. */
+function position(lines: LineCounter, offset: number): string {
+  const pos = lines.linePos(offset);
+  return `line ${pos.line}, column ${pos.col}`;
+}
+
+/** A LineCounter of a whole text (without parsing it). */
+function countLines(text: string): LineCounter {
+  const lines = new LineCounter();
+  lines.addNewLine(0);
+  for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) lines.addNewLine(i + 1);
+  return lines;
+}
+
+/**
+ * Keys given twice in one map, as the parser's `uniqueKeys` reports them (scalars with equal
+ * values), found with one walk over the document.
+ */
+function duplicateKeys(doc: Document.Parsed): { pos: number; code: string; message: string }[] {
+  const out: { pos: number; code: string; message: string }[] = [];
+  const stack: unknown[] = [doc.contents];
+  while (stack.length) {
+    const node = stack.pop();
+    if (isMap(node)) {
+      const keys = new Set<unknown>();
+      for (const pair of node.items) {
+        if (isScalar(pair.key)) {
+          const k = pair.key.value;
+          if (keys.has(k)) out.push({ pos: pair.key.range?.[0] ?? 0, code: 'DUPLICATE_KEY', message: 'Map keys must be unique' });
+          else keys.add(k);
+        } else if (pair.key) stack.push(pair.key);
+        stack.push(pair.value);
+      }
+    } else if (isSeq(node)) {
+      for (const item of node.items) stack.push(isPair(item) ? item.value : item);
+    } else if (isPair(node)) {
+      stack.push(node.key, node.value);
+    }
+  }
+  return out;
 }
 
 function firstLine(s: string): string {

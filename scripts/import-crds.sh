@@ -21,4 +21,5 @@ group source.extensions.fluxcd.io "$ref"/crds/flux/source.extensions.fluxcd.io_*
 group helm.toolkit.fluxcd.io "$ref"/crds/flux/helm.toolkit.fluxcd.io_*.yaml
 group kustomize.toolkit.fluxcd.io "$ref"/crds/flux/kustomize.toolkit.fluxcd.io_*.yaml
 group cozystack.io "$ref"/cozystack/crds/cozystack.io_*.yaml
-ls "$out"
+
+"$here/node_modules/.bin/tsx" "$here/scripts/gen-crd-manifests.ts" "$ref/cozystack/crds" "$out/cozystack-crds.ts"

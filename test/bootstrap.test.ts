@@ -159,7 +159,7 @@ describe('operator mode bootstrap: the installer objects', () => {
   it('the cozy-system Namespace carries the installer labels and the keep annotation', () => {
     const ns = find(objects, 'Namespace', 'cozy-system')!;
     expect(ns.metadata.labels).toEqual({ 'cozystack.io/system': 'true', [NO_DELETE]: 'true', 'pod-security.kubernetes.io/enforce': 'privileged' });
-    expect(ns.metadata.annotations).toEqual({ 'helm.sh/resource-policy': 'keep' });
+    expect(ns.metadata.annotations).toEqual({ 'helm.sh/resource-policy': 'keep', 'kustomize.toolkit.fluxcd.io/prune': 'disabled' });
     // The operator creates every other namespace from the Packages.
     expect(ofKind(objects, 'Namespace').map((n) => n.metadata.name).filter((n) => !n.startsWith('tenant-'))).toEqual(['cozy-system']);
   });

@@ -67,7 +67,7 @@ describe.each(BUNDLE_NAMES)('bundle %s under default settings', (name) => {
     expect(actual).toEqual(expected);
     for (const n of ofKind(objects, 'Namespace').filter((x) => !x.metadata.name.startsWith('tenant-'))) {
       expect(n.metadata.labels).toMatchObject({ 'cozystack.io/system': 'true' });
-      expect(n.metadata.annotations).toEqual({ 'helm.sh/resource-policy': 'keep' });
+      expect(n.metadata.annotations).toEqual({ 'helm.sh/resource-policy': 'keep', 'kustomize.toolkit.fluxcd.io/prune': 'disabled' });
     }
   });
 

@@ -1,5 +1,5 @@
 // The command line as a function: what main.ts runs, and what tests call in-process.
-import { CozystackValidationError, formatProblem } from '../errors.js';
+import { CozystackValidationError, formatProblem, type Problem } from '../errors.js';
 import { appsCommand, bundlesCommand } from './catalog.js';
 import { graphCommand } from './graph.js';
 import { initCommand } from './init.js';
@@ -116,7 +116,9 @@ export function run(argv: string[]): CommandResult {
   } catch (e) {
     const failure = command === 'diff' ? 2 : 1;
     if (e instanceof CozystackValidationError) {
-      return { stdout: '', stderr: `error: ${e.message.split('\n')[0]}\n${e.problems.map((p) => `  ${formatProblem(p)}\n`).join('')}`, code: failure };
+      const nl = e.message.indexOf('\n');
+      const heading = nl === -1 ? e.message : e.message.slice(0, nl);
+      return { stdout: '', stderr: `error: ${clip(heading)}\n${e.problems.map((p) => `  ${formatProblem(clipProblem(p))}\n`).join('')}`, code: failure };
     }
     if (e instanceof UsageError) return { stdout: '', stderr: `error: ${e.message}\n`, code: 2 };
     const err = e as NodeJS.ErrnoException;
@@ -125,3 +127,13 @@ export function run(argv: string[]): CommandResult {
   }
 }
 
+/** Longest subject, path or message printed: hostile input (a 15 MB string) must not flood the terminal. */
+const MAX_FIELD = 1000;
+
+function clip(s: string): string {
+  return s.length <= MAX_FIELD ? s : `${s.slice(0, MAX_FIELD)}... (${s.length - MAX_FIELD} more characters)`;
+}
+
+function clipProblem(p: Problem): Problem {
+  return { subject: clip(p.subject), path: clip(p.path), message: clip(p.message), rule: clip(p.rule) };
+}

@@ -3,6 +3,7 @@
 import { ConfigMap, LimitRange, Namespace, ResourceQuota, Secret, ServiceAccount } from 'kubernetes-models/v1';
 import { Role, RoleBinding, ClusterRoleBinding } from 'kubernetes-models/rbac.authorization.k8s.io/v1';
 import { Deployment } from 'kubernetes-models/apps/v1';
+import { CustomResourceDefinition } from 'kubernetes-models/apiextensions.k8s.io/v1';
 import { ValidatingAdmissionPolicy, ValidatingAdmissionPolicyBinding } from 'kubernetes-models/admissionregistration.k8s.io/v1';
 
 type Model = new (o: never) => { validate(): void };
@@ -17,6 +18,7 @@ const MODELS: Record<string, Model> = {
   'rbac.authorization.k8s.io/v1/RoleBinding': RoleBinding as unknown as Model,
   'rbac.authorization.k8s.io/v1/ClusterRoleBinding': ClusterRoleBinding as unknown as Model,
   'apps/v1/Deployment': Deployment as unknown as Model,
+  'apiextensions.k8s.io/v1/CustomResourceDefinition': CustomResourceDefinition as unknown as Model,
   'admissionregistration.k8s.io/v1/ValidatingAdmissionPolicy': ValidatingAdmissionPolicy as unknown as Model,
   'admissionregistration.k8s.io/v1/ValidatingAdmissionPolicyBinding': ValidatingAdmissionPolicyBinding as unknown as Model,
 };
@@ -25,7 +27,7 @@ const MODELS: Record<string, Model> = {
 const TOP_LEVEL: Record<string, string[]> = {
   Namespace: ['spec'], Secret: ['type', 'data', 'stringData', 'immutable'], ConfigMap: ['data', 'binaryData', 'immutable'],
   ServiceAccount: ['secrets', 'imagePullSecrets', 'automountServiceAccountToken'], ResourceQuota: ['spec'], LimitRange: ['spec'],
-  Role: ['rules'], RoleBinding: ['subjects', 'roleRef'], ClusterRoleBinding: ['subjects', 'roleRef'], Deployment: ['spec'],
+  Role: ['rules'], RoleBinding: ['subjects', 'roleRef'], ClusterRoleBinding: ['subjects', 'roleRef'], Deployment: ['spec'], CustomResourceDefinition: ['spec', 'status'],
   ValidatingAdmissionPolicy: ['spec'], ValidatingAdmissionPolicyBinding: ['spec'],
 };
 
