@@ -1,4 +1,4 @@
-import { closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
+import { existsSync, linkSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 
 /**
@@ -13,36 +13,136 @@ export function writeTreeAtomically(outdir: string, files: ReadonlyMap<string, s
   const target = resolve(outdir);
   const parent = dirname(target);
   const name = basename(target);
-  mkdirSync(parent, { recursive: true });
-  const release = lock(join(parent, `.${name}.lock`), outdir);
+  let release: () => void;
+  try {
+    mkdirSync(parent, { recursive: true });
+    release = lock(join(parent, `.${name}.lock`), outdir);
+  } catch (e) {
+    throw explain(e, `cannot lock ${outdir} for writing`);
+  }
   try {
     swapIn(target, parent, name, files);
+  } catch (e) {
+    throw explain(e, `cannot write ${outdir}`, `${outdir} is unchanged`);
   } finally {
     release();
   }
 }
 
+/** A failure to write an output folder, saying what is left; the command line prints it without a stack trace. */
+export class OutputWriteError extends Error {
+  /** The system error code (`ENOSPC`, `EROFS`, ...), or `ELOCKED` when another run holds the lock. */
+  public readonly code?: string;
+
+  constructor(message: string, code?: string) {
+    super(message);
+    this.name = 'OutputWriteError';
+    if (code !== undefined) this.code = code;
+  }
+}
+
+const ERRNO_TEXT: Record<string, string> = {
+  ENOSPC: 'no space left on device',
+  EDQUOT: 'disk quota exceeded',
+  EROFS: 'read-only file system',
+  EACCES: 'permission denied',
+  EPERM: 'operation not permitted',
+  EIO: 'input/output error',
+  ENOTDIR: 'a part of the path is not a folder',
+  EMFILE: 'too many open files',
+  ENAMETOOLONG: 'name too long',
+};
+
+/** A system error as an OutputWriteError: `<what>: no space left on device (ENOSPC) at <path>; <after>`. */
+function explain(e: unknown, what: string, after?: string): unknown {
+  if (e instanceof OutputWriteError) return e;
+  const err = e as NodeJS.ErrnoException;
+  if (!err?.code || !err.syscall) return e; // not a system error: a bug, keep its stack
+  const text = ERRNO_TEXT[err.code] ?? err.message.replace(/^[A-Z]+: /, '').replace(/, \w+ '.*$/, '');
+  return new OutputWriteError(`${what}: ${text} (${err.code}, ${err.syscall}${err.path ? ` ${err.path}` : ''})${after ? `; ${after}` : ''}`, err.code);
+}
+
 /**
- * Takes the lock of an output folder: a file created exclusively, holding the writer's pid. A
- * lock whose process is gone is taken over; a live one makes this run fail with a clear message.
+ * Takes the lock of an output folder: a file holding the writer's pid, created complete and at once
+ * (written aside, then hard-linked into place, which fails when the lock exists), so another run
+ * never reads a lock that is still empty. A lock whose process is gone is taken over; a live one
+ * makes this run fail with a clear message.
  */
 function lock(file: string, outdir: string): () => void {
-  for (let attempt = 0; attempt < 2; attempt++) {
-    try {
-      const fd = openSync(file, 'wx');
-      writeSync(fd, String(process.pid));
-      closeSync(fd);
-      return () => rmSync(file, { force: true });
-    } catch (e) {
-      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
-      const pid = Number(readFileSync(file, 'utf8').trim());
-      if (Number.isInteger(pid) && pid > 0 && isAlive(pid)) {
-        throw new Error(`another synthesis (pid ${pid}) is writing ${outdir}; try again when it has finished (lock file ${file})`);
+  const mine = String(process.pid);
+  const aside = `${file}.${process.pid}-${Date.now()}`;
+  writeFileSync(aside, mine);
+  try {
+    for (let attempt = 0; attempt < 3; attempt++) {
+      try {
+        try {
+          linkSync(aside, file);
+        } catch (e) {
+          // A file system without hard links: create it exclusively (written right after creation).
+          if (!['EPERM', 'ENOTSUP', 'EOPNOTSUPP', 'ENOSYS'].includes((e as NodeJS.ErrnoException).code ?? '')) throw e;
+          writeFileSync(file, mine, { flag: 'wx' });
+        }
+        return () => {
+          // Only our own lock, never one another run took over; a lock that cannot be removed is
+          // left to be taken over as stale (it must not hide the error of the run).
+          try {
+            if (readLockPid(file) === process.pid) rmSync(file, { force: true });
+          } catch {
+            // left behind
+          }
+        };
+      } catch (e) {
+        if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
       }
-      rmSync(file, { force: true }); // stale: its writer died
+      const pid = readLockPid(file);
+      if (pid !== undefined && pid !== process.pid && isAlive(pid)) {
+        throw new OutputWriteError(`another synthesis (pid ${pid}) is writing ${outdir}; try again when it has finished (lock file ${file})`, 'ELOCKED');
+      }
+      takeOverStale(file, pid);
     }
+  } finally {
+    rmSync(aside, { force: true });
   }
-  throw new Error(`cannot lock ${outdir} (lock file ${file})`);
+  throw new OutputWriteError(`cannot lock ${outdir}: other runs keep taking the lock (lock file ${file})`, 'ELOCKED');
+}
+
+/** The pid in a lock file, undefined when there is no lock or it holds no pid. */
+function readLockPid(file: string): number | undefined {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw e;
+  }
+  const pid = Number(text.trim());
+  return Number.isInteger(pid) && pid > 0 ? pid : undefined;
+}
+
+/**
+ * Removes a lock whose writer died. The lock is first moved aside (atomically), so that a fresh
+ * lock another run created in the meantime is not deleted: if what was moved is not the stale lock
+ * that was read, it is put back.
+ */
+function takeOverStale(file: string, stalePid: number | undefined): void {
+  const moved = `${file}.stale-${process.pid}-${Date.now()}`;
+  try {
+    renameSync(file, moved);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return; // already gone
+    throw e;
+  }
+  try {
+    if (readLockPid(moved) !== stalePid) {
+      try {
+        linkSync(moved, file); // a live run's lock: give it back
+      } catch (e) {
+        if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+      }
+    }
+  } finally {
+    rmSync(moved, { force: true });
+  }
 }
 
 function isAlive(pid: number): boolean {
@@ -58,6 +158,7 @@ function swapIn(target: string, parent: string, name: string, files: ReadonlyMap
   const old = join(parent, `.${name}.old`);
   recoverInterruptedSwap(target, old);
   const staging = join(parent, `.${name}.new-${process.pid}-${Date.now()}`);
+  let movedAside = false;
   try {
     mkdirSync(staging);
     const dirs = new Set<string>();
@@ -68,16 +169,30 @@ function swapIn(target: string, parent: string, name: string, files: ReadonlyMap
         mkdirSync(d, { recursive: true });
         dirs.add(d);
       }
-      writeFileSync(full, content);
+      try {
+        writeFileSync(full, content);
+      } catch (e) {
+        (e as NodeJS.ErrnoException).path ??= full; // a failed write (not open) names no file
+        throw e;
+      }
     }
     if (existsSync(target)) {
-      if (!statSync(target).isDirectory()) throw new Error(`output ${target} exists and is not a folder`);
+      if (!statSync(target).isDirectory()) throw new OutputWriteError(`output ${target} exists and is not a folder`, 'ENOTDIR');
       rmSync(old, { recursive: true, force: true });
       renameSync(target, old);
+      movedAside = true;
     }
     renameSync(staging, target);
   } catch (e) {
+    // The previous tree goes back in place if it was moved aside, and the staging folder goes.
     rmSync(staging, { recursive: true, force: true });
+    if (movedAside && !existsSync(target)) {
+      try {
+        renameSync(old, target);
+      } catch {
+        throw explain(e, `cannot write ${target}`, `the previous output is kept in ${old}; the next run puts it back`);
+      }
+    }
     throw e;
   }
   rmSync(old, { recursive: true, force: true });
@@ -85,8 +200,14 @@ function swapIn(target: string, parent: string, name: string, files: ReadonlyMap
 
 function recoverInterruptedSwap(target: string, old: string): void {
   if (!existsSync(target) && existsSync(old)) renameSync(old, target);
+  const name = basename(target);
   for (const e of readdirSync(dirname(target))) {
-    if (e.startsWith(`.${basename(target)}.new-`)) rmSync(join(dirname(target), e), { recursive: true, force: true });
+    if (e.startsWith(`.${name}.new-`)) rmSync(join(dirname(target), e), { recursive: true, force: true });
+    // Lock files of killed runs, written aside before being linked into place (`.<name>.lock.<pid>-<time>`).
+    if (e.startsWith(`.${name}.lock.`)) {
+      const pid = Number(/^(?:stale-)?(\d+)-\d+$/.exec(e.slice(`.${name}.lock.`.length))?.[1]);
+      if (pid && pid !== process.pid && !isAlive(pid)) rmSync(join(dirname(target), e), { force: true });
+    }
   }
 }
 

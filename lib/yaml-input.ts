@@ -114,7 +114,7 @@ export function readYamlInputs(paths: readonly string[], limits: InputLimits = {
       } catch (e) {
         const message = (e as Error).message;
         if (e instanceof RangeError) problems.push({ ...where, message: `nesting deeper than ${l.maxDepth} levels`, rule: 'too-deep' });
-        else if (/Excessive alias count/.test(message)) problems.push({ ...where, message: `${firstLine(message)} (more than ${l.maxAliases} aliases)`, rule: 'alias-limit' });
+        else if (/Excessive alias count/.test(message)) problems.push({ ...where, message: `${firstLine(message)} (more than ${l.maxAliases} alias expansions)`, rule: 'alias-limit' });
         else problems.push({ ...where, message: firstLine(message), rule: 'yaml-syntax' });
         return;
       }
@@ -210,47 +210,28 @@ function readBounded(file: string, max: number, problems: Problem[]): Buffer | u
       problems.push({ subject: file, path: '', message: `file is larger than ${max} bytes (${st.size} bytes)`, rule: 'file-too-large' });
       return undefined;
     }
-    const buf = Buffer.alloc(Math.min(max + 1, Math.max(st.size + 1, 64 * 1024)));
+    let buf = Buffer.alloc(st.size + 1);
     let length = 0;
     for (;;) {
       if (length === buf.length) {
-        if (length > max) break;
-        // The file grew since fstat: read on, up to the limit.
-        const bigger = Buffer.alloc(Math.min(max + 1, buf.length * 2));
+        if (length > max) {
+          problems.push({ subject: file, path: '', message: `file is larger than ${max} bytes`, rule: 'file-too-large' });
+          return undefined;
+        }
+        // The file is longer than it said (it grew, or reports no size): read on, up to the limit.
+        const bigger = Buffer.alloc(Math.min(max + 1, Math.max(64 * 1024, buf.length * 2)));
         buf.copy(bigger, 0, 0, length);
-        return readRest(fd, bigger, length, max, file, problems);
+        buf = bigger;
       }
       const n = readSync(fd, buf, length, buf.length - length, null);
-      if (n === 0) break;
+      if (n === 0) return buf.subarray(0, length);
       length += n;
     }
-    if (length > max) {
-      problems.push({ subject: file, path: '', message: `file is larger than ${max} bytes`, rule: 'file-too-large' });
-      return undefined;
-    }
-    return buf.subarray(0, length);
   } catch (e) {
     problems.push({ subject: file, path: '', message: `cannot read: ${describeError(e)}`, rule: 'unreadable' });
     return undefined;
   } finally {
     if (fd !== undefined) closeSync(fd);
-  }
-}
-
-function readRest(fd: number, buf: Buffer, length: number, max: number, file: string, problems: Problem[]): Buffer | undefined {
-  for (;;) {
-    if (length === buf.length) {
-      if (length > max) {
-        problems.push({ subject: file, path: '', message: `file is larger than ${max} bytes`, rule: 'file-too-large' });
-        return undefined;
-      }
-      const bigger = Buffer.alloc(Math.min(max + 1, buf.length * 2));
-      buf.copy(bigger, 0, 0, length);
-      buf = bigger;
-    }
-    const n = readSync(fd, buf, length, buf.length - length, null);
-    if (n === 0) return buf.subarray(0, length);
-    length += n;
   }
 }
 

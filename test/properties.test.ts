@@ -237,6 +237,16 @@ const MUTATIONS: Mutation[] = [
     },
   },
   {
+    name: 'keycloak enabled without OIDC',
+    rule: 'requires-oidc',
+    applies: (_, input) => !!Bundle.fromName(input.bundle).component('keycloak'),
+    apply: (d) => {
+      spec(d).oidc = { enabled: false };
+      components(d).enable = [...((components(d).enable as string[]) ?? []), 'keycloak'];
+      return 0;
+    },
+  },
+  {
     name: 'app in a namespace that is no tenant',
     rule: 'not-a-tenant',
     applies: (d) => d.some(isApp),

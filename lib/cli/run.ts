@@ -1,5 +1,6 @@
 // The command line as a function: what main.ts runs, and what tests call in-process.
 import { CozystackValidationError, formatProblem, type Problem } from '../errors.js';
+import { OutputWriteError } from '../output-writer.js';
 import { appsCommand, bundlesCommand } from './catalog.js';
 import { graphCommand } from './graph.js';
 import { initCommand } from './init.js';
@@ -121,8 +122,11 @@ export function run(argv: string[]): CommandResult {
       return { stdout: '', stderr: `error: ${clip(heading)}\n${e.problems.map((p) => `  ${formatProblem(clipProblem(p))}\n`).join('')}`, code: failure };
     }
     if (e instanceof UsageError) return { stdout: '', stderr: `error: ${e.message}\n`, code: 2 };
+    if (e instanceof OutputWriteError) return { stdout: '', stderr: `error: ${e.message}\n`, code: failure };
     const err = e as NodeJS.ErrnoException;
     if (err.code && err.path) return { stdout: '', stderr: `error: ${err.code} on ${err.path}: ${err.message}\n`, code: failure };
+    // A system error without a path (a failed write): still no stack trace.
+    if (err.code && err.syscall) return { stdout: '', stderr: `error: ${err.message}\n`, code: failure };
     return { stdout: '', stderr: `error: ${(e as Error).stack ?? String(e)}\n`, code: failure };
   }
 }

@@ -1,0 +1,372 @@
+// Faults while the output is written: a synth killed at random moments, a full disk, a read-only
+// output location, two syntheses into one folder. Real processes on real files; where the machine
+// does not allow the real fault (mount, chattr need root), the fault is emulated in the process
+// with a preload module that makes the file system calls fail, and the test says so.
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { chmodSync, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readTree } from '../lib/output-writer.js';
+import { REPO } from './support/cli.js';
+
+const MAIN = join(REPO, 'lib', 'cli', 'main.ts');
+const TSX_LOADER = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
+
+interface Run {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  stdout: string;
+  stderr: string;
+  seconds: number;
+}
+
+/** Starts the command line (one node process, tsx as a loader), optionally with a fault preload. */
+function start(args: string[], cwd: string, preload?: { file: string; env: Record<string, string> }): ChildProcess {
+  const imports = [...(preload ? ['--import', pathToFileURL(preload.file).href] : []), '--import', TSX_LOADER];
+  return spawn(process.execPath, [...imports, MAIN, ...args], { cwd, env: { ...process.env, CDK8S_OUTDIR: '', ...(preload?.env ?? {}) }, stdio: ['ignore', 'pipe', 'pipe'] });
+}
+
+function finish(child: ChildProcess): Promise<Run> {
+  const started = performance.now();
+  let stdout = '';
+  let stderr = '';
+  child.stdout!.on('data', (d) => (stdout += d));
+  child.stderr!.on('data', (d) => (stderr += d));
+  return new Promise((resolve) => child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr, seconds: (performance.now() - started) / 1000 })));
+}
+
+const runCli = (args: string[], cwd: string, preload?: { file: string; env: Record<string, string> }) => finish(start(args, cwd, preload));
+
+/** Platform (distro-hosted) and `count` tenants from `first`, 100 documents per file. */
+function writeInput(dir: string, first: number, count: number, spec: Record<string, unknown>): void {
+  mkdirSync(dir, { recursive: true });
+  const docs = ['apiVersion: cdk8s.cozystack.io/v1alpha1\nkind: Platform\nspec: {bundle: distro-hosted}\n'];
+  for (let i = first; i < first + count; i++) {
+    docs.push(`apiVersion: apps.cozystack.io/v1alpha1\nkind: Tenant\nmetadata: {name: t${i}, namespace: tenant-root}\nspec: ${JSON.stringify(spec)}\n`);
+  }
+  for (let f = 0; f * 100 < docs.length; f++) writeFileSync(join(dir, `part-${String(f).padStart(3, '0')}.yaml`), docs.slice(f * 100, (f + 1) * 100).join('---\n'));
+}
+
+type Tree = Map<string, string>;
+
+function sameTree(a: Tree, b: Tree): boolean {
+  if (a.size !== b.size) return false;
+  for (const [p, c] of a) if (b.get(p) !== c) return false;
+  return true;
+}
+
+/** How a tree mixes two references, for failure messages. */
+function describeMix(t: Tree, a: Tree, b: Tree): string {
+  let fromA = 0;
+  let fromB = 0;
+  let neither = 0;
+  for (const [p, c] of t) {
+    if (a.get(p) === c) fromA++;
+    else if (b.get(p) === c) fromB++;
+    else neither++;
+  }
+  return `${t.size} files: ${fromA} as in the old tree, ${fromB} as in the new one, ${neither} in neither (old has ${a.size}, new ${b.size})`;
+}
+
+/** Leftovers beside an output folder: staging folders, lock files, the previous tree. */
+function leftovers(parent: string, name: string): string[] {
+  return readdirSync(parent).filter((e) => e.startsWith(`.${name}.`));
+}
+
+/** A module that makes one fs function fail with `code` after `after` successful calls on matching paths. */
+function writeFaultPreload(dir: string): string {
+  const file = join(dir, 'fault-preload.mjs');
+  writeFileSync(
+    file,
+    `import fs from 'node:fs';
+import { syncBuiltinESMExports } from 'node:module';
+const [fn, code, after, match] = process.env.FAULT.split(':');
+const original = fs[fn];
+let calls = 0;
+fs[fn] = function (...args) {
+  if (String(args[0]).includes(match) && calls++ >= Number(after)) {
+    const e = new Error(code + ': emulated fault, ' + fn + " '" + String(args[0]) + "'");
+    Object.assign(e, { code, syscall: fn, path: String(args[0]) });
+    throw e;
+  }
+  return original.apply(this, args);
+};
+syncBuiltinESMExports();
+`,
+  );
+  return file;
+}
+
+const IS_ROOT = process.getuid?.() === 0;
+const ws = mkdtempSync(join(tmpdir(), 'cozystack-cdk8s-faults-'));
+const mounts: string[] = [];
+const immutable: string[] = [];
+let preload: string;
+let small: Tree;
+let medium: Tree;
+let mediumB: Tree;
+
+afterAll(() => {
+  for (const m of mounts.reverse()) {
+    spawnSync('mount', ['-o', 'remount,rw', m]);
+    spawnSync('umount', [m]);
+  }
+  for (const i of immutable) spawnSync('chattr', ['-i', i]);
+  rmSync(ws, { recursive: true, force: true });
+});
+
+beforeAll(async () => {
+  chmodSync(ws, 0o755);
+  writeInput(join(ws, 'small'), 0, 3, {});
+  writeInput(join(ws, 'medium'), 0, 600, { isolated: true });
+  writeInput(join(ws, 'medium-b'), 50, 600, { isolated: false });
+  preload = writeFaultPreload(ws);
+  const refs = await Promise.all(['small', 'medium', 'medium-b'].map((i) => runCli(['synth', '-f', i, '--out', `ref-${i}`], ws)));
+  for (const r of refs) expect(r.code, r.stderr).toBe(0);
+  small = readTree(join(ws, 'ref-small'));
+  medium = readTree(join(ws, 'ref-medium'));
+  mediumB = readTree(join(ws, 'ref-medium-b'));
+});
+
+/** Mounts a tmpfs (optionally of a size) on a new folder; undefined when this machine does not allow it. */
+function tryMount(name: string, options: string): string | undefined {
+  if (!IS_ROOT) return undefined;
+  const dir = join(ws, name);
+  mkdirSync(dir);
+  const r = spawnSync('mount', ['-t', 'tmpfs', '-o', options, 'tmpfs', dir], { encoding: 'utf8' });
+  if (r.status !== 0) return undefined;
+  mounts.push(dir);
+  return dir;
+}
+
+describe('synth killed (SIGKILL) at random moments', () => {
+  let refA: Tree;
+  let refB: Tree;
+  let normalSeconds = 0;
+  let writeSeconds = 0;
+
+  beforeAll(async () => {
+    writeInput(join(ws, 'a'), 0, 2000, { isolated: true });
+    writeInput(join(ws, 'b'), 100, 2000, { isolated: false, etcd: true });
+    // A normal run, alone, timed: the whole run, and its write phase (from the staging folder on).
+    const child = start(['synth', '-f', 'a', '--out', 'ref-a'], ws);
+    const done = finish(child);
+    let staged: number | undefined;
+    while (child.exitCode === null && staged === undefined) {
+      if (readdirSync(ws).some((e) => e.startsWith('.ref-a.new-'))) staged = performance.now();
+      else await new Promise((r) => setTimeout(r, 2));
+    }
+    const a = await done;
+    writeSeconds = staged === undefined ? 0.3 : (performance.now() - staged) / 1000;
+    const b = await runCli(['synth', '-f', 'b', '--out', 'ref-b'], ws);
+    expect(a.code, a.stderr).toBe(0);
+    expect(b.code, b.stderr).toBe(0);
+    normalSeconds = a.seconds;
+    refA = readTree(join(ws, 'ref-a'));
+    refB = readTree(join(ws, 'ref-b'));
+    expect(refA.size).toBeGreaterThan(2000);
+  });
+
+  it('leaves the complete old tree or the complete new one, never a mixture; the next run succeeds and cleans up', async () => {
+    const dir = join(ws, 'kill');
+    mkdirSync(dir);
+    cpSync(join(ws, 'ref-a'), join(dir, 'out'), { recursive: true });
+    const refs = { a: refA, b: refB };
+    let current: 'a' | 'b' = 'a';
+    const outcomes: string[] = [];
+    for (let i = 0; i < 10; i++) {
+      const target: 'a' | 'b' = current === 'a' ? 'b' : 'a'; // every run changes the output
+      const child = start(['synth', '-f', join('..', target), '--out', 'out'], dir);
+      const done = finish(child);
+      let how: string;
+      if (i % 2 === 0) {
+        // Anywhere in the run: start-up, reading, synthesis, writing, swapping.
+        const delay = Math.random() * normalSeconds * 1000;
+        how = `after ${delay.toFixed(0)} ms`;
+        await new Promise((r) => setTimeout(r, delay));
+      } else {
+        // In the write phase: once the staging folder exists, then up to the time a whole write takes.
+        const deadline = performance.now() + normalSeconds * 2000;
+        // This run's staging folder (killed runs leave theirs, removed by the next run).
+        const staging = `.out.new-${child.pid}-`;
+        while (performance.now() < deadline && !readdirSync(dir).some((e) => e.startsWith(staging)) && child.exitCode === null) await new Promise((r) => setTimeout(r, 2));
+        const delay = Math.random() * writeSeconds * 1000 * 1.2;
+        how = `${delay.toFixed(0)} ms into the write phase (of ${(writeSeconds * 1000).toFixed(0)} ms)`;
+        await new Promise((r) => setTimeout(r, delay));
+      }
+      child.kill('SIGKILL');
+      const r = await done;
+      const outDir = join(dir, 'out');
+      const state = existsSync(outDir) ? readTree(outDir) : undefined;
+      let outcome: string;
+      if (state && sameTree(state, refs[current])) outcome = 'old tree';
+      else if (state && sameTree(state, refs[target])) {
+        outcome = 'new tree';
+        current = target;
+      } else if (!state && existsSync(join(dir, '.out.old')) && sameTree(readTree(join(dir, '.out.old')), refs[current])) {
+        // Killed between the two renames of the swap: the old tree, complete, waits beside; the next run puts it back.
+        outcome = 'old tree moved aside (restored by the next run)';
+      } else {
+        throw new Error(`run ${i} killed ${how} (exit ${r.code}, ${r.signal}): the output is a mixture: ${state ? describeMix(state, refs[current], refs[target]) : 'no output folder and no complete old tree beside it'}`);
+      }
+      outcomes.push(`${how}: ${r.signal ?? `exit ${r.code}`}, ${outcome}`);
+    }
+    // The next run succeeds and leaves no staging folder, no lock and no old tree behind.
+    const last = await runCli(['synth', '-f', join('..', 'b'), '--out', 'out'], dir);
+    expect(last.code, `${last.stderr}\n${outcomes.join('\n')}`).toBe(0);
+    expect(sameTree(readTree(join(dir, 'out')), refB), outcomes.join('\n')).toBe(true);
+    expect(leftovers(dir, 'out'), outcomes.join('\n')).toEqual([]);
+    console.info(`write-faults: ${outcomes.length} killed runs:\n  ${outcomes.join('\n  ')}`);
+  });
+});
+
+describe('a run killed between the two renames of the swap', () => {
+  it('leaves the old tree beside the output; the next run puts it back before anything else, even a run that then fails', async () => {
+    const dir = join(ws, 'between');
+    mkdirSync(dir);
+    // What a run killed there leaves: no output folder, the old tree aside, its staging folder, its lock.
+    const dead = spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))'], { encoding: 'utf8' }).stdout;
+    cpSync(join(ws, 'ref-small'), join(dir, '.out.old'), { recursive: true });
+    cpSync(join(ws, 'ref-medium'), join(dir, `.out.new-${dead}-1`), { recursive: true });
+    writeFileSync(join(dir, '.out.lock'), dead);
+    const r = await runCli(['synth', '-f', join(ws, 'medium'), '--out', 'out'], dir, { file: preload, env: { FAULT: 'writeFileSync:ENOSPC:20:.out.new-' } });
+    expect(r.code, r.stderr).toBe(1);
+    expect(sameTree(readTree(join(dir, 'out')), small)).toBe(true);
+    expect(leftovers(dir, 'out')).toEqual([]);
+  });
+});
+
+describe('an output folder on a full disk', () => {
+  it('a write that runs out of space leaves the old tree intact and reports ENOSPC (a 2 MiB tmpfs)', async () => {
+    const mnt = tryMount('full', 'size=2m');
+    if (!mnt) {
+      // No mount here: the same fault, emulated (writes into the staging folder fail with ENOSPC).
+      console.info('write-faults: mounting a tmpfs is not permitted here; ENOSPC is emulated');
+      return expectEnospcEmulated();
+    }
+    const first = await runCli(['synth', '-f', join(ws, 'small'), '--out', 'out'], mnt);
+    expect(first.code, first.stderr).toBe(0);
+    const r = await runCli(['synth', '-f', join(ws, 'medium'), '--out', 'out'], mnt);
+    expect(r.code, r.stderr).toBe(1);
+    expect(r.stderr).toBe(r.stderr.split('\n')[0] + '\n'); // one line, no stack trace
+    expect(r.stderr).toMatch(/^error: cannot write out: no space left on device \(ENOSPC, write \S+\.out\.new-\S+\); out is unchanged$/m);
+    expect(sameTree(readTree(join(mnt, 'out')), small)).toBe(true);
+    expect(leftovers(mnt, 'out')).toEqual([]);
+    // The space the failed run took is given back: a run that fits still succeeds.
+    const again = await runCli(['synth', '-f', join(ws, 'small'), '--out', 'out'], mnt);
+    expect(again.code, again.stderr).toBe(0);
+  });
+
+  it('the same fault emulated in the process (writes into the staging folder fail with ENOSPC)', () => expectEnospcEmulated());
+
+  async function expectEnospcEmulated(): Promise<void> {
+    const dir = join(ws, `enospc-${Math.random().toString(36).slice(2)}`);
+    mkdirSync(dir);
+    cpSync(join(ws, 'ref-small'), join(dir, 'out'), { recursive: true });
+    const r = await runCli(['synth', '-f', join(ws, 'medium'), '--out', 'out'], dir, { file: preload, env: { FAULT: 'writeFileSync:ENOSPC:20:.out.new-' } });
+    expect(r.code, r.stderr).toBe(1);
+    expect(r.stderr).toMatch(/^error: cannot write out: no space left on device \(ENOSPC, writeFileSync \S+\.out\.new-\S+\); out is unchanged\n$/);
+    expect(sameTree(readTree(join(dir, 'out')), small)).toBe(true);
+    expect(leftovers(dir, 'out')).toEqual([]);
+  }
+});
+
+describe('a read-only output location', () => {
+  it('a read-only file system: nothing is written, the old tree stays, EROFS is reported (tmpfs remounted read-only)', async () => {
+    const mnt = tryMount('ro', 'size=16m');
+    if (!mnt) {
+      console.info('write-faults: mounting a tmpfs is not permitted here; EROFS is emulated');
+      return expectErofsEmulated();
+    }
+    const first = await runCli(['synth', '-f', join(ws, 'small'), '--out', 'out'], mnt);
+    expect(first.code, first.stderr).toBe(0);
+    expect(spawnSync('mount', ['-o', 'remount,ro', mnt]).status).toBe(0);
+    const r = await runCli(['synth', '-f', join(ws, 'medium'), '--out', 'out'], mnt);
+    expect(r.code, r.stderr).toBe(1);
+    expect(r.stderr).toMatch(/^error: cannot lock out for writing: read-only file system \(EROFS, open \S+\)\n$/);
+    expect(sameTree(readTree(join(mnt, 'out')), small)).toBe(true);
+    expect(leftovers(mnt, 'out')).toEqual([]);
+  });
+
+  it('an output folder that cannot be moved (chattr +i): the old tree stays, the staging folder is removed', async () => {
+    const dir = join(ws, 'immutable');
+    mkdirSync(dir);
+    cpSync(join(ws, 'ref-small'), join(dir, 'out'), { recursive: true });
+    const chattr = IS_ROOT ? spawnSync('chattr', ['+i', join(dir, 'out')]) : undefined;
+    if (chattr?.status !== 0) {
+      console.info('write-faults: chattr +i is not available here; a failing rename is emulated');
+      return expectErofsEmulated();
+    }
+    immutable.push(join(dir, 'out'));
+    const r = await runCli(['synth', '-f', join(ws, 'medium'), '--out', 'out'], dir);
+    spawnSync('chattr', ['-i', join(dir, 'out')]);
+    expect(r.code, r.stderr).toBe(1);
+    expect(r.stderr).toMatch(/^error: cannot write out: operation not permitted \(EPERM, rename \S+\/out\); out is unchanged\n$/);
+    expect(sameTree(readTree(join(dir, 'out')), small)).toBe(true);
+    expect(leftovers(dir, 'out')).toEqual([]);
+  });
+
+  it('the same fault emulated in the process (the swap fails with EROFS)', () => expectErofsEmulated());
+
+  async function expectErofsEmulated(): Promise<void> {
+    const dir = join(ws, `erofs-${Math.random().toString(36).slice(2)}`);
+    mkdirSync(dir);
+    cpSync(join(ws, 'ref-small'), join(dir, 'out'), { recursive: true });
+    // The first rename of the swap (the old tree aside) succeeds, the second (the new tree in) fails:
+    // the old tree must be put back in place.
+    const r = await runCli(['synth', '-f', join(ws, 'medium'), '--out', 'out'], dir, { file: preload, env: { FAULT: 'renameSync:EROFS:0:.out.new-' } });
+    expect(r.code, r.stderr).toBe(1);
+    expect(r.stderr).toMatch(/^error: cannot write out: read-only file system \(EROFS, renameSync \S+\.out\.new-\S+\); out is unchanged\n$/);
+    expect(sameTree(readTree(join(dir, 'out')), small)).toBe(true);
+    expect(leftovers(dir, 'out')).toEqual([]);
+  }
+});
+
+describe('two syntheses into the same folder', () => {
+  it('a live lock makes a run fail with the lock message and touch nothing', async () => {
+    const dir = join(ws, 'locked');
+    mkdirSync(dir);
+    cpSync(join(ws, 'ref-small'), join(dir, 'out'), { recursive: true });
+    writeFileSync(join(dir, '.out.lock'), String(process.pid));
+    const r = await runCli(['synth', '-f', join(ws, 'medium'), '--out', 'out'], dir);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(new RegExp(`^error: another synthesis \\(pid ${process.pid}\\) is writing out; try again when it has finished \\(lock file \\S+\\)\\n$`));
+    expect(sameTree(readTree(join(dir, 'out')), small)).toBe(true);
+    expect(leftovers(dir, 'out')).toEqual(['.out.lock']); // the other run's lock is left alone
+    rmSync(join(dir, '.out.lock'));
+  });
+
+  it('a lock left by a dead run is taken over', async () => {
+    const dir = join(ws, 'stale');
+    mkdirSync(dir);
+    const dead = spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))'], { encoding: 'utf8' });
+    writeFileSync(join(dir, '.out.lock'), dead.stdout);
+    writeFileSync(join(dir, `.out.lock.${dead.stdout}-1`), dead.stdout); // a lock file of the dead run, written aside
+    const r = await runCli(['synth', '-f', join(ws, 'small'), '--out', 'out'], dir);
+    expect(r.code, r.stderr).toBe(0);
+    expect(sameTree(readTree(join(dir, 'out')), small)).toBe(true);
+    expect(leftovers(dir, 'out')).toEqual([]);
+  });
+
+  it('started together: one succeeds, the other succeeds after it or fails with the lock message; the final tree is complete', async () => {
+    const dir = join(ws, 'race');
+    mkdirSync(dir);
+    const [refM, refMB] = [medium, mediumB];
+    for (const stagger of [0, 150]) {
+      const first = start(['synth', '-f', join(ws, 'medium'), '--out', 'out'], dir);
+      const firstDone = finish(first);
+      await new Promise((r) => setTimeout(r, stagger));
+      const [a, b] = await Promise.all([firstDone, runCli(['synth', '-f', join(ws, 'medium-b'), '--out', 'out'], dir)]);
+      const runs = [a, b];
+      expect(runs.filter((x) => x.code === 0).length, runs.map((x) => x.stderr).join('\n')).toBeGreaterThanOrEqual(1);
+      for (const x of runs.filter((y) => y.code !== 0)) expect(x.stderr).toMatch(/^error: another synthesis \(pid \d+\) is writing out; try again when it has finished \(lock file \S+\)\n$/);
+      const final = readTree(join(dir, 'out'));
+      const okTrees = [a.code === 0 ? refM : undefined, b.code === 0 ? refMB : undefined].filter((t): t is Tree => !!t);
+      expect(okTrees.some((t) => sameTree(final, t)), `stagger ${stagger} ms: ${describeMix(final, refM, refMB)}`).toBe(true);
+      expect(leftovers(dir, 'out')).toEqual([]);
+    }
+  });
+});
