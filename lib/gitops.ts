@@ -2,7 +2,7 @@ import { Construct } from 'constructs';
 import { addObject, GVK } from './api-objects.js';
 import { Problems } from './errors.js';
 import { compact } from './package-source.js';
-import { isGoDuration } from './validators.js';
+import { isDnsSubdomain, isGitBranch, isGoDuration } from './validators.js';
 
 /** Namespace of Flux itself. */
 export const FLUX_NAMESPACE = 'flux-system';
@@ -33,6 +33,8 @@ export class GitOpsBootstrap extends Construct {
     if (!/^(https?|ssh):\/\/\S+$/.test(props.url ?? '')) p.add('url', `'${props.url}' is not a Git URL (https:// or ssh://)`, 'invalid-url');
     const interval = props.interval ?? '5m';
     if (!isGoDuration(interval)) p.add('interval', `'${interval}' is not a Go duration`, 'invalid-duration');
+    if (props.secretName !== undefined && !isDnsSubdomain(props.secretName)) p.add('secretName', `'${props.secretName}' is not a valid Secret name (lowercase DNS subdomain)`, 'invalid-name');
+    if (props.branch !== undefined && !isGitBranch(props.branch)) p.add('branch', `'${props.branch}' is not a valid branch name`, 'invalid-ref');
     const path = normalize(props.path ?? '.');
     if (path.split('/').includes('..')) p.add('path', `'${props.path}' leaves the repository`, 'invalid-path');
     p.throwIfAny();

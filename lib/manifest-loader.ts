@@ -36,9 +36,19 @@ export function loadManifests(platform: Platform, manifests: readonly SourcedMan
     const kind = m.manifest?.kind;
     if (m.manifest?.apiVersion !== APPS_API_VERSION) {
       problems.push({ subject: describe(m), path: 'apiVersion', message: `expected ${APPS_API_VERSION}, got ${JSON.stringify(m.manifest?.apiVersion)}`, rule: 'invalid-api-version' });
-    } else if (typeof m.manifest.metadata?.namespace !== 'string') {
-      problems.push({ subject: describe(m), path: 'metadata.namespace', message: 'a tenant namespace is required (e.g. tenant-root)', rule: 'required' });
-    } else (kind === 'Tenant' ? tenants : apps).push(m);
+    } else {
+      const ns = m.manifest.metadata?.namespace as unknown;
+      if (typeof ns === 'string' && ns !== '') {
+        (kind === 'Tenant' ? tenants : apps).push(m);
+        continue;
+      }
+      // Without a namespace the manifest cannot be placed; report what else is wrong with its metadata too.
+      const name = m.manifest.metadata?.name as unknown;
+      if (name === undefined || name === null || name === '') problems.push({ subject: describe(m), path: 'metadata.name', message: 'a name is required', rule: 'required' });
+      else if (typeof name !== 'string') problems.push({ subject: describe(m), path: 'metadata.name', message: `expected a string, got ${JSON.stringify(name)}`, rule: 'invalid-type' });
+      if (ns === undefined || ns === null || ns === '') problems.push({ subject: describe(m), path: 'metadata.namespace', message: 'a tenant namespace is required (e.g. tenant-root)', rule: 'required' });
+      else problems.push({ subject: describe(m), path: 'metadata.namespace', message: `expected a string, got ${JSON.stringify(ns)}`, rule: 'invalid-type' });
+    }
   }
   // Parents first: repeat until no tenant can be placed.
   let pending = tenants;

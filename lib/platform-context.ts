@@ -9,6 +9,8 @@ import type { Tenant } from './tenant.js';
 export interface PlatformContext {
   readonly rootHost: string;
   readonly clusterValues: Values;
+  /** Tenant namespaces so far, namespace to owner description. */
+  readonly namespaces: Map<string, string>;
   /** Hosts claimed so far, host to owner description. */
   readonly hosts: Map<string, string>;
   readonly rootTenantDependsOn: readonly { name: string; namespace: string }[];

@@ -46,7 +46,13 @@ export function parsePlatformDocument(value: unknown, subject: string): { docume
 }
 
 function toProblem(e: ErrorObject, subject: string): Problem {
-  const path = e.instancePath.replace(/^\//, '').split('/').filter(Boolean).map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~')).join('.');
+  const path = e.instancePath
+    .replace(/^\//, '')
+    .split('/')
+    .filter(Boolean)
+    .map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'))
+    .map((s, i) => (/^\d+$/.test(s) ? `[${s}]` : `${i ? '.' : ''}${s}`))
+    .join('');
   const at = path || '(document)';
   switch (e.keyword) {
     case 'additionalProperties': {
@@ -62,6 +68,11 @@ function toProblem(e: ErrorObject, subject: string): Problem {
       return { subject, path: at, message: `expected ${JSON.stringify((e.params as { allowedValue: unknown }).allowedValue)}`, rule: 'invalid-value' };
     case 'type':
       return { subject, path: at, message: `expected ${(e.params as { type: string }).type}`, rule: 'invalid-type' };
+    case 'minimum':
+    case 'exclusiveMinimum':
+    case 'maximum':
+    case 'exclusiveMaximum':
+      return { subject, path: at, message: `expected a number ${(e.params as { comparison: string }).comparison} ${(e.params as { limit: number }).limit}`, rule: 'invalid-number' };
     default:
       return { subject, path: at, message: e.message ?? 'is invalid', rule: e.keyword };
   }
@@ -78,7 +89,10 @@ function propertiesAt(schemaPath: string): Record<string, unknown> | undefined {
 
 function dedupe(problems: Problem[]): Problem[] {
   const seen = new Set<string>();
+  // A value of the wrong type fails its enum or pattern too; the type is the one problem to report.
+  const typed = new Set(problems.filter((p) => p.rule === 'invalid-type').map((p) => p.path));
   return problems.filter((p) => {
+    if (p.rule !== 'invalid-type' && typed.has(p.path)) return false;
     const k = `${p.path}|${p.rule}|${p.message}`;
     if (seen.has(k)) return false;
     seen.add(k);

@@ -1,5 +1,5 @@
 import { Problems } from './errors.js';
-import { isDnsSubdomain, isGoDuration } from './validators.js';
+import { isDnsSubdomain, isGitBranch, isGoDuration } from './validators.js';
 
 /** The upstream artifact that carries every Cozystack chart. */
 export const DEFAULT_SOURCE_URL = 'oci://ghcr.io/cozystack/cozystack/cozystack-packages';
@@ -98,7 +98,7 @@ export function resolveSource(props: PlatformSourceProps | undefined, problems: 
     if (ref.digest !== undefined && !/^sha256:[a-f0-9]{64}$/.test(ref.digest)) {
       problems.add(`${path}.ref.digest`, `'${ref.digest}' is not a digest (expected sha256:<64 hex digits>)`, 'invalid-ref');
     }
-    if (ref.tag !== undefined && !/^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/.test(ref.tag)) {
+    if (ref.tag !== undefined && ref.tag !== '' && !/^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/.test(ref.tag)) {
       problems.add(`${path}.ref.tag`, `'${ref.tag}' is not an OCI tag`, 'invalid-ref');
     }
     if (ref.semverFilter !== undefined && ref.semver === undefined) {
@@ -118,7 +118,7 @@ export function resolveSource(props: PlatformSourceProps | undefined, problems: 
     if (ref.commit !== undefined && !/^[a-f0-9]{7,40}$/.test(ref.commit)) {
       problems.add(`${path}.ref.commit`, `'${ref.commit}' is not a commit SHA (7 to 40 hex digits)`, 'invalid-ref');
     }
-    if (ref.branch !== undefined && !/^[^\s~^:?*[\\]+$/.test(ref.branch)) {
+    if (ref.branch !== undefined && !isGitBranch(ref.branch)) {
       problems.add(`${path}.ref.branch`, `'${ref.branch}' is not a valid branch name`, 'invalid-ref');
     }
   }

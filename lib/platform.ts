@@ -3,7 +3,7 @@ import { Construct, type IConstruct } from 'constructs';
 import { APP_DEFINITIONS } from '../apps/catalog.js';
 import type { AppDefinition } from './app-definition.js';
 import type { Bundle } from './bundle.js';
-import { CozystackValidationError } from './errors.js';
+import { CozystackValidationError, type Problem } from './errors.js';
 import type { PlatformContext } from './platform-context.js';
 import { type PlatformModel, resolvePlatform } from './platform-model.js';
 import type { PlatformMode, PlatformProps, TenantRendering } from './platform-props.js';
@@ -98,6 +98,7 @@ export class Platform extends Chart {
   /** Application kinds this platform serves (their `-rd` component is installed). */
   public readonly applications: readonly AppDefinition[];
   private readonly credentialsProps?: CredentialsProps;
+  private readonly exposeProps?: PlatformProps['expose'];
   /** Warnings found so far (e.g. app values the chart does not know). */
   public readonly warnings: string[] = [];
 
@@ -111,6 +112,7 @@ export class Platform extends Chart {
       throw e;
     }
     this.credentialsProps = props.credentials;
+    this.exposeProps = props.expose;
     this.bundle = this.model.bundle;
     this.mode = this.model.mode;
     this.tenantRendering = this.model.tenantRendering;
@@ -143,6 +145,7 @@ export class Platform extends Chart {
       rootHost: this.model.rootHost,
       clusterValues: this.model.clusterValues,
       hosts: new Map(),
+      namespaces: new Map(),
       bundleName: this.bundle.name,
       strict: props.strict === true,
       credentialHandling: props.credentials?.handling ?? 'secret',
@@ -155,7 +158,13 @@ export class Platform extends Chart {
       objectScope,
       renderTenant: (t) => renderTenant(t, rendering),
     };
-    this.rootTenant = new Tenant(this, 'root', props.rootTenant ?? {});
+    try {
+      this.rootTenant = new Tenant(this, 'root', props.rootTenant ?? {});
+    } catch (e) {
+      scope.node.tryRemoveChild(id);
+      if (!(e instanceof CozystackValidationError)) throw e;
+      throw new CozystackValidationError(e.problems.map((p) => ({ ...p, path: p.path ? `rootTenant.${p.path}` : 'rootTenant' })), 'invalid root tenant');
+    }
   }
 
   /** Files the output holds besides objects: `.gitignore` (secrets/), `.sops.yaml` when SOPS keys are set. */
@@ -172,6 +181,23 @@ export class Platform extends Chart {
       files.set('.sops.yaml', ['# Written by cozystack-cdk8s: encrypt secrets/ with `sops --encrypt --in-place`.', 'creation_rules:', ...rule, ''].join('\n'));
     }
     return files;
+  }
+
+  /**
+   * Checks of the finished tree that no single construct can make: the tenant named by
+   * `expose.ingress` exists and runs an ingress, when anything is exposed.
+   * @internal
+   */
+  public _validateTree(): Problem[] {
+    const e = this.exposeProps;
+    if (!e?.services?.length && !e?.externalIPs?.length) return [];
+    const ns = e.ingress ?? 'tenant-root';
+    const find = (t: Tenant): Tenant | undefined => (t.namespace === ns ? t : t.children.map(find).find((x) => x));
+    const tenant = find(this.rootTenant);
+    const subject = `Platform ${this.node.path}`;
+    if (!tenant) return [{ subject, path: 'expose.ingress', message: `${ns} is not a tenant namespace; exposed services need the ingress of a tenant`, rule: 'not-a-tenant' }];
+    if (!tenant.runs('ingress')) return [{ subject, path: 'expose.ingress', message: `tenant ${ns} runs no ingress (set ingress: true on it)`, rule: 'no-ingress' }];
+    return [];
   }
 
   /** Names of the components installed, in bundle order. */

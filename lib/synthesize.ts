@@ -45,6 +45,8 @@ export function collectObjects(app: App): KubeObject[] {
     if (ApiObject.isApiObject(c)) objects.push(c.toJson() as KubeObject);
     else if (Platform.isPlatform(c)) platforms.push(c);
   }
+  for (const p of platforms) problems.push(...p._validateTree());
+  if (problems.length) throw new CozystackValidationError(problems, 'invalid platform');
   for (const p of platforms) problems.push(...checkSecurityInvariants(objects, tenantFacts(p.rootTenant, p.tenantRendering === 'explicit')));
   if (problems.length) throw new CozystackValidationError(problems, 'the output breaks a security invariant');
   return objects;

@@ -5,7 +5,7 @@ import { addObject, GVK } from './api-objects.js';
 import type { Values } from './component.js';
 import { APP_DEFINITIONS } from '../apps/catalog.js';
 import { PRUNE_DISABLED } from './deletion-guardrail.js';
-import { didYouMean, Problems } from './errors.js';
+import { CozystackValidationError, didYouMean, Problems } from './errors.js';
 import { ManagedApp } from './managed-app.js';
 import { VALUES_SECRET } from './platform-model.js';
 import { valuesYaml } from './platform-renderer.js';
@@ -144,21 +144,26 @@ export class Tenant extends Construct {
     if (!context) throw new Error(`Tenant '${name}': scope ${scope.node.path} is neither a Tenant nor a Platform; use platform.rootTenant.addTenant()`);
     const subject = parent ? `Tenant ${parent.namespace}/${name}` : `Tenant ${ROOT_TENANT_NAMESPACE}`;
     const p = new Problems(subject);
+    const nameValid = !parent || (typeof name === 'string' && /^[a-z0-9]+$/.test(name));
     if (parent) {
-      if (!/^[a-z0-9]+$/.test(name)) p.add('name', `'${name}' is not a valid tenant name (lowercase letters and digits only, no '-')`, 'invalid-tenant-name');
+      if (!nameValid) p.add('name', `'${String(name)}' is not a valid tenant name (lowercase letters and digits only, no '-')`, 'invalid-tenant-name');
       if (parent.childTenants.some((t) => t.tenantName === name)) p.add('name', `tenant '${name}' already exists in ${parent.namespace}`, 'duplicate-tenant');
     }
     const namespace = parent ? (parent.parent ? `${parent.namespace}-${name}` : `tenant-${name}`) : ROOT_TENANT_NAMESPACE;
+    const namespaceOwner = context.namespaces.get(namespace);
+    if (parent && nameValid && namespaceOwner !== undefined) p.add('name', `namespace ${namespace} is already ${namespaceOwner}'s`, 'duplicate-namespace');
     if (namespace.length > 63) p.add('name', `namespace '${namespace}' is longer than 63 characters (${namespace.length})`, 'namespace-too-long');
     validateProps(props, p);
     const host = props.host || (parent ? (parent.host ? `${name}.${parent.host}` : '') : context.rootHost);
-    const hostPropValid = props.host === undefined || props.host === '' || (typeof props.host === 'string' && isDnsSubdomain(props.host));
+    // A host derived from an invalid name is not a second mistake.
+    const hostPropValid = (props.host === undefined || props.host === '' || (typeof props.host === 'string' && isDnsSubdomain(props.host))) && (nameValid || !!props.host);
     if (host && hostPropValid && !isDnsSubdomain(host)) p.add('name', `host '${host}' is not a valid DNS name`, 'invalid-host');
     // The host is also a label value of the namespace, which Kubernetes limits to 63 characters.
     else if (host && hostPropValid && host.length > 63) {
       p.add(props.host ? 'host' : 'name', `host '${host}' is longer than 63 characters (it is written as a namespace label value)`, 'host-too-long');
     }
-    if (host) {
+    const keyWarnings = unknownKeys(props, context.strict, p);
+    if (host && hostPropValid) {
       const owner = context.hosts.get(host);
       if (owner !== undefined) p.add('host', `host '${host}' is already claimed by ${owner}`, 'duplicate-host');
     }
@@ -182,6 +187,8 @@ export class Tenant extends Construct {
     this.services = Object.fromEntries(TENANT_SERVICES.map((s) => [s, own(s) ? namespace : parent?.services[s]])) as Record<TenantService, string | undefined>;
     this.groups = { view: `${namespace}-view`, use: `${namespace}-use`, admin: `${namespace}-admin`, superAdmin: `${namespace}-super-admin` };
     if (host) context.hosts.set(host, `tenant ${namespace}`);
+    context.namespaces.set(namespace, `tenant ${parent ? `${parent.namespace}/${name}` : 'root'}`);
+    for (const w of keyWarnings) context.warn(`${subject} ${w}`);
     // The tenant chart makes a HelmRelease per service it runs, and always one for info.
     for (const m of [...TENANT_SERVICES.filter((s) => this.runs(s)), 'info']) context.releases.set(`${namespace}/${m}`, `the ${m} module of tenant ${namespace}`);
     context.renderTenant(this);
@@ -216,7 +223,8 @@ export class Tenant extends Construct {
     const p = new Problems(`${manifest?.kind ?? '?'} ${this.namespace}/${manifest?.metadata?.name ?? '?'}`);
     if (manifest?.apiVersion !== APPS_API_VERSION) p.add('apiVersion', `expected ${APPS_API_VERSION}, got ${JSON.stringify(manifest?.apiVersion)}`, 'invalid-api-version');
     const name = manifest?.metadata?.name;
-    if (typeof name !== 'string' || !name) p.add('metadata.name', 'a name is required', 'required');
+    if (name === undefined || name === null || name === '') p.add('metadata.name', 'a name is required', 'required');
+    else if (typeof name !== 'string') p.add('metadata.name', `expected a string, got ${JSON.stringify(name)}`, 'invalid-type');
     if (manifest?.metadata?.namespace !== undefined && manifest.metadata.namespace !== this.namespace) {
       p.add('metadata.namespace', `is ${manifest.metadata.namespace}, but the app is placed in ${this.namespace}`, 'namespace-mismatch');
     }
@@ -228,7 +236,15 @@ export class Tenant extends Construct {
       p.add('kind', `unknown kind ${JSON.stringify(kind)}; expected one of ${APP_DEFINITIONS.map((d) => d.kind).join(', ')}${didYouMean(String(kind), APP_DEFINITIONS.map((d) => d.kind))}`, 'unknown-kind');
     }
     p.throwIfAny();
-    if (kind === 'Tenant') return new Tenant(this, name!, spec as TenantProps);
+    if (kind === 'Tenant') {
+      // Problems of a Tenant manifest are named by document paths, as for every other kind.
+      try {
+        return new Tenant(this, name!, spec as TenantProps);
+      } catch (e) {
+        if (!(e instanceof CozystackValidationError)) throw e;
+        throw new CozystackValidationError(e.problems.map((x) => ({ ...x, path: x.path === 'name' ? 'metadata.name' : x.path ? `spec.${x.path}` : x.path })), e.message.split(':')[0]);
+      }
+    }
     const annotations = (manifest.metadata.annotations ?? {}) as Record<string, unknown>;
     const secret = annotations[CREDENTIALS_SECRET_ANNOTATION];
     return new ManagedApp(this, name!, definition!, spec as Values, typeof secret === 'string' ? { credentialsSecret: secret } : {});
@@ -296,6 +312,20 @@ export class Tenant extends Construct {
   }
 }
 
+const TENANT_KEYS = ['host', 'etcd', 'ingress', 'monitoring', 'seaweedfs', 'isolated', 'resourceQuotas'];
+
+/** Keys the tenant chart does not know: errors under strict, otherwise warnings (returned). */
+function unknownKeys(props: TenantProps, strict: boolean, p: Problems): string[] {
+  const warnings: string[] = [];
+  for (const k of Object.keys(props ?? {})) {
+    if (TENANT_KEYS.includes(k)) continue;
+    const message = `unknown key '${k}': the tenant chart does not use it${didYouMean(k, TENANT_KEYS)}`;
+    if (strict) p.add(k, message, 'unknown-key');
+    else warnings.push(`${k}: ${message} [unknown-key]`);
+  }
+  return warnings;
+}
+
 function validateProps(props: TenantProps, p: Problems): void {
   for (const k of [...TENANT_SERVICES, 'isolated'] as const) {
     if (props[k] !== undefined && typeof props[k] !== 'boolean') p.add(k, `expected true or false, got ${JSON.stringify(props[k])}`, 'invalid-type');
@@ -308,12 +338,13 @@ function validateProps(props: TenantProps, p: Problems): void {
       p.add('resourceQuotas', `expected a map of resource name to quantity, got ${JSON.stringify(props.resourceQuotas)}`, 'invalid-type');
     } else {
       for (const [k, v] of Object.entries(props.resourceQuotas)) {
+        const at = /^[A-Za-z_][\w.\/-]*$/.test(k) ? `resourceQuotas.${k}` : `resourceQuotas[${JSON.stringify(k)}]`;
         if (!/^([a-z0-9]([-a-z0-9.]*[a-z0-9])?\/)?[a-z0-9]([-a-z0-9._]*[a-z0-9])?$/i.test(k) || k === 'requests' || k === 'limits') {
-          p.add(`resourceQuotas.${k}`, `'${k}' is not a resource name (nested requests/limits maps are not accepted)`, 'invalid-quota');
+          p.add(at, `'${k}' is not a resource name (nested requests/limits maps are not accepted)`, 'invalid-quota');
         } else if (!((typeof v === 'number' && Number.isFinite(v)) || (typeof v === 'string' && isQuantity(v)))) {
-          p.add(`resourceQuotas.${k}`, `${JSON.stringify(v)} is not a quantity (expected e.g. '4', '500m', '8Gi')`, 'invalid-quantity');
+          p.add(at, `${typeof v === 'number' ? String(v) : JSON.stringify(v)} is not a quantity (expected e.g. '4', '500m', '8Gi')`, 'invalid-quantity');
         } else if ((typeof v === 'number' && v < 0) || (typeof v === 'string' && v.startsWith('-'))) {
-          p.add(`resourceQuotas.${k}`, `${JSON.stringify(v)} is negative; a quota must be zero or more`, 'invalid-quantity');
+          p.add(at, `${JSON.stringify(v)} is negative; a quota must be zero or more`, 'invalid-quantity');
         }
       }
     }

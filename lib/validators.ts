@@ -40,3 +40,8 @@ export function isHttpUrl(s: string): boolean {
 export function isQuantity(s: string): boolean {
   return /^[+-]?(\d+(\.\d*)?|\.\d+)(([KMGTPE]i)|[numkMGTPE]|[eE][+-]?\d+)?$/.test(s);
 }
+
+/** A Git branch name (git check-ref-format rules, roughly). */
+export function isGitBranch(s: string): boolean {
+  return /^[^\s~^:?*[\\]+$/.test(s) && !s.startsWith('/') && !s.endsWith('/') && !s.endsWith('.') && !s.includes('..') && !s.includes('//') && !s.endsWith('.lock') && !s.includes('@{');
+}

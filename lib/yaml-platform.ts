@@ -41,6 +41,10 @@ export function platformFromDocuments(app: App, docs: readonly InputDocument[], 
       platformDocs.push(d);
       continue;
     }
+    if (v.apiVersion === PLATFORM_API_VERSION) {
+      problems.push({ subject, path: 'kind', message: `unknown kind ${JSON.stringify(v.kind)} for ${PLATFORM_API_VERSION} (expected Platform)`, rule: 'unknown-kind' });
+      continue;
+    }
     if (v.apiVersion !== APPS_API_VERSION) {
       problems.push({ subject, path: 'apiVersion', message: `unknown apiVersion ${JSON.stringify(v.apiVersion)} (expected ${APPS_API_VERSION}, or ${PLATFORM_API_VERSION} for the Platform)`, rule: 'unknown-api-version' });
       continue;
@@ -79,17 +83,19 @@ export function platformFromDocuments(app: App, docs: readonly InputDocument[], 
     ...(overrides.strict !== undefined ? { strict: overrides.strict } : {}),
     ...(overrides.tenantRendering ? { tenantRendering: overrides.tenantRendering } : {}),
   };
-  let platform: Platform;
-  try {
-    platform = new Platform(app, 'platform', finalProps);
-    if (gitops) new GitOpsBootstrap(platform, 'gitops', gitops);
-  } catch (e) {
-    if (e instanceof CozystackValidationError) {
-      const where = documentName(platformDocs[0]!);
-      throw new CozystackValidationError(e.problems.map((p) => ({ ...p, subject: `${where} ${p.subject}`, path: p.path ? `spec.${p.path}` : p.path })), 'invalid Platform');
+  const where = documentName(platformDocs[0]!);
+  const inDocument = <T>(prefix: string, build: () => T): T => {
+    try {
+      return build();
+    } catch (e) {
+      if (!(e instanceof CozystackValidationError)) throw e;
+      throw new CozystackValidationError(e.problems.map((p) => ({ ...p, subject: `${where} ${p.subject}`, path: p.path ? `${prefix}${p.path}` : p.path })), 'invalid Platform');
     }
-    throw e;
-  }
+  };
+  const platform = inDocument('spec.', () => new Platform(app, 'platform', finalProps));
+  if (gitops) inDocument('spec.gitops.', () => new GitOpsBootstrap(platform, 'gitops', gitops));
   loadManifests(platform, manifests.map((d) => ({ manifest: d.value as AppManifest, source: documentName(d) })));
+  const tree = platform._validateTree();
+  if (tree.length) throw new CozystackValidationError(tree.map((p) => ({ ...p, subject: `${where} ${p.subject}`, path: `spec.${p.path}` })), 'invalid Platform');
   return platform;
 }

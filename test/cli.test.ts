@@ -130,7 +130,7 @@ describe('validate on broken inputs', () => {
     ['unknown apiVersion', { 'p.yaml': PLATFORM, 'a.yaml': 'apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: x}\n' }, /a\.yaml#1 apiVersion: unknown apiVersion "apps\/v1"/],
     ['namespace that is not a tenant', { 'p.yaml': PLATFORM, 'a.yaml': app('Redis', 'r', 'tenant-nobody') }, /a\.yaml#1 metadata\.namespace: namespace tenant-nobody is not a tenant namespace/],
     ['duplicate object', { 'p.yaml': PLATFORM, 'a.yaml': `${app('Redis', 'r', 'tenant-root')}---\n${app('Redis', 'r', 'tenant-root')}` }, /a\.yaml#2 metadata\.name: Redis tenant-root\/r is defined twice \(also in a\.yaml#1\)/],
-    ['bad tenant name', { 'p.yaml': PLATFORM, 'a.yaml': app('Tenant', 'my-team', 'tenant-root') }, /a\.yaml#1 Tenant tenant-root\/my-team name: .*no '-'.* \[invalid-tenant-name\]/],
+    ['bad tenant name', { 'p.yaml': PLATFORM, 'a.yaml': app('Tenant', 'my-team', 'tenant-root') }, /a\.yaml#1 Tenant tenant-root\/my-team metadata\.name: .*no '-'.* \[invalid-tenant-name\]/],
     ['YAML syntax', { 'p.yaml': PLATFORM, 'a.yaml': 'apiVersion: [\n' }, /a\.yaml#1 line \d+, column \d+: .*\[yaml-syntax\]/],
     ['duplicate keys', { 'p.yaml': PLATFORM, 'a.yaml': 'apiVersion: a\napiVersion: b\n' }, /a\.yaml#1 line 2, column 1: .*\[duplicate-key\]/],
     ['app needing a service nobody runs', { 'p.yaml': PLATFORM_NO_ROOT_SEAWEED, 'a.yaml': app('Bucket', 'b', 'tenant-root') }, /Bucket needs the tenant service 'seaweedfs'.*\[missing-service\]/],
