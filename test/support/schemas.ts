@@ -10,6 +10,7 @@ import addFormatsPkg from 'ajv-formats';
 import { LimitRange, Namespace, ResourceQuota, Secret, ServiceAccount } from 'kubernetes-models/v1';
 import { Role, RoleBinding } from 'kubernetes-models/rbac.authorization.k8s.io/v1';
 import { CRD_KINDS, validateCustomResource } from './crd-schemas.js';
+import { validateKubeObject } from './kube-schemas.js';
 import { REFERENCE_DIR } from './reference.js';
 
 const addFormats = addFormatsPkg.default;
@@ -193,9 +194,10 @@ export function validateObject(obj: AnyObject): string[] {
     const cilium = ciliumValidator(key);
     if (cilium) errors = validateCilium(obj, cilium, obj.kind === 'CiliumNetworkPolicy');
     else {
-      const crd = validateCustomResource(obj as AnyObject & { apiVersion: string; kind: string });
-      if (crd === undefined) return [`${label}: no schema for ${key}`];
-      return crd;
+      // Custom resources against their CRDs, other Kubernetes kinds against kubernetes-models alone.
+      const other = validateCustomResource(obj as AnyObject & { apiVersion: string; kind: string }) ?? validateKubeObject(obj);
+      if (other === undefined) return [`${label}: no schema for ${key}`];
+      return other;
     }
   }
   return errors.map((e) => `${label}: ${e}`);
