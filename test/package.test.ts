@@ -44,5 +44,10 @@ describe('npm pack', () => {
     const kinds = JSON.parse(out) as Record<string, number>;
     expect(kinds.HelmRelease).toBeGreaterThan(5);
     expect(readFileSync(join(project, 'out', 'tenants', 'tenant-root', 'helmrelease-tenant-team.yaml'), 'utf8')).toContain('name: tenant-team');
+    // The command line, as `npx cozystack-cdk8s` runs it from the installed package.
+    const bin = join(project, 'node_modules', '.bin', 'cozystack-cdk8s');
+    expect(run(bin, ['bundles'], project)).toMatch(/^paas-full: /);
+    run(bin, ['init', 'starter'], project);
+    expect(run(bin, ['synth', '-f', 'starter', '--out', 'cli-out'], project)).toMatch(/^synthesized \d+ objects/);
   }, 240_000);
 });
