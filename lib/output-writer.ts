@@ -2,14 +2,15 @@ import { existsSync, linkSync, mkdirSync, readdirSync, readFileSync, renameSync,
 import { basename, dirname, join, resolve } from 'node:path';
 
 /**
- * Writes a tree of files into `outdir` atomically: the tree is written beside `outdir`, then
+ * Writes a tree of files into `outdir` atomically and returns how many paths changed (0: `outdir`
+ * already held exactly these files and was left untouched): the tree is written beside `outdir`, then
  * swapped in with two renames; the previous tree is removed only after the swap. A run that fails
  * before the swap leaves `outdir` as it was. A swap interrupted between the two renames is
  * completed by the next run (the previous tree is kept under `.<name>.old`), and staging folders
  * of killed runs are removed by it. Two runs on the same folder are serialized by a lock file
  * `.<name>.lock` beside it: the second fails with a clear message.
  */
-export function writeTreeAtomically(outdir: string, files: ReadonlyMap<string, string>): void {
+export function writeTreeAtomically(outdir: string, files: ReadonlyMap<string, string>): number {
   const target = resolve(outdir);
   const parent = dirname(target);
   const name = basename(target);
@@ -21,12 +22,24 @@ export function writeTreeAtomically(outdir: string, files: ReadonlyMap<string, s
     throw explain(e, `cannot lock ${outdir} for writing`);
   }
   try {
+    // Unchanged output is left alone: no write, no swap, not a byte or a timestamp touched.
+    const changed = changedPaths(readTree(target), files);
+    if (changed === 0) return 0;
     swapIn(target, parent, name, files);
+    return changed;
   } catch (e) {
     throw explain(e, `cannot write ${outdir}`, `${outdir} is unchanged`);
   } finally {
     release();
   }
+}
+
+/** How many paths are added, removed or changed between two trees. */
+function changedPaths(current: ReadonlyMap<string, string>, files: ReadonlyMap<string, string>): number {
+  let n = 0;
+  for (const [p, c] of files) if (current.get(p) !== c) n++;
+  for (const p of current.keys()) if (!files.has(p)) n++;
+  return n;
 }
 
 /** A failure to write an output folder, saying what is left; the command line prints it without a stack trace. */

@@ -24,9 +24,7 @@ export function synthCommand(o: ParsedOptions): CommandResult {
   noPositionals('synth', o);
   const started = performance.now();
   const built = buildFromOptions(o);
-  const before = readTree(o.out);
-  writeTreeAtomically(o.out, built.files);
-  const changed = [...built.files].filter(([p, c]) => before.get(p) !== c).length + [...before.keys()].filter((p) => !built.files.has(p)).length;
+  const changed = writeTreeAtomically(o.out, built.files);
   const kinds = new Map<string, number>();
   for (const obj of built.objects) kinds.set(obj.kind, (kinds.get(obj.kind) ?? 0) + 1);
   const perKind = [...kinds].sort(([a], [b]) => (a < b ? -1 : 1)).map(([k, n]) => `${n} ${k}`).join(', ');
