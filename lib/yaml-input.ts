@@ -81,6 +81,15 @@ export function readYamlInputs(paths: readonly string[], limits: InputLimits = {
       problems.push({ subject: file, path: '', message: 'is not valid UTF-8 text', rule: 'invalid-encoding' });
       continue;
     }
+    // Plain files within the limits take the fast path; anything else (and anything the fast
+    // path cannot read) is pre-scanned and parsed carefully, which reports what is wrong.
+    const fast = fastLoad(text);
+    if (fast && withinLimits(fast, l)) {
+      fast.forEach((value, i) => {
+        if (value !== null && value !== undefined) docs.push({ file, index: i + 1, value });
+      });
+      continue;
+    }
     const lines = new LineCounter();
     const refused = prescan(text, l);
     if (refused.length) {
@@ -90,18 +99,6 @@ export function readYamlInputs(paths: readonly string[], limits: InputLimits = {
         problems.push({ subject: r.document ? `${file}#${r.document}` : file, path: pos ?? '', message: r.message, rule: r.rule });
       }
       continue;
-    }
-    const fast = fastLoad(text);
-    if (fast) {
-      let ok = true;
-      const before = docs.length;
-      fast.forEach((value, i) => {
-        if (!ok || value === null || value === undefined) return;
-        if (depth(value, l.maxDepth + 1) > l.maxDepth) ok = false;
-        else docs.push({ file, index: i + 1, value });
-      });
-      if (ok) continue;
-      docs.length = before; // let the careful path report it
     }
     let index = 0;
     const handle = (doc: Document.Parsed): void => {
@@ -169,6 +166,31 @@ function fastLoad(text: string): unknown[] | undefined {
   } catch {
     return undefined;
   }
+}
+
+/** True when fast-loaded documents respect every limit (nodes counted as the pre-scan counts them: keys too). */
+function withinLimits(docs: readonly unknown[], l: Limits): boolean {
+  if (docs.length > l.maxDocuments) return false;
+  let fileNodes = 0;
+  for (const doc of docs) {
+    let nodes = 0;
+    const stack: [unknown, number][] = [[doc, 0]];
+    while (stack.length) {
+      const [v, d] = stack.pop()!;
+      nodes++;
+      if (d > l.maxDepth) return false;
+      if (Array.isArray(v)) for (const x of v) stack.push([x, d + 1]);
+      else if (typeof v === 'object' && v !== null) {
+        for (const x of Object.values(v)) {
+          nodes++; // the key
+          stack.push([x, d + 1]);
+        }
+      }
+    }
+    fileNodes += nodes;
+    if (nodes > l.maxNodes || fileNodes > l.maxFileNodes) return false;
+  }
+  return true;
 }
 
 /** The files named by `paths`, folders walked recursively in name order, each real file once. */
