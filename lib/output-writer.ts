@@ -23,6 +23,7 @@ export function writeTreeAtomically(outdir: string, files: ReadonlyMap<string, s
   }
   try {
     // Unchanged output is left alone: no write, no swap, not a byte or a timestamp touched.
+    recoverInterruptedSwap(target, join(parent, `.${name}.old`)); // a killed run's leftovers first
     const changed = changedPaths(readTree(target), files);
     if (changed === 0) return 0;
     swapIn(target, parent, name, files);
