@@ -293,7 +293,9 @@ export class Tenant extends Construct {
       scope,
       GVK.Secret,
       { name: VALUES_SECRET, namespace: this.namespace, labels: { 'reconcile.fluxcd.io/watch': 'Enabled' } },
-      { type: 'Opaque', stringData: { 'values.yaml': valuesYaml({ _cluster: this.context.clusterValues, _namespace: this.namespaceValues }) } },
+      // `_cluster` sorts before `_namespace`: the text is the platform's `_cluster` part, written
+      // once per platform, followed by this tenant's `_namespace` part.
+      { type: 'Opaque', stringData: { 'values.yaml': `${clusterValuesText(this.context)}${valuesYaml({ _namespace: this.namespaceValues })}` } },
     );
   }
 
@@ -310,6 +312,15 @@ export class Tenant extends Construct {
       ...(this.isRoot ? { dependsOn: this.context.rootTenantDependsOn } : {}),
     });
   }
+}
+
+const clusterTexts = new WeakMap<PlatformContext, string>();
+
+/** The `_cluster` part of every tenant's values text, computed once per platform. */
+function clusterValuesText(context: PlatformContext): string {
+  let text = clusterTexts.get(context);
+  if (text === undefined) clusterTexts.set(context, (text = valuesYaml({ _cluster: context.clusterValues })));
+  return text;
 }
 
 const TENANT_KEYS = ['host', 'etcd', 'ingress', 'monitoring', 'seaweedfs', 'isolated', 'resourceQuotas'];
