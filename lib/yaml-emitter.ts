@@ -45,6 +45,21 @@ function scalar(v: string | number): string {
   return s;
 }
 
+/**
+ * A multi-line string as a map value, the way js-yaml writes it: its standalone form (a block
+ * literal with content indented by two) with the content moved under the key. Anything else
+ * (a quoted form, long or odd strings) goes to the general writer.
+ */
+function blockScalar(v: string, indent: string): string {
+  if (v.length > 1_000_000) throw NOT_SIMPLE;
+  const standalone = jsyaml.dump(v, OPTIONS);
+  if (standalone[0] !== '|') throw NOT_SIMPLE;
+  const nl = standalone.indexOf('\n');
+  const header = standalone.slice(0, nl);
+  const body = standalone.slice(nl + 1, -1); // content lines, without the final newline
+  return indent ? `${header}\n${body.replace(/^(?=.)/gm, indent)}` : `${header}\n${body}`;
+}
+
 function leaf(v: unknown): string | undefined {
   if (v === null) return 'null';
   if (typeof v === 'boolean') return v ? 'true' : 'false';
@@ -62,7 +77,8 @@ function writeMap(out: string[], map: Record<string, unknown>, indent: string, i
     const key = scalar(k);
     const prefix = first && inline ? '' : indent;
     first = false;
-    const l = leaf(v);
+    const block = typeof v === 'string' && v.includes('\n') ? blockScalar(v, indent) : undefined;
+    const l = block ?? leaf(v);
     if (l !== undefined) out.push(`${prefix}${key}: ${l}\n`);
     else {
       out.push(`${prefix}${key}:\n`);
