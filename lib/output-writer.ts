@@ -214,6 +214,8 @@ function swapIn(target: string, parent: string, name: string, files: ReadonlyMap
 
 function recoverInterruptedSwap(target: string, old: string): void {
   if (!existsSync(target) && existsSync(old)) renameSync(old, target);
+  // A run killed after its swap, while removing the previous tree: the swap is complete.
+  else if (existsSync(old)) rmSync(old, { recursive: true, force: true });
   const name = basename(target);
   for (const e of readdirSync(dirname(target))) {
     if (e.startsWith(`.${name}.new-`)) rmSync(join(dirname(target), e), { recursive: true, force: true });

@@ -1,5 +1,5 @@
 // The command line as a user runs it: spawned processes on real files in temporary folders.
-import { appendFileSync, readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse, parseAllDocuments } from 'yaml';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -32,6 +32,15 @@ describe('synth', () => {
     const after = snapshotTree(join(dir, 'out'));
     expect([...after.keys()]).toEqual([...before.keys()]);
     for (const [p, v] of before) expect(after.get(p)).toEqual(v); // bytes and modification times
+  });
+
+  it('an unchanged run still removes the previous tree a killed run left behind', () => {
+    const leftover = join(dir, '.out.old');
+    mkdirSync(leftover, { recursive: true });
+    writeFileSync(join(leftover, 'stale.yaml'), 'old\n');
+    const r = cli(['synth', '-f', 'input', '--out', 'out'], dir);
+    expect(r).toMatchObject({ code: 0, stdout: expect.stringMatching(/ 0 changed/) });
+    expect(existsSync(leftover)).toBe(false);
   });
 
   it('the kustomization tree covers every synthesized file exactly once', () => {
