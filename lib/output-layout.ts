@@ -42,38 +42,64 @@ const KUSTOMIZATION_HEADER = 'apiVersion: kustomize.config.k8s.io/v1beta1\nkind:
  * once. Returns path to content, paths sorted. Throws when two objects share an identity.
  */
 export function layoutFiles(objects: readonly KubeObject[], extra: ReadonlyMap<string, string> = new Map()): Map<string, string> {
-  const files = new Map<string, string>();
-  const seen = new Map<string, string>();
-  const problems: Problem[] = [];
-  for (const o of objects) {
+  const layout = new OutputLayout();
+  for (const o of objects) layout.add(o);
+  return layout.finish(extra);
+}
+
+/**
+ * {@link layoutFiles} one object at a time: each object is turned into its file text as it comes,
+ * so it need not be kept. `finish` adds the kustomizations and throws the duplicates.
+ * @internal
+ */
+export class OutputLayout {
+  private readonly files = new Map<string, string>();
+  private readonly seen = new Set<string>();
+  private readonly problems: Problem[] = [];
+
+  /** Places one object. */
+  add(o: KubeObject): void {
     const key = objectKey(o);
     const path = objectPath(o);
-    if (seen.has(key) || files.has(path)) {
-      problems.push({ subject: `${o.kind} ${o.metadata.namespace ? `${o.metadata.namespace}/` : ''}${o.metadata.name}`, path: '', message: 'the same object is defined twice', rule: 'duplicate-object' });
-      continue;
+    if (this.seen.has(key) || this.files.has(path)) {
+      this.problems.push({ subject: `${o.kind} ${o.metadata.namespace ? `${o.metadata.namespace}/` : ''}${o.metadata.name}`, path: '', message: 'the same object is defined twice', rule: 'duplicate-object' });
+      return;
     }
-    seen.set(key, path);
-    files.set(path, toYaml(o));
+    this.seen.add(key);
+    this.files.set(path, toYaml(o));
   }
-  if (problems.length) throw new CozystackValidationError(problems, 'duplicate objects');
-  // kustomization.yaml per folder, listing its manifests and subfolders.
-  const children = new Map<string, Set<string>>();
-  const addChild = (dir: string, entry: string): void => {
-    let s = children.get(dir);
-    if (!s) children.set(dir, (s = new Set()));
-    s.add(entry);
-  };
-  for (const path of files.keys()) {
-    const parts = path.split('/');
-    for (let i = 0; i < parts.length; i++) addChild(parts.slice(0, i).join('/'), i === parts.length - 1 ? parts[i]! : `${parts[i]!}/`);
+
+  /** Every file, sorted by path, with a kustomization.yaml per folder and the extra files. */
+  finish(extra: ReadonlyMap<string, string> = new Map()): Map<string, string> {
+    if (this.problems.length) throw new CozystackValidationError(this.problems, 'duplicate objects');
+    const files = this.files;
+    // kustomization.yaml per folder, listing its manifests and subfolders.
+    const children = new Map<string, Set<string>>();
+    for (const path of files.keys()) {
+      let slash = path.lastIndexOf('/');
+      let dir = slash < 0 ? '' : path.slice(0, slash);
+      let entry = slash < 0 ? path : path.slice(slash + 1);
+      for (;;) {
+        const known = children.get(dir);
+        if (known) {
+          known.add(entry);
+          break; // its ancestors are registered already
+        }
+        children.set(dir, new Set([entry]));
+        if (dir === '') break;
+        slash = dir.lastIndexOf('/');
+        entry = `${slash < 0 ? dir : dir.slice(slash + 1)}/`;
+        dir = slash < 0 ? '' : dir.slice(0, slash);
+      }
+    }
+    for (const [dir, entries] of children) {
+      const resources = [...entries]
+        .filter((e) => !(dir === '' && e === `${SECRETS_DIR}/`))
+        .map((e) => (e.endsWith('/') ? e.slice(0, -1) : e))
+        .sort();
+      files.set(dir ? `${dir}/kustomization.yaml` : 'kustomization.yaml', `${KUSTOMIZATION_HEADER}${toYaml({ resources })}`);
+    }
+    for (const [p, c] of extra) files.set(p, c);
+    return new Map([...files.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
   }
-  for (const [dir, entries] of children) {
-    const resources = [...entries]
-      .filter((e) => !(dir === '' && e === `${SECRETS_DIR}/`))
-      .map((e) => e.replace(/\/$/, ''))
-      .sort();
-    files.set(dir ? `${dir}/kustomization.yaml` : 'kustomization.yaml', `${KUSTOMIZATION_HEADER}${toYaml({ resources })}`);
-  }
-  for (const [p, c] of extra) files.set(p, c);
-  return new Map([...files.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
 }

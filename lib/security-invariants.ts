@@ -38,37 +38,59 @@ const LEVEL_SUFFIX = new RegExp(`-(${[...ACCESS_LEVELS].sort((a, b) => b.length 
  * - `app-in-system-namespace`: nothing a tenant orders lands in a `cozy-*` namespace.
  */
 export function checkSecurityInvariants(objects: readonly KubeObject[], facts: TenantFacts): Problem[] {
-  const problems: Problem[] = [];
-  const add = (o: KubeObject, message: string, rule: string) =>
-    problems.push({ subject: `${o.kind} ${o.metadata.namespace ? `${o.metadata.namespace}/` : ''}${o.metadata.name}`, path: '', message, rule });
-  const ownerOf = (subject: { kind?: string; name?: string; namespace?: string }): string | undefined => {
-    if (subject.kind === 'ServiceAccount' && subject.namespace?.startsWith('tenant-')) return subject.namespace;
-    if (subject.kind === 'Group' && subject.name?.startsWith('tenant-')) return subject.name.replace(LEVEL_SUFFIX, '');
-    return undefined;
-  };
-  const policies = new Set<string>();
-  for (const o of objects) {
+  const checker = new SecurityInvariants(facts);
+  for (const o of objects) checker.check(o);
+  return checker.finish();
+}
+
+type Subject = { kind?: string; name?: string; namespace?: string };
+
+function ownerOf(subject: Subject): string | undefined {
+  if (subject.kind === 'ServiceAccount' && subject.namespace?.startsWith('tenant-')) return subject.namespace;
+  if (subject.kind === 'Group' && subject.name?.startsWith('tenant-')) return subject.name.replace(LEVEL_SUFFIX, '');
+  return undefined;
+}
+
+/**
+ * The checks of {@link checkSecurityInvariants}, one object at a time, so objects need not be kept
+ * until all are made: `check` each object, then `finish` for the problems.
+ * @internal
+ */
+export class SecurityInvariants {
+  private readonly problems: Problem[] = [];
+  private readonly policies = new Set<string>();
+
+  constructor(private readonly facts: TenantFacts) {}
+
+  private add(o: KubeObject, message: string, rule: string): void {
+    this.problems.push({ subject: `${o.kind} ${o.metadata.namespace ? `${o.metadata.namespace}/` : ''}${o.metadata.name}`, path: '', message, rule });
+  }
+
+  /** Checks one object. */
+  check(o: KubeObject): void {
+    const facts = this.facts;
+    const policies = this.policies;
     const ns = o.metadata.namespace;
     const labels = (o.metadata.labels ?? {}) as Record<string, string>;
     switch (o.kind) {
       case 'Namespace':
         if (o.metadata.name.startsWith('tenant-') && Object.entries(labels).some(([k, v]) => k.startsWith('pod-security.kubernetes.io/') && !k.endsWith('-version') && v === 'privileged')) {
-          add(o, 'a tenant namespace must not allow privileged pods', 'tenant-namespace-privileged');
+          this.add(o, 'a tenant namespace must not allow privileged pods', 'tenant-namespace-privileged');
         }
         break;
       case 'ClusterRole':
       case 'ClusterRoleBinding': {
-        const subjects = ((o as { subjects?: { kind?: string; name?: string; namespace?: string }[] }).subjects ?? []);
-        if (o.metadata.name.startsWith('tenant-') || subjects.some((s) => ownerOf(s))) add(o, 'tenant RBAC must be namespaced (Role/RoleBinding)', 'tenant-rbac-cluster-scoped');
+        const subjects = ((o as { subjects?: Subject[] }).subjects ?? []);
+        if (o.metadata.name.startsWith('tenant-') || subjects.some((s) => ownerOf(s))) this.add(o, 'tenant RBAC must be namespaced (Role/RoleBinding)', 'tenant-rbac-cluster-scoped');
         break;
       }
       case 'RoleBinding': {
-        const subjects = ((o as { subjects?: { kind?: string; name?: string; namespace?: string }[] }).subjects ?? []);
+        const subjects = ((o as { subjects?: Subject[] }).subjects ?? []);
         for (const s of subjects) {
           const owner = ownerOf(s);
           if (!owner || !ns || ns === 'cozy-public') continue;
           const chain = facts.ancestors.get(ns);
-          if (!(ns === owner || chain?.includes(owner))) add(o, `binds ${s.kind} ${s.namespace ? `${s.namespace}/` : ''}${s.name} of ${owner} in ${ns}, which is neither ${owner} nor one of its descendants`, 'tenant-bound-outside');
+          if (!(ns === owner || chain?.includes(owner))) this.add(o, `binds ${s.kind} ${s.namespace ? `${s.namespace}/` : ''}${s.name} of ${owner} in ${ns}, which is neither ${owner} nor one of its descendants`, 'tenant-bound-outside');
         }
         break;
       }
@@ -82,16 +104,21 @@ export function checkSecurityInvariants(objects: readonly KubeObject[], facts: T
         break;
     }
     if (ns?.startsWith('cozy-') && (labels['apps.cozystack.io/application.kind'] !== undefined || labels['cdk8s.cozystack.io/credentials'] !== undefined)) {
-      add(o, `an object a tenant orders must not land in the system namespace ${ns}`, 'app-in-system-namespace');
+      this.add(o, `an object a tenant orders must not land in the system namespace ${ns}`, 'app-in-system-namespace');
     }
   }
-  if (facts.explicit) {
-    for (const ns of [...facts.isolated].sort()) {
-      const missing = [`${ns}/allow-internal-communication`, `/${ns}-egress`, `/${ns}-ingress`].filter((p) => !policies.has(p));
-      if (missing.length) {
-        problems.push({ subject: `Tenant ${ns}`, path: '', message: `isolated, but its isolation policies are missing: ${missing.map((m) => m.replace(/^\//, '')).join(', ')}`, rule: 'isolation-missing' });
+
+  /** The problems of all objects checked, and the isolation policies none of them provided. */
+  finish(): Problem[] {
+    const problems = [...this.problems];
+    if (this.facts.explicit) {
+      for (const ns of [...this.facts.isolated].sort()) {
+        const missing = [`${ns}/allow-internal-communication`, `/${ns}-egress`, `/${ns}-ingress`].filter((p) => !this.policies.has(p));
+        if (missing.length) {
+          problems.push({ subject: `Tenant ${ns}`, path: '', message: `isolated, but its isolation policies are missing: ${missing.map((m) => m.replace(/^\//, '')).join(', ')}`, rule: 'isolation-missing' });
+        }
       }
     }
+    return problems;
   }
-  return problems;
 }

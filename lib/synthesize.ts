@@ -1,9 +1,11 @@
 import { ApiObject, type App } from 'cdk8s';
+import type { IConstruct } from 'constructs';
 import { CozystackValidationError, type Problem } from './errors.js';
 import type { KubeObject } from './manifest.js';
-import { layoutFiles } from './output-layout.js';
+import { objectJson } from './object-json.js';
+import { layoutFiles, OutputLayout } from './output-layout.js';
 import { Platform } from './platform.js';
-import { checkSecurityInvariants, tenantFacts } from './security-invariants.js';
+import { SecurityInvariants, tenantFacts } from './security-invariants.js';
 import { writeTreeAtomically } from './output-writer.js';
 
 /** Options of {@link synthesize}. */
@@ -27,29 +29,91 @@ export interface SynthesisResult {
   readonly kinds: Readonly<Record<string, number>>;
 }
 
+/** Runs the constructs' validations of every construct and throws them all together. */
+function validateConstructs(nodes: readonly IConstruct[]): void {
+  const problems: Problem[] = [];
+  for (const c of nodes) {
+    for (const message of c.node.validate()) problems.push({ subject: c.node.path, path: '', message, rule: 'construct-validation' });
+  }
+  if (problems.length) throw new CozystackValidationError(problems, 'validation failed');
+}
+
+/** The platform trees' own problems, thrown together. */
+function validatePlatforms(platforms: readonly Platform[]): void {
+  const problems = platforms.flatMap((p) => p._validateTree());
+  if (problems.length) throw new CozystackValidationError(problems, 'invalid platform');
+}
+
+function invariantsOf(platforms: readonly Platform[]): SecurityInvariants[] {
+  return platforms.map((p) => new SecurityInvariants(tenantFacts(p.rootTenant, p.tenantRendering === 'explicit')));
+}
+
+function throwBroken(checkers: readonly SecurityInvariants[]): void {
+  const problems = checkers.flatMap((c) => c.finish());
+  if (problems.length) throw new CozystackValidationError(problems, 'the output breaks a security invariant');
+}
+
 /**
  * Every object of the app, validated: runs the constructs' validations and throws them all
  * together. Objects come in construct order.
  */
 export function collectObjects(app: App): KubeObject[] {
-  const problems: Problem[] = [];
-  for (const c of app.node.findAll()) {
-    for (const message of c.node.validate()) problems.push({ subject: c.node.path, path: '', message, rule: 'construct-validation' });
-  }
-  if (problems.length) throw new CozystackValidationError(problems, 'validation failed');
+  const nodes = app.node.findAll();
+  validateConstructs(nodes);
+  const platforms = nodes.filter((c): c is Platform => Platform.isPlatform(c));
   // One walk over the whole app, each object serialized once: cdk8s' Chart.toJson() re-walks
   // the whole app per chart, which makes many charts quadratic.
   const objects: KubeObject[] = [];
-  const platforms: Platform[] = [];
-  for (const c of app.node.findAll()) {
-    if (ApiObject.isApiObject(c)) objects.push(c.toJson() as KubeObject);
-    else if (Platform.isPlatform(c)) platforms.push(c);
-  }
-  for (const p of platforms) problems.push(...p._validateTree());
-  if (problems.length) throw new CozystackValidationError(problems, 'invalid platform');
-  for (const p of platforms) problems.push(...checkSecurityInvariants(objects, tenantFacts(p.rootTenant, p.tenantRendering === 'explicit')));
-  if (problems.length) throw new CozystackValidationError(problems, 'the output breaks a security invariant');
+  for (const c of nodes) if (ApiObject.isApiObject(c)) objects.push(objectJson(c, app) as unknown as KubeObject);
+  validatePlatforms(platforms);
+  const checkers = invariantsOf(platforms);
+  for (const o of objects) for (const ch of checkers) ch.check(o);
+  throwBroken(checkers);
   return objects;
+}
+
+/** The output of an app: its files, and how many objects of each kind they hold. @internal */
+export interface RenderedOutput {
+  /** Path to content, sorted by path. */
+  readonly files: Map<string, string>;
+  /** Number of objects. */
+  readonly objects: number;
+  /** Objects per kind, sorted by kind. */
+  readonly kinds: Readonly<Record<string, number>>;
+}
+
+/**
+ * The files of an app, as {@link outputFiles} of {@link collectObjects} makes them, with the same
+ * checks, but each object turned into its file text as soon as it is made: no object is kept, which
+ * saves the memory and the garbage collector's time of large platforms.
+ * @internal
+ */
+export function renderOutput(app: App): RenderedOutput {
+  const nodes = app.node.findAll();
+  validateConstructs(nodes);
+  const platforms = nodes.filter((c): c is Platform => Platform.isPlatform(c));
+  validatePlatforms(platforms);
+  const checkers = invariantsOf(platforms);
+  const layout = new OutputLayout();
+  const kinds: Record<string, number> = {};
+  let objects = 0;
+  for (const c of nodes) {
+    if (!ApiObject.isApiObject(c)) continue;
+    const o = objectJson(c, app) as unknown as KubeObject;
+    for (const ch of checkers) ch.check(o);
+    layout.add(o);
+    kinds[o.kind] = (kinds[o.kind] ?? 0) + 1;
+    objects++;
+  }
+  throwBroken(checkers);
+  const files = layout.finish(extraFiles(platforms));
+  return { files, objects, kinds: Object.fromEntries(Object.entries(kinds).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) };
+}
+
+function extraFiles(platforms: readonly Platform[]): Map<string, string> {
+  const extra = new Map<string, string>();
+  for (const p of platforms) for (const [path, v] of p.extraFiles) extra.set(path, v);
+  return extra;
 }
 
 /** The output files of an app: path to content, in the layout the README describes. */
@@ -59,9 +123,7 @@ export function renderFiles(app: App): Map<string, string> {
 
 /** Lays out already collected objects, with the extra files (.gitignore, .sops.yaml) of the app's platforms. */
 export function outputFiles(app: App, objects: readonly KubeObject[]): Map<string, string> {
-  const extra = new Map<string, string>();
-  for (const c of app.node.findAll()) if (Platform.isPlatform(c)) for (const [p, v] of c.extraFiles) extra.set(p, v);
-  return layoutFiles(objects, extra);
+  return layoutFiles(objects, extraFiles(app.node.findAll().filter((c): c is Platform => Platform.isPlatform(c))));
 }
 
 /**
@@ -70,10 +132,7 @@ export function outputFiles(app: App, objects: readonly KubeObject[]): Map<strin
  */
 export function synthesize(app: App, options: SynthesizeOptions = {}): SynthesisResult {
   const outdir = options.outdir ?? process.env.CDK8S_OUTDIR ?? 'dist';
-  const objects = collectObjects(app);
-  const files = outputFiles(app, objects);
+  const { files, objects, kinds } = renderOutput(app);
   writeTreeAtomically(outdir, files);
-  const kinds: Record<string, number> = {};
-  for (const o of objects) kinds[o.kind] = (kinds[o.kind] ?? 0) + 1;
-  return { outdir, objects: objects.length, files: files.size, kinds: Object.fromEntries(Object.entries(kinds).sort()) };
+  return { outdir, objects, files: files.size, kinds };
 }

@@ -1,9 +1,8 @@
 import { App } from 'cdk8s';
 import type { GitOpsProps } from '../gitops.js';
-import type { KubeObject } from '../manifest.js';
 import type { Platform } from '../platform.js';
 import type { PlatformMode, TenantRendering } from '../platform-props.js';
-import { collectObjects, outputFiles } from '../synthesize.js';
+import { renderOutput } from '../synthesize.js';
 import { platformFromDocuments } from '../yaml-platform.js';
 import { readYamlInputs } from '../yaml-input.js';
 import { UsageError, type ParsedOptions } from './options.js';
@@ -11,7 +10,11 @@ import { UsageError, type ParsedOptions } from './options.js';
 /** A platform built from the command line's input. */
 export interface Built {
   readonly platform: Platform;
-  readonly objects: KubeObject[];
+  /** Number of objects. */
+  readonly objects: number;
+  /** Objects per kind, sorted by kind. */
+  readonly kinds: Readonly<Record<string, number>>;
+  /** The output files, path to content, sorted by path. */
   readonly files: Map<string, string>;
 }
 
@@ -29,6 +32,6 @@ export function buildFromOptions(o: ParsedOptions): Built {
     ...(o.tenantRendering ? { tenantRendering: o.tenantRendering as TenantRendering } : {}),
     ...(gitops ? { gitops } : {}),
   });
-  const objects = collectObjects(app);
-  return { platform, objects, files: outputFiles(app, objects) };
+  const { files, objects, kinds } = renderOutput(app);
+  return { platform, objects, kinds, files };
 }

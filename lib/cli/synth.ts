@@ -25,12 +25,10 @@ export function synthCommand(o: ParsedOptions): CommandResult {
   const started = performance.now();
   const built = buildFromOptions(o);
   const changed = writeTreeAtomically(o.out, built.files);
-  const kinds = new Map<string, number>();
-  for (const obj of built.objects) kinds.set(obj.kind, (kinds.get(obj.kind) ?? 0) + 1);
-  const perKind = [...kinds].sort(([a], [b]) => (a < b ? -1 : 1)).map(([k, n]) => `${n} ${k}`).join(', ');
+  const perKind = Object.entries(built.kinds).map(([k, n]) => `${n} ${k}`).join(', ');
   const seconds = ((performance.now() - started) / 1000).toFixed(2);
   return {
-    stdout: `synthesized ${built.objects.length} objects (${perKind}) into ${o.out}: ${built.files.size} files, ${changed} changed, in ${seconds}s\n`,
+    stdout: `synthesized ${built.objects} objects (${perKind}) into ${o.out}: ${built.files.size} files, ${changed} changed, in ${seconds}s\n`,
     stderr: warnings(built.platform.warnings),
     code: 0,
   };
@@ -40,7 +38,7 @@ export function synthCommand(o: ParsedOptions): CommandResult {
 export function validateCommand(o: ParsedOptions): CommandResult {
   noPositionals('validate', o);
   const built = buildFromOptions(o);
-  return { stdout: `valid: ${built.objects.length} objects\n`, stderr: warnings(built.platform.warnings), code: 0 };
+  return { stdout: `valid: ${built.objects} objects\n`, stderr: warnings(built.platform.warnings), code: 0 };
 }
 
 /** `diff`: what a synth would add, remove and change in the output folder; exit 1 when anything changes. */
