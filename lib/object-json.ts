@@ -57,31 +57,46 @@ function plainObjectJson(o: ApiObject): Record<string, unknown> | undefined {
   if (!Array.isArray(inner.patches) || inner.patches.length !== 0 || !isPlainMap(inner.props)) return undefined;
   if (!isPlainMap(md._additionalAttributes) || !Array.isArray(md.finalizers) || !Array.isArray(md.ownerReferences)) return undefined;
   try {
-    const metadata = copy(
-      {
-        ...md._additionalAttributes,
-        name: md.name,
-        namespace: md.namespace,
-        annotations: md.annotations,
-        finalizers: md.finalizers,
-        ownerReferences: md.ownerReferences,
-        labels: md.labels,
-      },
-      true,
-    );
-    // The metadata is already a sorted copy; the rest is copied once.
-    const sorted = copy({ ...inner.props, metadata: undefined }, false) as Record<string, unknown>;
+    const metadata = metadataJson(md, md._additionalAttributes);
     // apiVersion, kind and metadata first, then the rest in sorted order (as toJson() orders them).
+    const props = inner.props;
     const result: Record<string, unknown> = {};
-    if ('apiVersion' in sorted) result.apiVersion = sorted.apiVersion;
-    if ('kind' in sorted) result.kind = sorted.kind;
+    const apiVersion = copy(props.apiVersion, false);
+    if (apiVersion !== undefined) result.apiVersion = apiVersion;
+    const kind = copy(props.kind, false);
+    if (kind !== undefined) result.kind = kind;
     if (metadata !== undefined) result.metadata = metadata;
-    for (const k of Object.keys(sorted)) if (!(k in result)) result[k] = sorted[k];
+    for (const k of Object.keys(props).sort()) {
+      if (k === 'apiVersion' || k === 'kind' || k === 'metadata') continue;
+      const c = copy(props[k], false);
+      if (c !== undefined) result[k] = c;
+    }
     return result;
   } catch (e) {
     if (e === NOT_PLAIN) return undefined;
     throw e;
   }
+}
+
+/** Metadata fields ApiObjectMetadataDefinition.toJson() writes over its additional attributes, in sorted order. */
+const METADATA_FIELDS = ['annotations', 'finalizers', 'labels', 'name', 'namespace', 'ownerReferences'] as const;
+
+/** The metadata as ApiObjectMetadataDefinition.toJson() makes it: sorted, without nulls, empty maps or empty lists. */
+function metadataJson(md: MetadataInternals, extra: Record<string, unknown>): unknown {
+  const only = Object.keys(extra).every((k) => (METADATA_FIELDS as readonly string[]).includes(k));
+  if (!only) {
+    return copy({ ...extra, name: md.name, namespace: md.namespace, annotations: md.annotations, finalizers: md.finalizers, ownerReferences: md.ownerReferences, labels: md.labels }, true);
+  }
+  const out: Record<string, unknown> = {};
+  let n = 0;
+  for (const k of METADATA_FIELDS) {
+    const c = copy(md[k], true);
+    if (c !== undefined) {
+      out[k] = c;
+      n++;
+    }
+  }
+  return n ? out : undefined;
 }
 
 function isPlainMap(x: unknown): x is Record<string, unknown> {

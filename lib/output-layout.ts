@@ -57,6 +57,9 @@ export class OutputLayout {
   private readonly seen = new Set<string>();
   private readonly problems: Problem[] = [];
 
+  /** `onFile` is told each object's file as soon as it is made (kustomizations come with `finish`). */
+  constructor(private readonly onFile?: (path: string, content: string) => void) {}
+
   /** Places one object. */
   add(o: KubeObject): void {
     const key = objectKey(o);
@@ -66,7 +69,9 @@ export class OutputLayout {
       return;
     }
     this.seen.add(key);
-    this.files.set(path, toYaml(o));
+    const text = toYaml(o);
+    this.files.set(path, text);
+    this.onFile?.(path, text);
   }
 
   /** Every file, sorted by path, with a kustomization.yaml per folder and the extra files. */

@@ -1,5 +1,6 @@
 import { existsSync, linkSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
+import { BackgroundWriter, type BackgroundResult } from './background-writer.js';
 
 /**
  * Writes a tree of files into `outdir` atomically and returns how many paths changed (0: `outdir`
@@ -11,28 +12,171 @@ import { basename, dirname, join, resolve } from 'node:path';
  * `.<name>.lock` beside it: the second fails with a clear message.
  */
 export function writeTreeAtomically(outdir: string, files: ReadonlyMap<string, string>): number {
-  const target = resolve(outdir);
-  const parent = dirname(target);
-  const name = basename(target);
-  let release: () => void;
+  const write = new TreeWrite(outdir);
   try {
-    mkdirSync(parent, { recursive: true });
-    release = lock(join(parent, `.${name}.lock`), outdir);
-  } catch (e) {
-    throw explain(e, `cannot lock ${outdir} for writing`);
-  }
-  try {
-    // Unchanged output is left alone: no write, no swap, not a byte or a timestamp touched.
-    recoverInterruptedSwap(target, join(parent, `.${name}.old`)); // a killed run's leftovers first
-    const changed = changedPaths(readTree(target), files);
-    if (changed === 0) return 0;
-    swapIn(target, parent, name, files);
-    return changed;
-  } catch (e) {
-    throw explain(e, `cannot write ${outdir}`, `${outdir} is unchanged`);
+    return write.commit(files);
   } finally {
-    release();
+    write.close();
   }
+}
+
+/**
+ * Files handed over before the write moves to a worker thread: below this, starting the worker
+ * costs more than it saves. `COZYSTACK_CDK8S_BACKGROUND_WRITE_MIN_FILES` changes it (tests use 1).
+ */
+function backgroundMinFiles(): number {
+  const n = Number(process.env.COZYSTACK_CDK8S_BACKGROUND_WRITE_MIN_FILES);
+  return Number.isInteger(n) && n > 0 ? n : 2000;
+}
+
+/**
+ * {@link writeTreeAtomically} in steps, so that files can be handed over while they are made:
+ * the constructor takes the lock; `add` hands over a file early (optional); `commit` gets the
+ * complete tree and swaps it in (or leaves an unchanged output alone); `close` always follows,
+ * removes what a failed write left and releases the lock.
+ *
+ * Files handed over early go to a worker thread once there are many: into the staging folder when
+ * there is no output yet, otherwise compared with the output's files, so the file system work
+ * overlaps with making the rest. Nothing the early files cause is visible before `commit`.
+ * @internal
+ */
+export class TreeWrite {
+  private readonly target: string;
+  private readonly parent: string;
+  private readonly name: string;
+  private readonly release: () => void;
+  private readonly mode: 'write' | 'compare';
+  private staging?: string;
+  private worker?: BackgroundWriter;
+  private pending: [string, string][] = [];
+  private readonly handedOver = new Set<string>();
+  private done = false;
+  private readonly backgroundMinFiles: number;
+
+  /** `backgroundMinFiles`: files handed over before a worker thread takes the file system work. */
+  constructor(
+    private readonly outdir: string,
+    options: { backgroundMinFiles?: number } = {},
+  ) {
+    this.backgroundMinFiles = options.backgroundMinFiles ?? backgroundMinFiles();
+    this.target = resolve(outdir);
+    this.parent = dirname(this.target);
+    this.name = basename(this.target);
+    try {
+      mkdirSync(this.parent, { recursive: true });
+      this.release = lock(join(this.parent, `.${this.name}.lock`), outdir);
+    } catch (e) {
+      throw explain(e, `cannot lock ${outdir} for writing`);
+    }
+    try {
+      recoverInterruptedSwap(this.target, join(this.parent, `.${this.name}.old`)); // a killed run's leftovers first
+    } catch (e) {
+      this.release();
+      throw explain(e, `cannot write ${outdir}`, `${outdir} is unchanged`);
+    }
+    this.mode = existsSync(this.target) ? 'compare' : 'write';
+  }
+
+  /** Hands one file of the tree over before `commit` (which must list it again, with the same content). */
+  add(path: string, content: string): void {
+    if (this.done) return;
+    if (this.worker) {
+      this.worker.add(path, content);
+      this.handedOver.add(path);
+      return;
+    }
+    this.pending.push([path, content]);
+    if (this.pending.length >= this.backgroundMinFiles) {
+      try {
+        this.startWorker();
+      } catch (e) {
+        throw explain(e, `cannot write ${this.outdir}`, `${this.outdir} is unchanged`);
+      }
+    }
+  }
+
+  /** Completes the write with the whole tree; returns how many paths changed (0: nothing written). */
+  commit(files: ReadonlyMap<string, string>): number {
+    if (this.done) throw new Error('TreeWrite: already committed or closed');
+    try {
+      if (!this.worker) {
+        // Few files: all in this thread.
+        this.pending = [];
+        const changed = changedPaths(readTree(this.target), files);
+        if (changed === 0) return 0;
+        swapIn(this.target, this.parent, this.name, files, this.newStaging());
+        return changed;
+      }
+      const worker = this.worker;
+      for (const [p, c] of files) if (!this.handedOver.has(p)) worker.add(p, c);
+      if (this.mode === 'write') {
+        throwIfFailed(worker.sync());
+        swapStaged(this.target, this.parent, this.name, this.staging!);
+        return files.size;
+      }
+      const removed = countMissing(this.target, files); // while the worker compares
+      const changed = throwIfFailed(worker.sync()).differing + removed;
+      if (changed === 0) return 0;
+      mkdirSync(this.staging!); // named when the worker started
+      worker.setMode('write');
+      for (const [p, c] of files) worker.add(p, c);
+      throwIfFailed(worker.sync());
+      swapStaged(this.target, this.parent, this.name, this.staging!);
+      return changed;
+    } catch (e) {
+      throw explain(e, `cannot write ${this.outdir}`, `${this.outdir} is unchanged`);
+    } finally {
+      this.done = true;
+    }
+  }
+
+  /** Stops the worker, removes a staging folder not swapped in, releases the lock. */
+  close(): void {
+    this.done = true;
+    this.pending = [];
+    this.worker?.close();
+    this.worker = undefined;
+    try {
+      if (this.staging && existsSync(this.staging)) rmSync(this.staging, { recursive: true, force: true });
+    } finally {
+      this.release();
+    }
+  }
+
+  private newStaging(): string {
+    this.staging = join(this.parent, `.${this.name}.new-${process.pid}-${Date.now()}`);
+    return this.staging;
+  }
+
+  private startWorker(): void {
+    const staging = this.newStaging();
+    if (this.mode === 'write') mkdirSync(staging);
+    this.worker = new BackgroundWriter(staging, this.target, this.mode);
+    for (const [p, c] of this.pending) {
+      this.worker.add(p, c);
+      this.handedOver.add(p);
+    }
+    this.pending = [];
+  }
+}
+
+function throwIfFailed(r: BackgroundResult): BackgroundResult {
+  if (r.error) throw r.error;
+  return r;
+}
+
+/** How many files under `dir` are not in `files` (names only, nothing read). */
+function countMissing(dir: string, files: ReadonlyMap<string, string>): number {
+  let n = 0;
+  const walk = (rel: string): void => {
+    for (const e of readdirSync(join(dir, rel), { withFileTypes: true })) {
+      const p = rel ? `${rel}/${e.name}` : e.name;
+      if (e.isDirectory()) walk(p);
+      else if (e.isFile() && !files.has(p)) n++;
+    }
+  };
+  if (existsSync(dir)) walk('');
+  return n;
 }
 
 /** How many paths are added, removed or changed between two trees. */
@@ -168,11 +312,7 @@ function isAlive(pid: number): boolean {
   }
 }
 
-function swapIn(target: string, parent: string, name: string, files: ReadonlyMap<string, string>): void {
-  const old = join(parent, `.${name}.old`);
-  recoverInterruptedSwap(target, old);
-  const staging = join(parent, `.${name}.new-${process.pid}-${Date.now()}`);
-  let movedAside = false;
+function swapIn(target: string, parent: string, name: string, files: ReadonlyMap<string, string>, staging: string): void {
   try {
     mkdirSync(staging);
     const dirs = new Set<string>();
@@ -190,6 +330,18 @@ function swapIn(target: string, parent: string, name: string, files: ReadonlyMap
         throw e;
       }
     }
+  } catch (e) {
+    rmSync(staging, { recursive: true, force: true });
+    throw e;
+  }
+  swapStaged(target, parent, name, staging);
+}
+
+/** Swaps a complete staging folder in place of `target`; on failure the previous tree is put back and the staging folder removed. */
+function swapStaged(target: string, parent: string, name: string, staging: string): void {
+  const old = join(parent, `.${name}.old`); // leftovers of killed runs were removed when the lock was taken
+  let movedAside = false;
+  try {
     if (existsSync(target)) {
       if (!statSync(target).isDirectory()) throw new OutputWriteError(`output ${target} exists and is not a folder`, 'ENOTDIR');
       rmSync(old, { recursive: true, force: true });

@@ -6,7 +6,7 @@ import { objectJson } from './object-json.js';
 import { layoutFiles, OutputLayout } from './output-layout.js';
 import { Platform } from './platform.js';
 import { SecurityInvariants, tenantFacts } from './security-invariants.js';
-import { writeTreeAtomically } from './output-writer.js';
+import { TreeWrite } from './output-writer.js';
 
 /** Options of {@link synthesize}. */
 export interface SynthesizeOptions {
@@ -85,16 +85,17 @@ export interface RenderedOutput {
 /**
  * The files of an app, as {@link outputFiles} of {@link collectObjects} makes them, with the same
  * checks, but each object turned into its file text as soon as it is made: no object is kept, which
- * saves the memory and the garbage collector's time of large platforms.
+ * saves the memory and the garbage collector's time of large platforms. `onFile` is told each
+ * object's file as soon as it is made (to start writing it); the result has every file.
  * @internal
  */
-export function renderOutput(app: App): RenderedOutput {
+export function renderOutput(app: App, onFile?: (path: string, content: string) => void): RenderedOutput {
   const nodes = app.node.findAll();
   validateConstructs(nodes);
   const platforms = nodes.filter((c): c is Platform => Platform.isPlatform(c));
   validatePlatforms(platforms);
   const checkers = invariantsOf(platforms);
-  const layout = new OutputLayout();
+  const layout = new OutputLayout(onFile);
   const kinds: Record<string, number> = {};
   let objects = 0;
   for (const c of nodes) {
@@ -132,7 +133,12 @@ export function outputFiles(app: App, objects: readonly KubeObject[]): Map<strin
  */
 export function synthesize(app: App, options: SynthesizeOptions = {}): SynthesisResult {
   const outdir = options.outdir ?? process.env.CDK8S_OUTDIR ?? 'dist';
-  const { files, objects, kinds } = renderOutput(app);
-  writeTreeAtomically(outdir, files);
-  return { outdir, objects, files: files.size, kinds };
+  const write = new TreeWrite(outdir);
+  try {
+    const { files, objects, kinds } = renderOutput(app, (path, content) => write.add(path, content));
+    write.commit(files);
+    return { outdir, objects, files: files.size, kinds };
+  } finally {
+    write.close();
+  }
 }

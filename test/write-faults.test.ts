@@ -24,8 +24,8 @@ interface Run {
 }
 
 /** Starts the command line (one node process, tsx as a loader), optionally with a fault preload. */
-function start(args: string[], cwd: string, preload?: { file: string; env: Record<string, string> }): ChildProcess {
-  const imports = [...(preload ? ['--import', pathToFileURL(preload.file).href] : []), '--import', TSX_LOADER];
+function start(args: string[], cwd: string, preload?: { file?: string; env: Record<string, string> }): ChildProcess {
+  const imports = [...(preload?.file ? ['--import', pathToFileURL(preload.file).href] : []), '--import', TSX_LOADER];
   return spawn(process.execPath, [...imports, MAIN, ...args], { cwd, env: { ...process.env, CDK8S_OUTDIR: '', ...(preload?.env ?? {}) }, stdio: ['ignore', 'pipe', 'pipe'] });
 }
 
@@ -38,7 +38,9 @@ function finish(child: ChildProcess): Promise<Run> {
   return new Promise((resolve) => child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr, seconds: (performance.now() - started) / 1000 })));
 }
 
-const runCli = (args: string[], cwd: string, preload?: { file: string; env: Record<string, string> }) => finish(start(args, cwd, preload));
+const runCli = (args: string[], cwd: string, preload?: { file?: string; env: Record<string, string> }) => finish(start(args, cwd, preload));
+/** Environment that makes every write go through the worker thread (see TreeWrite). */
+const IN_WORKER = { env: { COZYSTACK_CDK8S_BACKGROUND_WRITE_MIN_FILES: '1' } };
 
 /** Platform (distro-hosted) and `count` tenants from `first`, 100 documents per file. */
 function writeInput(dir: string, first: number, count: number, spec: Record<string, unknown>): void {
@@ -258,6 +260,26 @@ describe('an output folder on a full disk', () => {
     // The space the failed run took is given back: a run that fits still succeeds.
     const again = await runCli(['synth', '-f', join(ws, 'small'), '--out', 'out'], mnt);
     expect(again.code, again.stderr).toBe(0);
+  });
+
+  it('the same when a worker thread writes the files (2 MiB tmpfs)', async () => {
+    const mnt = tryMount('full-worker', 'size=2m');
+    if (!mnt) {
+      // Fault preloads do not reach worker threads: without a mount, only the main-thread write is checked.
+      console.info('write-faults: mounting a tmpfs is not permitted here; ENOSPC is emulated in the main thread');
+      return expectEnospcEmulated();
+    }
+    const first = await runCli(['synth', '-f', join(ws, 'small'), '--out', 'out'], mnt, IN_WORKER);
+    expect(first.code, first.stderr).toBe(0);
+    for (const state of ['with an output', 'without an output']) {
+      if (state === 'without an output') rmSync(join(mnt, 'out'), { recursive: true });
+      const r = await runCli(['synth', '-f', join(ws, 'medium'), '--out', 'out'], mnt, IN_WORKER);
+      expect(r.code, `${state}: ${r.stderr}`).toBe(1);
+      expect(r.stderr).toMatch(/^error: cannot write out: no space left on device \(ENOSPC, write \S+\.out\.new-\S+\); out is unchanged\n$/);
+      if (state === 'with an output') expect(sameTree(readTree(join(mnt, 'out')), small)).toBe(true);
+      else expect(existsSync(join(mnt, 'out'))).toBe(false);
+      expect(leftovers(mnt, 'out')).toEqual([]);
+    }
   });
 
   it('the same fault emulated in the process (writes into the staging folder fail with ENOSPC)', () => expectEnospcEmulated());

@@ -18,8 +18,11 @@ export interface Built {
   readonly files: Map<string, string>;
 }
 
-/** Reads the -f inputs, builds the platform, synthesizes its objects and lays out the files. */
-export function buildFromOptions(o: ParsedOptions): Built {
+/**
+ * Reads the -f inputs, builds the platform, synthesizes its objects and lays out the files;
+ * `onFile` is told each object's file as soon as it is made.
+ */
+export function buildFromOptions(o: ParsedOptions, onFile?: (path: string, content: string) => void): Built {
   if (!o.files.length) throw new UsageError('no input: give one or more -f PATH (files or folders of YAML)');
   const docs = readYamlInputs(o.files);
   const app = new App({ outdir: o.out });
@@ -32,6 +35,6 @@ export function buildFromOptions(o: ParsedOptions): Built {
     ...(o.tenantRendering ? { tenantRendering: o.tenantRendering as TenantRendering } : {}),
     ...(gitops ? { gitops } : {}),
   });
-  const { files, objects, kinds } = renderOutput(app);
+  const { files, objects, kinds } = renderOutput(app, onFile);
   return { platform, objects, kinds, files };
 }

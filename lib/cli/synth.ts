@@ -1,7 +1,7 @@
 import { createTwoFilesPatch } from 'diff';
 import { parse } from 'yaml';
-import { writeTreeAtomically, readTree } from '../output-writer.js';
-import { buildFromOptions } from './build.js';
+import { readTree, TreeWrite } from '../output-writer.js';
+import { type Built, buildFromOptions } from './build.js';
 import { type ParsedOptions, UsageError } from './options.js';
 
 /** Output of a command: what to print and the exit code. */
@@ -23,8 +23,16 @@ function noPositionals(command: string, o: ParsedOptions): void {
 export function synthCommand(o: ParsedOptions): CommandResult {
   noPositionals('synth', o);
   const started = performance.now();
-  const built = buildFromOptions(o);
-  const changed = writeTreeAtomically(o.out, built.files);
+  // The lock is taken first, so files can be written while the rest is made.
+  const write = new TreeWrite(o.out);
+  let built: Built;
+  let changed: number;
+  try {
+    built = buildFromOptions(o, (path, content) => write.add(path, content));
+    changed = write.commit(built.files);
+  } finally {
+    write.close();
+  }
   const perKind = Object.entries(built.kinds).map(([k, n]) => `${n} ${k}`).join(', ');
   const seconds = ((performance.now() - started) / 1000).toFixed(2);
   return {

@@ -1,0 +1,153 @@
+import { MessageChannel, receiveMessageOnPort, type MessagePort, Worker } from 'node:worker_threads';
+
+/**
+ * The worker's code, plain CommonJS run with `eval` (so it works the same from the compiled
+ * package, tsx and vitest). It either writes files under `staging` or compares them with the
+ * files under `target`, one batch at a time, and stops at the first error. On `sync` it reports
+ * how many compared files differed and the error, if any, then wakes the main thread.
+ */
+const WORKER_SOURCE = `
+const { parentPort, workerData } = require('node:worker_threads');
+const fs = require('node:fs');
+const { dirname, join } = require('node:path');
+const { staging, target, shared, port } = workerData;
+const state = new Int32Array(shared);
+const dirs = new Set();
+let differing = 0;
+let error = null;
+function write(path, content) {
+  const full = join(staging, path);
+  const dir = dirname(full);
+  if (!dirs.has(dir)) {
+    fs.mkdirSync(dir, { recursive: true });
+    dirs.add(dir);
+  }
+  try {
+    fs.writeFileSync(full, content);
+  } catch (e) {
+    if (e && e.path === undefined) e.path = full;
+    throw e;
+  }
+}
+function compare(path, content) {
+  let current;
+  try {
+    current = fs.readFileSync(join(target, path), 'utf8');
+  } catch (e) {
+    if (!e || !['ENOENT', 'EISDIR', 'ENOTDIR'].includes(e.code)) throw e;
+  }
+  if (current !== content) differing++;
+}
+process.on('exit', () => {
+  Atomics.store(state, 0, -1);
+  Atomics.notify(state, 0);
+});
+parentPort.on('message', (m) => {
+  if (m.type === 'files') {
+    if (error || Atomics.load(state, 1)) return;
+    const op = m.mode === 'write' ? write : compare;
+    try {
+      for (let i = 0; i < m.files.length && !Atomics.load(state, 1); i += 2) op(m.files[i], m.files[i + 1]);
+    } catch (e) {
+      error = { message: String(e && e.message), code: e && e.code, syscall: e && e.syscall, path: e && e.path, errno: e && e.errno };
+    }
+  } else if (m.type === 'sync') {
+    port.postMessage({ differing, error });
+    differing = 0;
+    Atomics.store(state, 0, m.seq);
+    Atomics.notify(state, 0);
+  }
+});
+`;
+
+/** What the worker reports on {@link BackgroundWriter.sync}. */
+export interface BackgroundResult {
+  /** Files compared since the last sync whose content differs from the target's (or that it lacks). */
+  readonly differing: number;
+  /** The first error, as a system error (code, syscall, path), if any. */
+  readonly error?: NodeJS.ErrnoException;
+}
+
+/** Files per message: large enough that messaging costs little, small enough to start early. */
+const BATCH = 256;
+
+/**
+ * A worker thread that writes (or compares) files while the main thread goes on making them:
+ * on a 2-core machine the file system calls then cost almost no wall time. `sync` blocks until
+ * the worker has done everything handed over (synchronously: `Atomics.wait`), so the callers
+ * stay synchronous.
+ * @internal
+ */
+export class BackgroundWriter {
+  private readonly worker: Worker;
+  private readonly port: MessagePort;
+  /** [0]: the last sync done (-1: the worker exited); [1]: 1 when the work is cancelled. */
+  private readonly state = new Int32Array(new SharedArrayBuffer(8));
+  private batch: string[] = [];
+  private mode: 'write' | 'compare';
+  private seq = 0;
+
+  /** `staging`: folder files are written under; `target`: folder files are compared with. */
+  constructor(staging: string, target: string, mode: 'write' | 'compare') {
+    const { port1, port2 } = new MessageChannel();
+    this.port = port1;
+    this.mode = mode;
+    this.worker = new Worker(WORKER_SOURCE, {
+      eval: true,
+      workerData: { staging, target, shared: this.state.buffer, port: port2 },
+      transferList: [port2],
+      stdout: false,
+      stderr: false,
+    });
+    this.worker.unref();
+  }
+
+  /** Hands one file over. */
+  add(path: string, content: string): void {
+    this.batch.push(path, content);
+    if (this.batch.length >= BATCH * 2) this.flush();
+  }
+
+  /** Switches between writing and comparing for the files handed over from now on. */
+  setMode(mode: 'write' | 'compare'): void {
+    if (mode === this.mode) return;
+    this.flush();
+    this.mode = mode;
+  }
+
+  /** Waits until every file handed over is done. */
+  sync(): BackgroundResult {
+    this.flush();
+    const seq = ++this.seq;
+    this.worker.postMessage({ type: 'sync', seq });
+    for (let now = Atomics.load(this.state, 0); now !== seq; now = Atomics.load(this.state, 0)) {
+      if (now === -1) throw new Error('the background writer stopped unexpectedly');
+      Atomics.wait(this.state, 0, now, 1000);
+    }
+    const reply = receiveMessageOnPort(this.port)?.message as { differing: number; error: Record<string, unknown> | null } | undefined;
+    if (!reply) throw new Error('the background writer did not report');
+    if (!reply.error) return { differing: reply.differing };
+    const error: NodeJS.ErrnoException = new Error(String(reply.error.message));
+    for (const k of ['code', 'syscall', 'path', 'errno'] as const) if (reply.error[k] !== undefined && reply.error[k] !== null) Object.assign(error, { [k]: reply.error[k] });
+    return { differing: reply.differing, error };
+  }
+
+  /** Stops the worker: what it has not done yet is dropped; returns once it touches no file any more. */
+  close(): void {
+    this.batch = [];
+    Atomics.store(this.state, 1, 1);
+    try {
+      this.sync();
+    } catch {
+      // it stopped already
+    }
+    void this.worker.terminate();
+    this.port.close();
+  }
+
+  private flush(): void {
+    if (!this.batch.length) return;
+    this.worker.postMessage({ type: 'files', mode: this.mode, files: this.batch });
+    this.batch = [];
+  }
+}

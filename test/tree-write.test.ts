@@ -1,0 +1,111 @@
+// The output writer with files handed over while they are made (TreeWrite.add): past a number of
+// files, a worker thread writes them into the staging folder (no output yet) or compares them with
+// the output's files. The guarantees of writeTreeAtomically must hold the same: the whole new tree
+// or the old one, an unchanged output untouched, nothing left beside it, errors that name the file.
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { OutputWriteError, readTree, TreeWrite, writeTreeAtomically } from '../lib/output-writer.js';
+
+const ws = mkdtempSync(join(tmpdir(), 'cozystack-cdk8s-tree-write-'));
+afterAll(() => rmSync(ws, { recursive: true, force: true }));
+let n = 0;
+const fresh = (): string => join(ws, `case-${n++}`, 'out');
+
+/** A tree of `count` files in a few folders, with a kustomization per folder (like the output). */
+function tree(count: number, salt = ''): Map<string, string> {
+  const files = new Map<string, string>();
+  for (let i = 0; i < count; i++) files.set(`tenants/tenant-t${i % 7}/helmrelease-app-${i}.yaml`, `kind: HelmRelease\nname: app-${i}${salt}\n`);
+  for (let t = 0; t < 7; t++) files.set(`tenants/tenant-t${t}/kustomization.yaml`, `resources: ${t}${salt}\n`);
+  files.set('kustomization.yaml', 'resources:\n- tenants\n');
+  return new Map([...files].sort(([a], [b]) => (a < b ? -1 : 1)));
+}
+
+/** Synthesis as the command line does it: object files handed over as made, then the whole tree. */
+function streamed(outdir: string, files: Map<string, string>, backgroundMinFiles = 1): number {
+  const write = new TreeWrite(outdir, { backgroundMinFiles });
+  try {
+    for (const [p, c] of files) if (!p.endsWith('kustomization.yaml')) write.add(p, c);
+    return write.commit(files);
+  } finally {
+    write.close();
+  }
+}
+
+const leftovers = (outdir: string): string[] => readdirSync(join(outdir, '..')).filter((e) => e.startsWith('.out.'));
+const same = (a: Map<string, string>, b: Map<string, string>) => expect([...a]).toEqual([...b]);
+
+describe('TreeWrite with a worker thread', () => {
+  it('writes a new output: every file, nothing beside it', () => {
+    const out = fresh();
+    const files = tree(500);
+    expect(streamed(out, files)).toBe(files.size);
+    same(readTree(out), files);
+    expect(leftovers(out)).toEqual([]);
+  });
+
+  it('leaves an unchanged output untouched: 0 changed, no file rewritten', () => {
+    const out = fresh();
+    const files = tree(300);
+    streamed(out, files);
+    const before = statSync(join(out, 'tenants/tenant-t1/helmrelease-app-1.yaml')).mtimeMs;
+    const inode = statSync(out).ino;
+    expect(streamed(out, files)).toBe(0);
+    expect(statSync(out).ino).toBe(inode);
+    expect(statSync(join(out, 'tenants/tenant-t1/helmrelease-app-1.yaml')).mtimeMs).toBe(before);
+    expect(leftovers(out)).toEqual([]);
+  });
+
+  it('replaces a changed output whole, counting changed, added and removed files', () => {
+    const out = fresh();
+    streamed(out, tree(300));
+    writeFileSync(join(out, 'stray.yaml'), 'x'); // in the output only: removed
+    const next = tree(300);
+    next.set('tenants/tenant-t0/helmrelease-app-0.yaml', 'changed\n'); // changed
+    next.set('tenants/tenant-t0/helmrelease-new.yaml', 'new\n'); // added
+    expect(streamed(out, next)).toBe(3);
+    same(readTree(out), new Map([...next].sort(([a], [b]) => (a < b ? -1 : 1))));
+    expect(leftovers(out)).toEqual([]);
+  });
+
+  it('gives the same trees and counts as the write without a worker', () => {
+    const a = fresh();
+    const b = fresh();
+    for (const [i, files] of [tree(200), tree(200), tree(250, '-v2'), tree(100)].entries()) {
+      expect(streamed(a, files), `step ${i}`).toBe(writeTreeAtomically(b, files));
+      same(readTree(a), readTree(b));
+    }
+  });
+
+  it('a synthesis that fails after files were handed over leaves the old output and nothing else', () => {
+    const out = fresh();
+    const old = tree(50);
+    streamed(out, old);
+    for (const exists of [true, false]) {
+      if (!exists) rmSync(out, { recursive: true });
+      const write = new TreeWrite(out, { backgroundMinFiles: 1 });
+      for (const [p, c] of tree(400, '-new')) write.add(p, c);
+      write.close(); // the synthesis threw: no commit
+      if (exists) same(readTree(out), old);
+      else expect(readdirSync(join(out, '..'))).toEqual([]);
+      expect(leftovers(out)).toEqual([]);
+    }
+  });
+
+  it('a file system error in the worker names the file and leaves nothing behind', () => {
+    const out = fresh(); // no output yet: files go straight to the staging folder
+    mkdirSync(join(out, '..'));
+    const bad = tree(100);
+    bad.set('tenants', 'a file where a folder must be\n'); // every tenants/... file then fails
+    let error: unknown;
+    try {
+      streamed(out, bad);
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(OutputWriteError);
+    expect((error as OutputWriteError).message).toMatch(/^cannot write \S+: .*\((ENOTDIR|EEXIST|EISDIR), (mkdir|open) \S+\.out\.new-\S+\); \S+ is unchanged$/);
+    expect(readdirSync(join(out, '..'))).toEqual([]);
+  });
+});
