@@ -1,10 +1,9 @@
-import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
-import addFormatsPkg from 'ajv-formats';
+import type { Ajv, ErrorObject, ValidateFunction } from 'ajv';
+import { PRECOMPILED_VALIDATORS } from '../apps/validators.js';
 import type { AppDefinition } from './app-definition.js';
 import type { JsonValue, Values } from './component.js';
 import { didYouMean } from './errors.js';
-
-const addFormats = addFormatsPkg.default;
+import { createValuesAjv } from './values-ajv.js';
 
 /** One finding of {@link validateAppValues}. */
 export interface ValuesProblem {
@@ -74,15 +73,17 @@ function deepCopy(v: JsonValue): JsonValue {
 let ajv: Ajv | undefined;
 const compiled = new WeakMap<AppDefinition, ValidateFunction>();
 
-function validatorFor(definition: AppDefinition): ValidateFunction {
+/**
+ * The validator of a definition's schema: the precompiled one when the schema is a catalog
+ * definition's own object, else compiled at run time (once per definition).
+ * @internal
+ */
+export function validatorFor(definition: AppDefinition): ValidateFunction {
+  const pre = PRECOMPILED_VALIDATORS.get(definition.schema);
+  if (pre) return pre;
   let fn = compiled.get(definition);
   if (!fn) {
-    if (!ajv) {
-      // The schemas are the catalog's own, checked by its tests: skip meta-validation and code
-      // optimization, which cost more at start-up than they save on small values.
-      ajv = new Ajv({ strict: false, allErrors: true, verbose: true, validateSchema: false, code: { optimize: false } });
-      addFormats(ajv);
-    }
+    ajv ??= createValuesAjv();
     fn = ajv.compile(definition.schema);
     compiled.set(definition, fn);
   }

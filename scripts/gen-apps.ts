@@ -11,11 +11,16 @@
  *   definitions/<chart>.ts  `<CONST>_DEFINITION` only (type imports only, safe to import anywhere)
  *   catalog.ts              `APP_DEFINITIONS`, sorted by kind (no construct code)
  *   <chart>.ts              `<Kind>Props`, `class <Kind> extends ManagedApp`, re-exports the definition
- *   index.ts                re-exports everything
+ *   index.ts                re-exports everything (but validators.ts)
+ *   validators.ts           every catalog schema's validator, precompiled by ajv (standalone code)
  */
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import standaloneCodePkg from 'ajv/dist/standalone/index.js';
 import { parse as parseYaml } from 'yaml';
+import { createValuesAjv } from '../lib/values-ajv.js';
+
+const standaloneCode = standaloneCodePkg.default;
 
 type Json = string | number | boolean | null | Json[] | { [key: string]: Json };
 type JsonObject = { [key: string]: Json };
@@ -380,6 +385,78 @@ function appFile(e: Entry): { text: string; names: string[] } {
   return { text: lines.join('\n'), names };
 }
 
+/** A schema as ajv writes it into standalone code (JSON with U+2028/U+2029 escaped). */
+function ajvJson(v: Json): string {
+  return JSON.stringify(v).replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029');
+}
+
+/**
+ * ajv standalone code (ESM) for every catalog schema, compiled with the options the run-time
+ * fallback uses (lib/values-validator.ts). The schema literals ajv embeds are replaced by the
+ * definitions' own schema objects, so errors point into them as a run-time compile's do.
+ */
+function validatorsFile(entries: Entry[]): string {
+  const byKind = [...entries].sort((a, b) => byString(a.kind, b.kind));
+  const ajv = createValuesAjv({ source: true, esm: true, lines: true });
+  const refs: Record<string, string> = {};
+  for (const e of byKind) {
+    ajv.addSchema(e.schema as JsonObject, e.kind);
+    refs[e.kind] = e.kind;
+  }
+  const code = standaloneCode(ajv, refs);
+  const prologue = '"use strict";\n';
+  if (!code.startsWith(prologue)) fail('validators: unexpected start of the ajv standalone code');
+
+  // ajv writes each export line, then the constants and functions it needs: the schema constant
+  // after `export const <Kind>` is that kind's schema.
+  const byKindName = new Map(byKind.map((e) => [e.kind, e]));
+  const replaced = new Set<Entry>();
+  let current: Entry | undefined;
+  const lines = code
+    .slice(prologue.length)
+    .split('\n')
+    .map((line) => {
+      const x = /^export const (\w+) = validate\d+;$/.exec(line);
+      if (x) {
+        current = byKindName.get(x[1]!);
+        if (!current || replaced.has(current)) fail(`validators: unexpected export ${line}`);
+        return line;
+      }
+      const m = /^const (schema\d+) = (.*);$/.exec(line);
+      if (!m) return line;
+      if (!current || replaced.has(current) || m[2] !== ajvJson(current.schema)) {
+        fail(`validators: ajv embedded a schema that is not ${current?.kind ?? 'a catalog'} schema (${m[1]})`);
+      }
+      replaced.add(current);
+      return `const ${m[1]} = ${constName(current.chart)}_DEFINITION.schema;`;
+    });
+  for (const e of byKind) if (!replaced.has(e)) fail(`validators: no schema constant found for ${e.kind}`);
+  const body = lines.join('\n');
+  // Only the definitions may be imported: ajv writes require() for run-time helpers (formats,
+  // string length, deep equality), which this file must not need.
+  const runtime = /\brequire\s*\(|^\s*import\b|\bimport\s*\(/m.exec(body);
+  if (runtime) {
+    const at = body.lastIndexOf('\n', runtime.index) + 1;
+    fail(`validators: the standalone code needs a run-time import: ${body.slice(at, body.indexOf('\n', runtime.index)).slice(0, 200)}`);
+  }
+
+  return [
+    header('the catalog values schemas (ajv standalone code)'),
+    '// @ts-nocheck',
+    "import type { ValidateFunction } from 'ajv';",
+    "import type { Values } from '../lib/component.js';",
+    ...entries.map((e) => `import { ${constName(e.chart)}_DEFINITION } from './definitions/${e.chart}.js';`),
+    '',
+    body.replace(/\n+$/, ''),
+    '',
+    '/** The precompiled validator of each catalog schema, keyed by the definition\'s schema object. */',
+    'export const PRECOMPILED_VALIDATORS: ReadonlyMap<Values, ValidateFunction> = new Map<Values, ValidateFunction>([',
+    ...byKind.map((e) => `  [${constName(e.chart)}_DEFINITION.schema, ${e.kind}],`),
+    ']);',
+    '',
+  ].join('\n');
+}
+
 function main(): void {
   const rdDir = join(ref, 'cozyrds');
   if (!existsSync(rdDir)) fail(`${rdDir} not found (pass the reference folder as the first argument)`);
@@ -433,6 +510,7 @@ function main(): void {
       '',
     ].join('\n'),
   );
+  outputs.set('validators.ts', validatorsFile(entries));
 
   // Write, then drop earlier generated files that are no longer produced.
   mkdirSync(join(outDir, 'definitions'), { recursive: true });

@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { load as loadYaml } from 'js-yaml';
@@ -127,7 +127,7 @@ describe('application catalog against the reference', () => {
           .filter((f) => f.endsWith('.ts'))
           .sort();
       const files = list(out[0]!);
-      expect(files.length).toBe(26 * 2 + 2);
+      expect(files.length).toBe(26 * 2 + 3);
       expect(list(out[1]!)).toEqual(files);
       expect(list(join(repo, 'apps'))).toEqual(files);
       for (const f of files) {
@@ -138,6 +138,37 @@ describe('application catalog against the reference', () => {
     } finally {
       for (const dir of out) rmSync(dir, { recursive: true, force: true });
     }
+  });
+});
+
+describe('precompiled validators (apps/validators.ts)', () => {
+  it('the generator fails when the standalone code would need a run-time import', () => {
+    const tmp = mkdtempSync(join(tmpdir(), 'gen-apps-'));
+    try {
+      for (const sub of ['cozyrds', 'apps']) cpSync(join(ref, sub), join(tmp, 'ref', sub), { recursive: true });
+      const file = join(tmp, 'ref', 'apps', 'apps', 'postgres.values.schema.json');
+      const schema = JSON.parse(readFileSync(file, 'utf8')) as { properties: Obj };
+      // ajv-formats checks `date` with a function, which standalone code requires at run time.
+      schema.properties.since = { type: 'string', format: 'date' };
+      writeFileSync(file, JSON.stringify(schema));
+      const tsx = join(repo, 'node_modules', '.bin', 'tsx');
+      let stderr = '';
+      try {
+        execFileSync(tsx, [join(repo, 'scripts', 'gen-apps.ts'), join(tmp, 'ref'), '--out', join(tmp, 'out')], { stdio: 'pipe' });
+      } catch (e) {
+        stderr = String((e as { stderr?: Buffer }).stderr);
+      }
+      expect(stderr).toContain('the standalone code needs a run-time import');
+      expect(stderr).toContain('ajv-formats');
+    } finally {
+      rmSync(tmp, { recursive: true, force: true });
+    }
+  });
+
+  it('are not part of the public modules', async () => {
+    expect(readFileSync(join(repo, 'apps', 'index.ts'), 'utf8')).not.toContain('validators');
+    const mod = (await import('../apps/index.js')) as Record<string, unknown>;
+    expect(mod.PRECOMPILED_VALIDATORS).toBeUndefined();
   });
 });
 

@@ -1,8 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { APP_DEFINITIONS } from '../apps/catalog.js';
+import { PRECOMPILED_VALIDATORS } from '../apps/validators.js';
 import type { AppDefinition } from '../lib/app-definition.js';
 import type { JsonValue, Values } from '../lib/component.js';
-import { mergeChartValues, validateAppValues } from '../lib/values-validator.js';
+import { createValuesAjv } from '../lib/values-ajv.js';
+import { mergeChartValues, validateAppValues, validatorFor } from '../lib/values-validator.js';
 
 type Json = JsonValue;
 type Obj = { [key: string]: Json };
@@ -339,6 +341,79 @@ describe('validateAppValues: list items and map entries (reference schemas)', ()
     expect(validateAppValues(vm, { instanceProfile: 'ubuntu2' }).errors).toEqual([
       { path: '.instanceProfile', rule: 'enum', message: expect.stringContaining("did you mean 'ubuntu'?") },
     ]);
+  });
+});
+
+describe('precompiled validators (apps/validators.ts)', () => {
+  it('one per catalog kind, keyed by the definition\'s schema object, is what validatorFor returns', () => {
+    expect(PRECOMPILED_VALIDATORS.size).toBe(APP_DEFINITIONS.length);
+    for (const d of APP_DEFINITIONS) {
+      const pre = PRECOMPILED_VALIDATORS.get(d.schema);
+      expect(typeof pre, d.kind).toBe('function');
+      expect(validatorFor(d)).toBe(pre);
+      expect(validatorFor({ ...d, defaults: {} })).toBe(pre);
+      expect(validatorFor({ ...d, schema: structuredClone(d.schema) })).not.toBe(pre);
+    }
+  });
+
+  const fresh = createValuesAjv();
+  /** Values to compare on: none, each invalid case of the schema walk, all of them at once, and a few non-maps. */
+  const inputs = (d: AppDefinition): Values[] => {
+    const all = cases(d.schema, d.defaults).map((c) => c.user);
+    return [{}, sample(d.schema) as Values, ...all, all.reduce((acc, u) => mergeChartValues(acc, u), {} as Values)];
+  };
+
+  it.each(APP_DEFINITIONS.map((d) => [d.kind, d] as const))('%s: same results as a run-time compile with the same options', (_, d) => {
+    const pre = PRECOMPILED_VALIDATORS.get(d.schema)!;
+    const runtime = fresh.compile(d.schema);
+    const copy: AppDefinition = { ...d, schema: structuredClone(d.schema) }; // not in the map: compiled at run time
+    let invalid = 0;
+    const values = inputs(d);
+    for (const user of values) {
+      const merged = mergeChartValues(d.defaults, user);
+      const a = [pre(merged), pre.errors];
+      const b = [runtime(merged), runtime.errors];
+      expect(a).toEqual(b);
+      if (!a[0]) invalid++;
+      expect(validateAppValues(d, user)).toEqual(validateAppValues(copy, user));
+    }
+    for (const data of [null, 'x', 1, [], true]) {
+      expect([pre(data), pre.errors]).toEqual([runtime(data), runtime.errors]);
+    }
+    // Every invalid case and the combined one fail (schemas without constraints have none).
+    expect(invalid).toBe(values.length > 3 ? values.length - 2 : 0);
+  });
+
+  it('a definition with a schema of its own is compiled at run time (formats included)', () => {
+    const custom: AppDefinition = {
+      kind: 'Custom',
+      plural: 'customs',
+      chart: 'custom',
+      chartPath: 'apps/custom',
+      prefix: 'custom-',
+      labels: {},
+      category: '',
+      module: false,
+      requiredServices: [],
+      schema: {
+        type: 'object',
+        required: ['size'],
+        properties: { replicas: { type: 'integer' }, size: { type: 'string', pattern: '^[0-9]+Gi$' }, contact: { type: 'string', format: 'email' } },
+      },
+      defaults: { size: '1Gi' },
+    };
+    const fn = validatorFor(custom);
+    expect([...PRECOMPILED_VALIDATORS.values()]).not.toContain(fn);
+    expect(validatorFor(custom)).toBe(fn);
+    expect(validateAppValues(custom, { replicas: 2, contact: 'ops@example.org' })).toEqual({ errors: [], warnings: [] });
+    const r = validateAppValues(custom, { replicas: 'two', size: '1 GB', contact: 'nobody', extra: 1 });
+    expect(r.errors.map((e) => [e.path, e.rule])).toEqual([
+      ['.replicas', 'type'],
+      ['.size', 'pattern'],
+      ['.contact', 'format'],
+    ]);
+    expect(r.warnings.map((e) => [e.path, e.rule])).toEqual([['.extra', 'unknown-key']]);
+    expect(validateAppValues(custom, { size: null }).errors).toEqual([{ path: '.size', rule: 'required', message: expect.stringContaining('null') }]);
   });
 });
 
