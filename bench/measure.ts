@@ -12,17 +12,21 @@ const RSS_PROBE = join(import.meta.dirname, 'rss-probe.mjs');
 
 /** How the command line is run. */
 export interface Runner {
-  /** `build` (node build/lib/cli/main.js) or `tsx` (node_modules/.bin/tsx lib/cli/main.ts). */
+  /** `build` (node build/cli/cozystack-cdk8s.mjs) or `tsx` (node_modules/.bin/tsx lib/cli/main.ts). */
   readonly name: 'build' | 'tsx';
   /** The command, before the command line's own arguments. */
   readonly command: readonly string[];
 }
 
-/** The compiled command line (what users run), when `<root>/build/lib/cli/main.js` exists. */
+/** The package's command line (its bin): the bundle `npm run build` makes. */
+export const CLI_BUNDLE = join('build', 'cli', 'cozystack-cdk8s.mjs');
+
+/** The compiled command line (what users run: the bin bundle), when `<root>/build/cli/cozystack-cdk8s.mjs` exists. */
 export function buildRunner(root: string = ROOT): Runner | undefined {
-  const main = join(root, 'build', 'lib', 'cli', 'main.js');
+  const main = join(root, CLI_BUNDLE);
   return existsSync(main) ? { name: 'build', command: [process.execPath, main] } : undefined;
 }
+
 
 /**
  * A private copy of `build/` (with `schemas/`), so that every scenario measures the same compiled
@@ -31,7 +35,7 @@ export function buildRunner(root: string = ROOT): Runner | undefined {
  * (pass it to {@link buildRunner}), or undefined when there is no build.
  */
 export function snapshotBuild(): string | undefined {
-  if (!existsSync(join(ROOT, 'build', 'lib', 'cli', 'main.js'))) return undefined;
+  if (!existsSync(join(ROOT, CLI_BUNDLE))) return undefined;
   const parent = join(ROOT, 'node_modules', '.cache', 'cozystack-bench');
   mkdirSync(parent, { recursive: true });
   const dir = mkdtempSync(join(parent, 'build-'));
