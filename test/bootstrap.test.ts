@@ -8,7 +8,8 @@ import { ClusterRoleBinding } from 'kubernetes-models/rbac.authorization.k8s.io/
 import { ConfigMap, Namespace, ServiceAccount } from 'kubernetes-models/v1';
 import { describe, expect, it } from 'vitest';
 import { Bundle, CozystackValidationError, type KubeObject, Platform, type PlatformConstructProps, renderFiles } from '../lib/index.js';
-import { parsePlatformDocument } from '../lib/platform-document.js';
+import { Ajv } from 'ajv';
+import { parsePlatformDocument, PLATFORM_SCHEMA } from '../lib/platform-document.js';
 import { validateCustomResource } from './support/crd-schemas.js';
 import { validateKubeObject } from './support/kube-schemas.js';
 import { ofKind, PAAS, spec, synthPlatform } from './support/synth.js';
@@ -505,6 +506,11 @@ describe('bad settings', () => {
 });
 
 describe('Platform document', () => {
+  it('its published schema is a valid draft-07 JSON Schema (the command line skips that check at run time)', () => {
+    const ajv = new Ajv({ strict: false, allErrors: true });
+    expect(ajv.validateSchema(PLATFORM_SCHEMA), ajv.errorsText(ajv.errors)).toBe(true);
+    expect(PLATFORM_SCHEMA.$schema).toBe('http://json-schema.org/draft-07/schema#');
+  });
   const doc = (spec: Record<string, unknown>) => ({ apiVersion: 'cdk8s.cozystack.io/v1alpha1', kind: 'Platform', metadata: { name: 'p' }, spec: { bundle: 'paas-full', ...spec } });
   it('accepts the new settings and passes them to the props', () => {
     const settings = {
