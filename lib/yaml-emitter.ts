@@ -33,7 +33,9 @@ class NotSimple extends Error {}
 const NOT_SIMPLE = new NotSimple();
 
 function scalar(v: string | number): string {
-  if (typeof v === 'string' && SIMPLE.test(v) && !KEYWORDS.test(v) && !yaml11Only(v)) return v;
+  // A SIMPLE string starts with a letter: of the YAML 1.1-only forms it can only be an exponent
+  // form (`e5`), and of the keywords only a short word.
+  if (typeof v === 'string' && SIMPLE.test(v) && !(v.length <= 5 && KEYWORDS.test(v)) && !((v[0] === 'e' || v[0] === 'E') && yaml11Only(v))) return v;
   if (typeof v === 'number' && Number.isSafeInteger(v) && !Object.is(v, -0)) return String(v);
   if (typeof v === 'string' && (v.includes('\n') || v.includes('\r') || v.length > 200)) throw NOT_SIMPLE;
   let s = scalars.get(v);
