@@ -292,7 +292,7 @@ export function formatResult(r: BenchResult): string {
   const lines: string[] = [];
   const n = (x: number): string => x.toLocaleString('en');
   lines.push(
-    `machine: ${r.machine.cpus} × ${r.machine.cpuModel}, ${r.machine.memoryGiB} GiB, node ${r.machine.node}; main runner: ${r.runner === 'build' ? 'compiled (node build/cli/cozystack-cdk8s.mjs, the package bin)' : 'tsx (lib/cli/main.ts)'}; start-up (\`bundles\`) ${r.startup.wallS.toFixed(2)} s / ${r.startup.rssMiB.toFixed(0)} MiB; output under ${r.workDir}`,
+    `machine: ${r.machine.cpus} × ${r.machine.cpuModel}, ${r.machine.memoryGiB} GiB, node ${r.machine.node}; main runner: ${r.runner === 'build' ? 'compiled (node build/cli/cozystack-cdk8s.cjs, the package bin)' : 'tsx (lib/cli/main.ts)'}; start-up (\`bundles\`) ${r.startup.wallS.toFixed(2)} s / ${r.startup.rssMiB.toFixed(0)} MiB; output under ${r.workDir}`,
   );
   lines.push('');
   lines.push(`| scenario | tenants | apps | objects | files | MiB written | synth s | peak MiB | CPU s |${r.tsx ? ' tsx s |' : ''} 2nd run s / MiB | diff s / MiB (exit) | target | met |`);

@@ -12,16 +12,16 @@ const RSS_PROBE = join(import.meta.dirname, 'rss-probe.mjs');
 
 /** How the command line is run. */
 export interface Runner {
-  /** `build` (node build/cli/cozystack-cdk8s.mjs) or `tsx` (node_modules/.bin/tsx lib/cli/main.ts). */
+  /** `build` (node build/cli/cozystack-cdk8s.cjs) or `tsx` (node_modules/.bin/tsx lib/cli/main.ts). */
   readonly name: 'build' | 'tsx';
   /** The command, before the command line's own arguments. */
   readonly command: readonly string[];
 }
 
 /** The package's command line (its bin): the bundle `npm run build` makes. */
-export const CLI_BUNDLE = join('build', 'cli', 'cozystack-cdk8s.mjs');
+export const CLI_BUNDLE = join('build', 'cli', 'cozystack-cdk8s.cjs');
 
-/** The compiled command line (what users run: the bin bundle), when `<root>/build/cli/cozystack-cdk8s.mjs` exists. */
+/** The compiled command line (what users run: the bin bundle), when `<root>/build/cli/cozystack-cdk8s.cjs` exists. */
 export function buildRunner(root: string = ROOT): Runner | undefined {
   const main = join(root, CLI_BUNDLE);
   return existsSync(main) ? { name: 'build', command: [process.execPath, main] } : undefined;

@@ -49,5 +49,16 @@ describe('npm pack', () => {
     expect(run(bin, ['bundles'], project)).toMatch(/^paas-full: /);
     run(bin, ['init', 'starter'], project);
     expect(run(bin, ['synth', '-f', 'starter', '--out', 'cli-out'], project)).toMatch(/^synthesized \d+ objects/);
+    // The bin runs one bundled file with the code cache the build made; a cache V8 rejects (made by
+    // another Node.js, or damaged) only costs the compile: same output.
+    const cli = join(project, 'node_modules', 'cozystack-cdk8s', 'build', 'cli');
+    expect(readdirSync(cli).sort()).toEqual(['bundle.cjs', 'bundle.cjs.cache', 'cozystack-cdk8s.cjs']);
+    writeFileSync(join(cli, 'bundle.cjs.cache'), 'not a code cache');
+    expect(run(bin, ['synth', '-f', 'starter', '--out', 'cli-out-2'], project)).toMatch(/^synthesized \d+ objects/);
+    rmSync(join(cli, 'bundle.cjs.cache'));
+    expect(run(bin, ['synth', '-f', 'starter', '--out', 'cli-out-3'], project)).toMatch(/^synthesized \d+ objects/);
+    const tree = (dir: string) => execFileSync('sh', ['-c', `cd ${dir} && find . -type f | sort | xargs cat | md5sum`], { encoding: 'utf8' });
+    expect(tree(join(project, 'cli-out-2'))).toBe(tree(join(project, 'cli-out')));
+    expect(tree(join(project, 'cli-out-3'))).toBe(tree(join(project, 'cli-out')));
   }, 240_000);
 });
