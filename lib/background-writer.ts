@@ -14,6 +14,7 @@ const { staging, target, shared, port } = workerData;
 const state = new Int32Array(shared);
 const dirs = new Set();
 let differing = 0;
+let differingPaths = [];
 let error = null;
 function write(path, content) {
   const full = join(staging, path);
@@ -36,7 +37,10 @@ function compare(path, content) {
   } catch (e) {
     if (!e || !['ENOENT', 'EISDIR', 'ENOTDIR'].includes(e.code)) throw e;
   }
-  if (current !== content) differing++;
+  if (current !== content) {
+    differing++;
+    differingPaths.push(path);
+  }
 }
 process.on('exit', () => {
   Atomics.store(state, 0, -1);
@@ -52,8 +56,9 @@ parentPort.on('message', (m) => {
       error = { message: String(e && e.message), code: e && e.code, syscall: e && e.syscall, path: e && e.path, errno: e && e.errno };
     }
   } else if (m.type === 'sync') {
-    port.postMessage({ differing, error });
+    port.postMessage({ differing, paths: differingPaths, error });
     differing = 0;
+    differingPaths = [];
     Atomics.store(state, 0, m.seq);
     Atomics.notify(state, 0);
   }
@@ -64,8 +69,21 @@ parentPort.on('message', (m) => {
 export interface BackgroundResult {
   /** Files compared since the last sync whose content differs from the target's (or that it lacks). */
   readonly differing: number;
+  /** Their paths, in the order handed over. */
+  readonly paths: readonly string[];
   /** The first error, as a system error (code, syscall, path), if any. */
   readonly error?: NodeJS.ErrnoException;
+}
+
+/**
+ * Files handed over before the file system work moves to a worker thread: below this, starting
+ * the worker costs more than it saves. `COZYSTACK_CDK8S_BACKGROUND_WRITE_MIN_FILES` changes it
+ * (tests use 1).
+ * @internal
+ */
+export function backgroundMinFiles(): number {
+  const n = Number(process.env.COZYSTACK_CDK8S_BACKGROUND_WRITE_MIN_FILES);
+  return Number.isInteger(n) && n > 0 ? n : 2000;
 }
 
 /** Files per message: large enough that messaging costs little, small enough to start early. */
@@ -124,12 +142,12 @@ export class BackgroundWriter {
       if (now === -1) throw new Error('the background writer stopped unexpectedly');
       Atomics.wait(this.state, 0, now, 1000);
     }
-    const reply = receiveMessageOnPort(this.port)?.message as { differing: number; error: Record<string, unknown> | null } | undefined;
+    const reply = receiveMessageOnPort(this.port)?.message as { differing: number; paths: string[]; error: Record<string, unknown> | null } | undefined;
     if (!reply) throw new Error('the background writer did not report');
-    if (!reply.error) return { differing: reply.differing };
+    if (!reply.error) return { differing: reply.differing, paths: reply.paths };
     const error: NodeJS.ErrnoException = new Error(String(reply.error.message));
     for (const k of ['code', 'syscall', 'path', 'errno'] as const) if (reply.error[k] !== undefined && reply.error[k] !== null) Object.assign(error, { [k]: reply.error[k] });
-    return { differing: reply.differing, error };
+    return { differing: reply.differing, paths: reply.paths, error };
   }
 
   /** Stops the worker: what it has not done yet is dropped; returns once it touches no file any more. */

@@ -1,6 +1,7 @@
 import { existsSync, linkSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
-import { BackgroundWriter, type BackgroundResult } from './background-writer.js';
+import { BackgroundWriter, backgroundMinFiles, type BackgroundResult } from './background-writer.js';
+import { filesNotIn } from './tree-compare.js';
 
 /**
  * Writes a tree of files into `outdir` atomically and returns how many paths changed (0: `outdir`
@@ -18,15 +19,6 @@ export function writeTreeAtomically(outdir: string, files: ReadonlyMap<string, s
   } finally {
     write.close();
   }
-}
-
-/**
- * Files handed over before the write moves to a worker thread: below this, starting the worker
- * costs more than it saves. `COZYSTACK_CDK8S_BACKGROUND_WRITE_MIN_FILES` changes it (tests use 1).
- */
-function backgroundMinFiles(): number {
-  const n = Number(process.env.COZYSTACK_CDK8S_BACKGROUND_WRITE_MIN_FILES);
-  return Number.isInteger(n) && n > 0 ? n : 2000;
 }
 
 /**
@@ -114,7 +106,7 @@ export class TreeWrite {
         swapStaged(this.target, this.parent, this.name, this.staging!);
         return files.size;
       }
-      const removed = countMissing(this.target, files); // while the worker compares
+      const removed = filesNotIn(this.target, files).length; // while the worker compares
       const changed = throwIfFailed(worker.sync()).differing + removed;
       if (changed === 0) return 0;
       mkdirSync(this.staging!); // named when the worker started
@@ -163,20 +155,6 @@ export class TreeWrite {
 function throwIfFailed(r: BackgroundResult): BackgroundResult {
   if (r.error) throw r.error;
   return r;
-}
-
-/** How many files under `dir` are not in `files` (names only, nothing read). */
-function countMissing(dir: string, files: ReadonlyMap<string, string>): number {
-  let n = 0;
-  const walk = (rel: string): void => {
-    for (const e of readdirSync(join(dir, rel), { withFileTypes: true })) {
-      const p = rel ? `${rel}/${e.name}` : e.name;
-      if (e.isDirectory()) walk(p);
-      else if (e.isFile() && !files.has(p)) n++;
-    }
-  };
-  if (existsSync(dir)) walk('');
-  return n;
 }
 
 /** How many paths are added, removed or changed between two trees. */

@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { OutputWriteError, readTree, TreeWrite, writeTreeAtomically } from '../lib/output-writer.js';
+import { TreeCompare } from '../lib/tree-compare.js';
 
 const ws = mkdtempSync(join(tmpdir(), 'cozystack-cdk8s-tree-write-'));
 afterAll(() => rmSync(ws, { recursive: true, force: true }));
@@ -108,4 +109,43 @@ describe('TreeWrite with a worker thread', () => {
     expect((error as OutputWriteError).message).toMatch(/^cannot write \S+: .*\((ENOTDIR|EEXIST|EISDIR), (mkdir|open) \S+\.out\.new-\S+\); \S+ is unchanged$/);
     expect(readdirSync(join(out, '..'))).toEqual([]);
   });
+});
+
+describe('TreeCompare (diff)', () => {
+  /** What readTree would say: files of `files` that differ or are absent, and the folder's files `files` lacks. */
+  const naive = (dir: string, files: Map<string, string>) => {
+    const before = readTree(dir);
+    return {
+      differing: [...files.keys()].filter((p) => before.get(p) !== files.get(p)).sort(),
+      missing: [...before.keys()].filter((p) => !files.has(p)).sort(),
+    };
+  };
+  for (const minFiles of [1, 1_000_000]) {
+    it(`finds the files that differ and the files that are gone, reading nothing else (${minFiles === 1 ? 'worker thread' : 'main thread'})`, () => {
+      const out = fresh();
+      streamed(out, tree(300));
+      writeFileSync(join(out, 'stray.yaml'), 'x');
+      rmSync(join(out, 'tenants/tenant-t3/helmrelease-app-3.yaml'));
+      const next = tree(320);
+      next.set('tenants/tenant-t0/helmrelease-app-0.yaml', 'changed\n');
+      next.delete('tenants/tenant-t1/helmrelease-app-1.yaml');
+      const compare = new TreeCompare(out, minFiles);
+      try {
+        for (const [p, c] of next) if (!p.endsWith('kustomization.yaml')) compare.add(p, c);
+        const r = compare.finish(next);
+        expect(r).toEqual(naive(out, next));
+        expect(r.differing).toContain('tenants/tenant-t3/helmrelease-app-3.yaml');
+        expect(r.missing).toEqual(['stray.yaml', 'tenants/tenant-t1/helmrelease-app-1.yaml']);
+      } finally {
+        compare.close();
+      }
+      // A folder that does not exist: everything differs.
+      const none = new TreeCompare(join(out, 'nothing'), minFiles);
+      try {
+        expect(none.finish(next)).toEqual({ differing: [...next.keys()].sort(), missing: [] });
+      } finally {
+        none.close();
+      }
+    });
+  }
 });

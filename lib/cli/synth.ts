@@ -1,6 +1,8 @@
 import { createTwoFilesPatch } from 'diff';
 import { parse } from 'yaml';
-import { readTree, TreeWrite } from '../output-writer.js';
+import { join } from 'node:path';
+import { TreeWrite } from '../output-writer.js';
+import { read, TreeCompare } from '../tree-compare.js';
 import { type Built, buildFromOptions } from './build.js';
 import { type ParsedOptions, UsageError } from './options.js';
 
@@ -52,8 +54,22 @@ export function validateCommand(o: ParsedOptions): CommandResult {
 /** `diff`: what a synth would add, remove and change in the output folder; exit 1 when anything changes. */
 export function diffCommand(o: ParsedOptions): CommandResult {
   noPositionals('diff', o);
-  const built = buildFromOptions(o);
-  const before = readTree(o.out);
+  // Files are compared with the folder's while the rest is made; only those that differ are read.
+  const compare = new TreeCompare(o.out);
+  let built: Built;
+  let differing: string[];
+  let missing: string[];
+  try {
+    built = buildFromOptions(o, (path, content) => compare.add(path, content));
+    ({ differing, missing } = compare.finish(built.files));
+  } finally {
+    compare.close();
+  }
+  const before = new Map<string, string>();
+  for (const p of [...differing, ...missing]) {
+    const text = read(join(o.out, p));
+    if (text !== undefined) before.set(p, text);
+  }
   const lines: string[] = [];
   const patches: string[] = [];
   const describe = (path: string, content: string | undefined): string => {
@@ -65,7 +81,7 @@ export function diffCommand(o: ParsedOptions): CommandResult {
       return path;
     }
   };
-  const paths = [...new Set([...before.keys(), ...built.files.keys()])].sort();
+  const paths = [...differing, ...missing].sort();
   let added = 0;
   let removed = 0;
   let changed = 0;

@@ -1,0 +1,91 @@
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { BackgroundWriter, backgroundMinFiles } from './background-writer.js';
+
+/**
+ * Which files of a tree differ from a folder's, for `diff`: files are handed over as they are
+ * made and, past a number of files, compared by a worker thread meanwhile (as synth compares
+ * with its output); the folder's files are then read only where they differ.
+ * @internal
+ */
+export class TreeCompare {
+  private worker?: BackgroundWriter;
+  private pending: [string, string][] = [];
+  private readonly handedOver = new Set<string>();
+
+  constructor(
+    private readonly dir: string,
+    private readonly minFiles: number = backgroundMinFiles(),
+  ) {}
+
+  /** Hands one file of the tree over before `finish` (which must list it again, with the same content). */
+  add(path: string, content: string): void {
+    if (this.worker) {
+      this.worker.add(path, content);
+      this.handedOver.add(path);
+      return;
+    }
+    this.pending.push([path, content]);
+    if (this.pending.length >= this.minFiles) {
+      this.worker = new BackgroundWriter(this.dir, this.dir, 'compare');
+      for (const [p, c] of this.pending) {
+        this.worker.add(p, c);
+        this.handedOver.add(p);
+      }
+      this.pending = [];
+    }
+  }
+
+  /**
+   * The paths of `files` whose content differs from the folder's file (or that the folder lacks),
+   * and the folder's files that `files` lacks; both sorted.
+   */
+  finish(files: ReadonlyMap<string, string>): { differing: string[]; missing: string[] } {
+    const differing: string[] = [];
+    const worker = this.worker;
+    for (const [p, c] of files) {
+      if (this.handedOver.has(p)) continue;
+      if (worker) worker.add(p, c);
+      else if (read(join(this.dir, p)) !== c) differing.push(p);
+    }
+    this.pending = [];
+    const missing = filesNotIn(this.dir, files); // while the worker compares
+    if (worker) {
+      const r = worker.sync();
+      if (r.error) throw r.error;
+      differing.push(...r.paths);
+    }
+    const byPath = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+    return { differing: differing.sort(byPath), missing: missing.sort(byPath) };
+  }
+
+  /** Stops the worker. */
+  close(): void {
+    this.worker?.close();
+    this.worker = undefined;
+  }
+}
+
+/** A file's text, undefined when it is not a readable file. */
+export function read(file: string): string | undefined {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch (e) {
+    if (['ENOENT', 'EISDIR', 'ENOTDIR'].includes((e as NodeJS.ErrnoException).code ?? '')) return undefined;
+    throw e;
+  }
+}
+
+/** Files under `dir` (relative paths; names only, nothing read) that are not in `files`. @internal */
+export function filesNotIn(dir: string, files: ReadonlyMap<string, string>): string[] {
+  const out: string[] = [];
+  const walk = (rel: string): void => {
+    for (const e of readdirSync(join(dir, rel), { withFileTypes: true })) {
+      const p = rel ? `${rel}/${e.name}` : e.name;
+      if (e.isDirectory()) walk(p);
+      else if (e.isFile() && !files.has(p)) out.push(p);
+    }
+  };
+  if (existsSync(dir)) walk('');
+  return out;
+}
