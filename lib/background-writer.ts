@@ -3,18 +3,21 @@ import { MessageChannel, receiveMessageOnPort, type MessagePort, Worker } from '
 /**
  * The worker's code, plain CommonJS run with `eval` (so it works the same from the compiled
  * package, tsx and vitest). It either writes files under `staging` or compares them with the
- * files under `target`, one batch at a time, and stops at the first error. On `sync` it reports
- * how many compared files differed and the error, if any, then wakes the main thread.
+ * files under `target` (keeping them, with `keep`, to write them all later on `writeKept`), one
+ * batch at a time, and stops at the first error. On `sync` it reports how many compared files
+ * differed (their paths, and with `report` their contents) and the error, if any, then wakes the
+ * main thread.
  */
 const WORKER_SOURCE = `
 const { parentPort, workerData } = require('node:worker_threads');
 const fs = require('node:fs');
 const { dirname, join } = require('node:path');
-const { staging, target, shared, port } = workerData;
+const { staging, target, shared, port, keep, report } = workerData;
 const state = new Int32Array(shared);
 const dirs = new Set();
 let differing = 0;
-let differingPaths = [];
+let differingFiles = []; // path, content, ... of the files that differ (with report)
+let kept = []; // path, content, ... of the files compared (with keep), to write them if asked
 let error = null;
 function write(path, content) {
   const full = join(staging, path);
@@ -39,8 +42,9 @@ function compare(path, content) {
   }
   if (current !== content) {
     differing++;
-    differingPaths.push(path);
+    if (report) differingFiles.push(path, content);
   }
+  if (keep) kept.push(path, content);
 }
 process.on('exit', () => {
   Atomics.store(state, 0, -1);
@@ -55,10 +59,19 @@ parentPort.on('message', (m) => {
     } catch (e) {
       error = { message: String(e && e.message), code: e && e.code, syscall: e && e.syscall, path: e && e.path, errno: e && e.errno };
     }
+  } else if (m.type === 'writeKept') {
+    if (error || Atomics.load(state, 1)) return;
+    const files = kept;
+    kept = [];
+    try {
+      for (let i = 0; i < files.length && !Atomics.load(state, 1); i += 2) write(files[i], files[i + 1]);
+    } catch (e) {
+      error = { message: String(e && e.message), code: e && e.code, syscall: e && e.syscall, path: e && e.path, errno: e && e.errno };
+    }
   } else if (m.type === 'sync') {
-    port.postMessage({ differing, paths: differingPaths, error });
+    port.postMessage({ differing, files: differingFiles, error });
     differing = 0;
-    differingPaths = [];
+    differingFiles = [];
     Atomics.store(state, 0, m.seq);
     Atomics.notify(state, 0);
   }
@@ -69,8 +82,10 @@ parentPort.on('message', (m) => {
 export interface BackgroundResult {
   /** Files compared since the last sync whose content differs from the target's (or that it lacks). */
   readonly differing: number;
-  /** Their paths, in the order handed over. */
+  /** Their paths, in the order handed over (with the `report` option). */
   readonly paths: readonly string[];
+  /** Their contents (with the `report` option), in the same order. */
+  readonly contents: readonly string[];
   /** The first error, as a system error (code, syscall, path), if any. */
   readonly error?: NodeJS.ErrnoException;
 }
@@ -102,17 +117,21 @@ export class BackgroundWriter {
   /** [0]: the last sync done (-1: the worker exited); [1]: 1 when the work is cancelled. */
   private readonly state = new Int32Array(new SharedArrayBuffer(8));
   private batch: string[] = [];
-  private mode: 'write' | 'compare';
+  private readonly mode: 'write' | 'compare';
   private seq = 0;
 
-  /** `staging`: folder files are written under; `target`: folder files are compared with. */
-  constructor(staging: string, target: string, mode: 'write' | 'compare') {
+  /**
+   * `staging`: folder files are written under; `target`: folder files are compared with. In
+   * compare mode, `keep` keeps the files to write them with {@link writeKept}, and `report`
+   * returns the contents of those that differ.
+   */
+  constructor(staging: string, target: string, mode: 'write' | 'compare', options: { keep?: boolean; report?: boolean } = {}) {
     const { port1, port2 } = new MessageChannel();
     this.port = port1;
     this.mode = mode;
     this.worker = new Worker(WORKER_SOURCE, {
       eval: true,
-      workerData: { staging, target, shared: this.state.buffer, port: port2 },
+      workerData: { staging, target, shared: this.state.buffer, port: port2, keep: options.keep === true, report: options.report === true },
       transferList: [port2],
       stdout: false,
       stderr: false,
@@ -126,11 +145,10 @@ export class BackgroundWriter {
     if (this.batch.length >= BATCH * 2) this.flush();
   }
 
-  /** Switches between writing and comparing for the files handed over from now on. */
-  setMode(mode: 'write' | 'compare'): void {
-    if (mode === this.mode) return;
+  /** Writes every file compared so far (kept with the `keep` option) under `staging`. */
+  writeKept(): void {
     this.flush();
-    this.mode = mode;
+    this.worker.postMessage({ type: 'writeKept' });
   }
 
   /** Waits until every file handed over is done. */
@@ -142,12 +160,18 @@ export class BackgroundWriter {
       if (now === -1) throw new Error('the background writer stopped unexpectedly');
       Atomics.wait(this.state, 0, now, 1000);
     }
-    const reply = receiveMessageOnPort(this.port)?.message as { differing: number; paths: string[]; error: Record<string, unknown> | null } | undefined;
+    const reply = receiveMessageOnPort(this.port)?.message as { differing: number; files: string[]; error: Record<string, unknown> | null } | undefined;
     if (!reply) throw new Error('the background writer did not report');
-    if (!reply.error) return { differing: reply.differing, paths: reply.paths };
+    const paths: string[] = [];
+    const contents: string[] = [];
+    for (let i = 0; i < reply.files.length; i += 2) {
+      paths.push(reply.files[i]!);
+      contents.push(reply.files[i + 1]!);
+    }
+    if (!reply.error) return { differing: reply.differing, paths, contents };
     const error: NodeJS.ErrnoException = new Error(String(reply.error.message));
     for (const k of ['code', 'syscall', 'path', 'errno'] as const) if (reply.error[k] !== undefined && reply.error[k] !== null) Object.assign(error, { [k]: reply.error[k] });
-    return { differing: reply.differing, paths: reply.paths, error };
+    return { differing: reply.differing, paths, contents, error };
   }
 
   /** Stops the worker: what it has not done yet is dropped; returns once it touches no file any more. */

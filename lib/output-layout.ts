@@ -34,6 +34,8 @@ export function objectPath(o: KubeObject): string {
   return `${dir}/${kind}-${o.metadata.name}.yaml`;
 }
 
+const byPath = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+
 const KUSTOMIZATION_HEADER = 'apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\n';
 
 /**
@@ -44,16 +46,26 @@ const KUSTOMIZATION_HEADER = 'apiVersion: kustomize.config.k8s.io/v1beta1\nkind:
 export function layoutFiles(objects: readonly KubeObject[], extra: ReadonlyMap<string, string> = new Map()): Map<string, string> {
   const layout = new OutputLayout();
   for (const o of objects) layout.add(o);
-  return layout.finish(extra);
+  return layout.finish(extra).files;
+}
+
+/** The files {@link OutputLayout.finish} lays out. @internal */
+export interface LaidOutFiles {
+  /** Every file's path, sorted. */
+  readonly paths: readonly string[];
+  /** Path to content, sorted by path: every file not given to `onFile` (all of them without `onFile`). */
+  readonly files: Map<string, string>;
 }
 
 /**
  * {@link layoutFiles} one object at a time: each object is turned into its file text as it comes,
- * so it need not be kept. `finish` adds the kustomizations and throws the duplicates.
+ * so it need not be kept, and with `onFile` the text is not kept either (whoever receives it
+ * writes it). `finish` adds the kustomizations and throws the duplicates.
  * @internal
  */
 export class OutputLayout {
-  private readonly files = new Map<string, string>();
+  /** Path to content; null for a file given to `onFile`. */
+  private readonly files = new Map<string, string | null>();
   private readonly seen = new Set<string>();
   private readonly problems: Problem[] = [];
 
@@ -70,12 +82,14 @@ export class OutputLayout {
     }
     this.seen.add(key);
     const text = toYaml(o);
-    this.files.set(path, text);
-    this.onFile?.(path, text);
+    if (this.onFile) {
+      this.files.set(path, null);
+      this.onFile(path, text);
+    } else this.files.set(path, text);
   }
 
   /** Every file, sorted by path, with a kustomization.yaml per folder and the extra files. */
-  finish(extra: ReadonlyMap<string, string> = new Map()): Map<string, string> {
+  finish(extra: ReadonlyMap<string, string> = new Map()): LaidOutFiles {
     if (this.problems.length) throw new CozystackValidationError(this.problems, 'duplicate objects');
     const files = this.files;
     // kustomization.yaml per folder, listing its manifests and subfolders.
@@ -105,6 +119,12 @@ export class OutputLayout {
       files.set(dir ? `${dir}/kustomization.yaml` : 'kustomization.yaml', `${KUSTOMIZATION_HEADER}${toYaml({ resources })}`);
     }
     for (const [p, c] of extra) files.set(p, c);
-    return new Map([...files.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+    const paths = [...files.keys()].sort(byPath);
+    const contents = new Map<string, string>();
+    for (const p of paths) {
+      const c = files.get(p);
+      if (c !== null && c !== undefined) contents.set(p, c);
+    }
+    return { paths, files: contents };
   }
 }

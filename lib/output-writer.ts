@@ -15,7 +15,7 @@ import { filesNotIn } from './tree-compare.js';
 export function writeTreeAtomically(outdir: string, files: ReadonlyMap<string, string>): number {
   const write = new TreeWrite(outdir);
   try {
-    return write.commit(files);
+    return write.commit([...files.keys()], files);
   } finally {
     write.close();
   }
@@ -87,31 +87,38 @@ export class TreeWrite {
     }
   }
 
-  /** Completes the write with the whole tree; returns how many paths changed (0: nothing written). */
-  commit(files: ReadonlyMap<string, string>): number {
+  /**
+   * Completes the write: `paths` are every file of the tree, `files` the contents of those not
+   * handed over with `add`. Returns how many paths changed (0: nothing was written).
+   */
+  commit(paths: readonly string[], files: ReadonlyMap<string, string>): number {
     if (this.done) throw new Error('TreeWrite: already committed or closed');
     try {
       if (!this.worker) {
         // Few files: all in this thread.
+        const all = new Map<string, string>(this.pending);
+        for (const [p, c] of files) all.set(p, c);
         this.pending = [];
-        const changed = changedPaths(readTree(this.target), files);
+        requireContents(paths, (p) => all.has(p));
+        const changed = changedPaths(readTree(this.target), all);
         if (changed === 0) return 0;
-        swapIn(this.target, this.parent, this.name, files, this.newStaging());
+        swapIn(this.target, this.parent, this.name, all, this.newStaging());
         return changed;
       }
       const worker = this.worker;
+      requireContents(paths, (p) => this.handedOver.has(p) || files.has(p));
       for (const [p, c] of files) if (!this.handedOver.has(p)) worker.add(p, c);
       if (this.mode === 'write') {
         throwIfFailed(worker.sync());
         swapStaged(this.target, this.parent, this.name, this.staging!);
-        return files.size;
+        return paths.length;
       }
-      const removed = filesNotIn(this.target, files).length; // while the worker compares
+      const removed = filesNotIn(this.target, new Set(paths)).length; // while the worker compares
       const changed = throwIfFailed(worker.sync()).differing + removed;
       if (changed === 0) return 0;
+      // Something changed: the worker writes the whole tree (it kept every file) into staging.
       mkdirSync(this.staging!); // named when the worker started
-      worker.setMode('write');
-      for (const [p, c] of files) worker.add(p, c);
+      worker.writeKept();
       throwIfFailed(worker.sync());
       swapStaged(this.target, this.parent, this.name, this.staging!);
       return changed;
@@ -143,13 +150,18 @@ export class TreeWrite {
   private startWorker(): void {
     const staging = this.newStaging();
     if (this.mode === 'write') mkdirSync(staging);
-    this.worker = new BackgroundWriter(staging, this.target, this.mode);
+    this.worker = new BackgroundWriter(staging, this.target, this.mode, { keep: true });
     for (const [p, c] of this.pending) {
       this.worker.add(p, c);
       this.handedOver.add(p);
     }
     this.pending = [];
   }
+}
+
+/** A caller's bug: a path of the tree with no content given. */
+function requireContents(paths: readonly string[], has: (path: string) => boolean): void {
+  for (const p of paths) if (!has(p)) throw new Error(`TreeWrite: no content for ${p}`);
 }
 
 function throwIfFailed(r: BackgroundResult): BackgroundResult {

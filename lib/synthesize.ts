@@ -74,7 +74,9 @@ export function collectObjects(app: App): KubeObject[] {
 
 /** The output of an app: its files, and how many objects of each kind they hold. @internal */
 export interface RenderedOutput {
-  /** Path to content, sorted by path. */
+  /** Every file's path, sorted. */
+  readonly paths: readonly string[];
+  /** Path to content, sorted by path: every file not given to `onFile` (all of them without `onFile`). */
   readonly files: Map<string, string>;
   /** Number of objects. */
   readonly objects: number;
@@ -85,8 +87,9 @@ export interface RenderedOutput {
 /**
  * The files of an app, as {@link outputFiles} of {@link collectObjects} makes them, with the same
  * checks, but each object turned into its file text as soon as it is made: no object is kept, which
- * saves the memory and the garbage collector's time of large platforms. `onFile` is told each
- * object's file as soon as it is made (to start writing it); the result has every file.
+ * saves the memory and the garbage collector's time of large platforms. `onFile` is given each
+ * object's file as soon as it is made (to write it) and its text is then not kept: the result has
+ * the paths of all files and the text of the others (kustomizations, extra files).
  * @internal
  */
 export function renderOutput(app: App, onFile?: (path: string, content: string) => void): RenderedOutput {
@@ -107,8 +110,8 @@ export function renderOutput(app: App, onFile?: (path: string, content: string) 
     objects++;
   }
   throwBroken(checkers);
-  const files = layout.finish(extraFiles(platforms));
-  return { files, objects, kinds: Object.fromEntries(Object.entries(kinds).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) };
+  const { paths, files } = layout.finish(extraFiles(platforms));
+  return { paths, files, objects, kinds: Object.fromEntries(Object.entries(kinds).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) };
 }
 
 function extraFiles(platforms: readonly Platform[]): Map<string, string> {
@@ -135,9 +138,9 @@ export function synthesize(app: App, options: SynthesizeOptions = {}): Synthesis
   const outdir = options.outdir ?? process.env.CDK8S_OUTDIR ?? 'dist';
   const write = new TreeWrite(outdir);
   try {
-    const { files, objects, kinds } = renderOutput(app, (path, content) => write.add(path, content));
-    write.commit(files);
-    return { outdir, objects, files: files.size, kinds };
+    const { paths, files, objects, kinds } = renderOutput(app, (path, content) => write.add(path, content));
+    write.commit(paths, files);
+    return { outdir, objects, files: paths.length, kinds };
   } finally {
     write.close();
   }

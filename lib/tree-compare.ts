@@ -27,7 +27,7 @@ export class TreeCompare {
     }
     this.pending.push([path, content]);
     if (this.pending.length >= this.minFiles) {
-      this.worker = new BackgroundWriter(this.dir, this.dir, 'compare');
+      this.worker = new BackgroundWriter(this.dir, this.dir, 'compare', { report: true });
       for (const [p, c] of this.pending) {
         this.worker.add(p, c);
         this.handedOver.add(p);
@@ -37,26 +37,31 @@ export class TreeCompare {
   }
 
   /**
-   * The paths of `files` whose content differs from the folder's file (or that the folder lacks),
-   * and the folder's files that `files` lacks; both sorted.
+   * The files of the tree whose content differs from the folder's (or that the folder lacks), path
+   * to new content, and the folder's files the tree lacks; both sorted by path. `paths` are every
+   * file of the tree, `files` the contents of those not handed over with `add`.
    */
-  finish(files: ReadonlyMap<string, string>): { differing: string[]; missing: string[] } {
-    const differing: string[] = [];
+  finish(paths: readonly string[], files: ReadonlyMap<string, string>): { differing: Map<string, string>; missing: string[] } {
+    const found: [string, string][] = [];
     const worker = this.worker;
+    const check = (p: string, c: string): void => {
+      if (read(join(this.dir, p)) !== c) found.push([p, c]);
+    };
+    for (const [p, c] of this.pending) check(p, c);
+    this.pending = [];
     for (const [p, c] of files) {
       if (this.handedOver.has(p)) continue;
       if (worker) worker.add(p, c);
-      else if (read(join(this.dir, p)) !== c) differing.push(p);
+      else check(p, c);
     }
-    this.pending = [];
-    const missing = filesNotIn(this.dir, files); // while the worker compares
+    const missing = filesNotIn(this.dir, new Set(paths)); // while the worker compares
     if (worker) {
       const r = worker.sync();
       if (r.error) throw r.error;
-      differing.push(...r.paths);
+      r.paths.forEach((p, i) => found.push([p, r.contents[i]!]));
     }
     const byPath = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
-    return { differing: differing.sort(byPath), missing: missing.sort(byPath) };
+    return { differing: new Map(found.sort(([a], [b]) => byPath(a, b))), missing: missing.sort(byPath) };
   }
 
   /** Stops the worker. */
@@ -77,7 +82,7 @@ export function read(file: string): string | undefined {
 }
 
 /** Files under `dir` (relative paths; names only, nothing read) that are not in `files`. @internal */
-export function filesNotIn(dir: string, files: ReadonlyMap<string, string>): string[] {
+export function filesNotIn(dir: string, files: { has(path: string): boolean }): string[] {
   const out: string[] = [];
   const walk = (rel: string): void => {
     for (const e of readdirSync(join(dir, rel), { withFileTypes: true })) {

@@ -23,12 +23,15 @@ function tree(count: number, salt = ''): Map<string, string> {
   return new Map([...files].sort(([a], [b]) => (a < b ? -1 : 1)));
 }
 
-/** Synthesis as the command line does it: object files handed over as made, then the whole tree. */
+/** The kustomizations: the files synthesis makes last (the others are handed over as they are made). */
+const lastOnes = (files: Map<string, string>) => new Map([...files].filter(([p]) => p.endsWith('kustomization.yaml')));
+
+/** Synthesis as the command line does it: object files handed over as made, then the paths and the rest. */
 function streamed(outdir: string, files: Map<string, string>, backgroundMinFiles = 1): number {
   const write = new TreeWrite(outdir, { backgroundMinFiles });
   try {
     for (const [p, c] of files) if (!p.endsWith('kustomization.yaml')) write.add(p, c);
-    return write.commit(files);
+    return write.commit([...files.keys()], lastOnes(files));
   } finally {
     write.close();
   }
@@ -111,6 +114,20 @@ describe('TreeWrite with a worker thread', () => {
   });
 });
 
+it('a commit that lacks a file\'s content is a bug, reported before anything is written', () => {
+  const out = fresh();
+  for (const minFiles of [1, 1_000_000]) {
+    const write = new TreeWrite(out, { backgroundMinFiles: minFiles });
+    try {
+      write.add('a.yaml', 'a\n');
+      expect(() => write.commit(['a.yaml', 'b.yaml'], new Map())).toThrow(/no content for b\.yaml/);
+    } finally {
+      write.close();
+    }
+    expect(readdirSync(join(out, '..'))).toEqual([]);
+  }
+});
+
 describe('TreeCompare (diff)', () => {
   /** What readTree would say: files of `files` that differ or are absent, and the folder's files `files` lacks. */
   const naive = (dir: string, files: Map<string, string>) => {
@@ -132,9 +149,10 @@ describe('TreeCompare (diff)', () => {
       const compare = new TreeCompare(out, minFiles);
       try {
         for (const [p, c] of next) if (!p.endsWith('kustomization.yaml')) compare.add(p, c);
-        const r = compare.finish(next);
-        expect(r).toEqual(naive(out, next));
-        expect(r.differing).toContain('tenants/tenant-t3/helmrelease-app-3.yaml');
+        const r = compare.finish([...next.keys()], lastOnes(next));
+        expect({ differing: [...r.differing.keys()], missing: r.missing }).toEqual(naive(out, next));
+        for (const [p, c] of r.differing) expect(c, p).toBe(next.get(p));
+        expect(r.differing.has('tenants/tenant-t3/helmrelease-app-3.yaml')).toBe(true);
         expect(r.missing).toEqual(['stray.yaml', 'tenants/tenant-t1/helmrelease-app-1.yaml']);
       } finally {
         compare.close();
@@ -142,7 +160,7 @@ describe('TreeCompare (diff)', () => {
       // A folder that does not exist: everything differs.
       const none = new TreeCompare(join(out, 'nothing'), minFiles);
       try {
-        expect(none.finish(next)).toEqual({ differing: [...next.keys()].sort(), missing: [] });
+        expect(none.finish([...next.keys()], next)).toEqual({ differing: new Map([...next].sort(([a], [b]) => (a < b ? -1 : 1))), missing: [] });
       } finally {
         none.close();
       }

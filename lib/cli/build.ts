@@ -14,13 +14,15 @@ export interface Built {
   readonly objects: number;
   /** Objects per kind, sorted by kind. */
   readonly kinds: Readonly<Record<string, number>>;
-  /** The output files, path to content, sorted by path. */
+  /** Every output file's path, sorted. */
+  readonly paths: readonly string[];
+  /** Path to content of the output files not given to `onFile` (all of them without `onFile`), sorted by path. */
   readonly files: Map<string, string>;
 }
 
 /**
  * Reads the -f inputs, builds the platform, synthesizes its objects and lays out the files;
- * `onFile` is told each object's file as soon as it is made.
+ * `onFile` is given each object's file as soon as it is made (its text is then not kept).
  */
 export function buildFromOptions(o: ParsedOptions, onFile?: (path: string, content: string) => void): Built {
   if (!o.files.length) throw new UsageError('no input: give one or more -f PATH (files or folders of YAML)');
@@ -35,6 +37,6 @@ export function buildFromOptions(o: ParsedOptions, onFile?: (path: string, conte
     ...(o.tenantRendering ? { tenantRendering: o.tenantRendering as TenantRendering } : {}),
     ...(gitops ? { gitops } : {}),
   });
-  const { files, objects, kinds } = renderOutput(app, onFile);
-  return { platform, objects, kinds, files };
+  const { paths, files, objects, kinds } = renderOutput(app, onFile);
+  return { platform, objects, kinds, paths, files };
 }

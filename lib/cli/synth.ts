@@ -31,14 +31,14 @@ export function synthCommand(o: ParsedOptions): CommandResult {
   let changed: number;
   try {
     built = buildFromOptions(o, (path, content) => write.add(path, content));
-    changed = write.commit(built.files);
+    changed = write.commit(built.paths, built.files);
   } finally {
     write.close();
   }
   const perKind = Object.entries(built.kinds).map(([k, n]) => `${n} ${k}`).join(', ');
   const seconds = ((performance.now() - started) / 1000).toFixed(2);
   return {
-    stdout: `synthesized ${built.objects} objects (${perKind}) into ${o.out}: ${built.files.size} files, ${changed} changed, in ${seconds}s\n`,
+    stdout: `synthesized ${built.objects} objects (${perKind}) into ${o.out}: ${built.paths.length} files, ${changed} changed, in ${seconds}s\n`,
     stderr: warnings(built.platform.warnings),
     code: 0,
   };
@@ -47,7 +47,7 @@ export function synthCommand(o: ParsedOptions): CommandResult {
 /** `validate`: everything synth checks, nothing written. */
 export function validateCommand(o: ParsedOptions): CommandResult {
   noPositionals('validate', o);
-  const built = buildFromOptions(o);
+  const built = buildFromOptions(o, () => undefined); // the files' text is not needed
   return { stdout: `valid: ${built.objects} objects\n`, stderr: warnings(built.platform.warnings), code: 0 };
 }
 
@@ -57,16 +57,16 @@ export function diffCommand(o: ParsedOptions): CommandResult {
   // Files are compared with the folder's while the rest is made; only those that differ are read.
   const compare = new TreeCompare(o.out);
   let built: Built;
-  let differing: string[];
+  let differing: Map<string, string>;
   let missing: string[];
   try {
     built = buildFromOptions(o, (path, content) => compare.add(path, content));
-    ({ differing, missing } = compare.finish(built.files));
+    ({ differing, missing } = compare.finish(built.paths, built.files));
   } finally {
     compare.close();
   }
   const before = new Map<string, string>();
-  for (const p of [...differing, ...missing]) {
+  for (const p of [...differing.keys(), ...missing]) {
     const text = read(join(o.out, p));
     if (text !== undefined) before.set(p, text);
   }
@@ -81,13 +81,13 @@ export function diffCommand(o: ParsedOptions): CommandResult {
       return path;
     }
   };
-  const paths = [...differing, ...missing].sort();
+  const paths = [...differing.keys(), ...missing].sort();
   let added = 0;
   let removed = 0;
   let changed = 0;
   for (const p of paths) {
     const a = before.get(p);
-    const b = built.files.get(p);
+    const b = differing.get(p);
     if (a === b) continue;
     if (a === undefined) {
       added++;
