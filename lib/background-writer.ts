@@ -98,7 +98,7 @@ export interface BackgroundResult {
  */
 export function backgroundMinFiles(): number {
   const n = Number(process.env.COZYSTACK_CDK8S_BACKGROUND_WRITE_MIN_FILES);
-  return Number.isInteger(n) && n > 0 ? n : 2000;
+  return Number.isInteger(n) && n > 0 ? n : 500;
 }
 
 /** Files per message: large enough that messaging costs little, small enough to start early. */

@@ -41,6 +41,8 @@ function finish(child: ChildProcess): Promise<Run> {
 const runCli = (args: string[], cwd: string, preload?: { file?: string; env: Record<string, string> }) => finish(start(args, cwd, preload));
 /** Environment that makes every write go through the worker thread (see TreeWrite). */
 const IN_WORKER = { env: { COZYSTACK_CDK8S_BACKGROUND_WRITE_MIN_FILES: '1' } };
+/** Environment that keeps every write in the main thread, where a fault preload can reach it (not in workers). */
+const IN_MAIN_THREAD = { COZYSTACK_CDK8S_BACKGROUND_WRITE_MIN_FILES: '1000000000' };
 
 /** Platform (distro-hosted) and `count` tenants from `first`, 100 documents per file. */
 function writeInput(dir: string, first: number, count: number, spec: Record<string, unknown>): void {
@@ -234,7 +236,7 @@ describe('a run killed between the two renames of the swap', () => {
     cpSync(join(ws, 'ref-small'), join(dir, '.out.old'), { recursive: true });
     cpSync(join(ws, 'ref-medium'), join(dir, `.out.new-${dead}-1`), { recursive: true });
     writeFileSync(join(dir, '.out.lock'), dead);
-    const r = await runCli(['synth', '-f', join(ws, 'medium'), '--out', 'out'], dir, { file: preload, env: { FAULT: 'writeFileSync:ENOSPC:20:.out.new-' } });
+    const r = await runCli(['synth', '-f', join(ws, 'medium'), '--out', 'out'], dir, { file: preload, env: { FAULT: 'writeFileSync:ENOSPC:20:.out.new-', ...IN_MAIN_THREAD } });
     expect(r.code, r.stderr).toBe(1);
     expect(sameTree(readTree(join(dir, 'out')), small)).toBe(true);
     expect(leftovers(dir, 'out')).toEqual([]);
@@ -251,7 +253,7 @@ describe('an output folder on a full disk', () => {
     }
     const first = await runCli(['synth', '-f', join(ws, 'small'), '--out', 'out'], mnt);
     expect(first.code, first.stderr).toBe(0);
-    const r = await runCli(['synth', '-f', join(ws, 'medium'), '--out', 'out'], mnt);
+    const r = await runCli(['synth', '-f', join(ws, 'medium'), '--out', 'out'], mnt, { env: IN_MAIN_THREAD });
     expect(r.code, r.stderr).toBe(1);
     expect(r.stderr).toBe(r.stderr.split('\n')[0] + '\n'); // one line, no stack trace
     expect(r.stderr).toMatch(/^error: cannot write out: no space left on device \(ENOSPC, write \S+\.out\.new-\S+\); out is unchanged$/m);
@@ -288,7 +290,7 @@ describe('an output folder on a full disk', () => {
     const dir = join(ws, `enospc-${Math.random().toString(36).slice(2)}`);
     mkdirSync(dir);
     cpSync(join(ws, 'ref-small'), join(dir, 'out'), { recursive: true });
-    const r = await runCli(['synth', '-f', join(ws, 'medium'), '--out', 'out'], dir, { file: preload, env: { FAULT: 'writeFileSync:ENOSPC:20:.out.new-' } });
+    const r = await runCli(['synth', '-f', join(ws, 'medium'), '--out', 'out'], dir, { file: preload, env: { FAULT: 'writeFileSync:ENOSPC:20:.out.new-', ...IN_MAIN_THREAD } });
     expect(r.code, r.stderr).toBe(1);
     expect(r.stderr).toMatch(/^error: cannot write out: no space left on device \(ENOSPC, writeFileSync \S+\.out\.new-\S+\); out is unchanged\n$/);
     expect(sameTree(readTree(join(dir, 'out')), small)).toBe(true);
@@ -339,7 +341,7 @@ describe('a read-only output location', () => {
     cpSync(join(ws, 'ref-small'), join(dir, 'out'), { recursive: true });
     // The first rename of the swap (the old tree aside) succeeds, the second (the new tree in) fails:
     // the old tree must be put back in place.
-    const r = await runCli(['synth', '-f', join(ws, 'medium'), '--out', 'out'], dir, { file: preload, env: { FAULT: 'renameSync:EROFS:0:.out.new-' } });
+    const r = await runCli(['synth', '-f', join(ws, 'medium'), '--out', 'out'], dir, { file: preload, env: { FAULT: 'renameSync:EROFS:0:.out.new-', ...IN_MAIN_THREAD } });
     expect(r.code, r.stderr).toBe(1);
     expect(r.stderr).toMatch(/^error: cannot write out: read-only file system \(EROFS, renameSync \S+\.out\.new-\S+\); out is unchanged\n$/);
     expect(sameTree(readTree(join(dir, 'out')), small)).toBe(true);
