@@ -43,5 +43,14 @@ export interface Metadata {
  */
 export function addObject(scope: Construct, gvk: GroupVersionKind, metadata: Metadata, body: Record<string, unknown> = {}): ApiObject {
   const id = `${gvk.kind}:${metadata.namespace ?? ''}:${metadata.name}`;
-  return new ApiObject(scope, id, { apiVersion: gvk.apiVersion, kind: gvk.kind, metadata: { ...metadata }, ...body });
+  const o = new ApiObject(scope, id, { apiVersion: gvk.apiVersion, kind: gvk.kind, metadata: { ...metadata }, ...body });
+  LIBRARY_OBJECTS.add(o);
+  return o;
 }
+
+/**
+ * The objects {@link addObject} made: plain data the library wrote (and the user's values), which
+ * synthesis may serialize without copying them first (see objectView).
+ * @internal
+ */
+export const LIBRARY_OBJECTS = new WeakSet<ApiObject>();

@@ -1,4 +1,5 @@
 import { ApiObject, type App, ImplicitTokenResolver, LazyResolver, NumberStringUnionResolver } from 'cdk8s';
+import { LIBRARY_OBJECTS } from './api-objects.js';
 
 /**
  * The JSON of an ApiObject, exactly as `ApiObject.toJson()` makes it, in one pass.
@@ -17,6 +18,41 @@ export function objectJson(o: ApiObject, app: App): Record<string, unknown> {
   if (!builtinResolversOnly(app) || o.toJson !== BASE_TO_JSON || process.env.CDK8S_DISABLE_SORT) return o.toJson() as Record<string, unknown>;
   const fast = plainObjectJson(o);
   return fast ?? (o.toJson() as Record<string, unknown>);
+}
+
+/**
+ * What {@link objectJson} would return, without copying what lies below its top-level fields:
+ * apiVersion, kind and the metadata (a sorted copy) first, then the other top-level fields in
+ * sorted order, their values as the construct holds them. Meant for `toYamlClean`, which writes
+ * those values as their sorted copies would be written, and for checks that read the metadata
+ * and top-level fields. Only for objects the library made (`LIBRARY_OBJECTS`), whose fields are
+ * plain data; undefined for anything else or when the fast path does not apply.
+ * @internal
+ */
+export function objectView(o: ApiObject, app: App): Record<string, unknown> | undefined {
+  if (!LIBRARY_OBJECTS.has(o) || !builtinResolversOnly(app) || o.toJson !== BASE_TO_JSON || process.env.CDK8S_DISABLE_SORT) return undefined;
+  const inner = o as unknown as ApiObjectInternals;
+  const md = o.metadata as unknown as MetadataInternals;
+  if (!Array.isArray(inner.patches) || inner.patches.length !== 0 || !isPlainMap(inner.props)) return undefined;
+  if (!isPlainMap(md._additionalAttributes) || !Array.isArray(md.finalizers) || !Array.isArray(md.ownerReferences)) return undefined;
+  let metadata: unknown;
+  try {
+    metadata = metadataJson(md, md._additionalAttributes);
+  } catch (e) {
+    if (e === NOT_PLAIN) return undefined;
+    throw e;
+  }
+  const props = inner.props;
+  const view: Record<string, unknown> = {};
+  if (props.apiVersion !== undefined && props.apiVersion !== null) view.apiVersion = props.apiVersion;
+  if (props.kind !== undefined && props.kind !== null) view.kind = props.kind;
+  if (metadata !== undefined) view.metadata = metadata;
+  for (const k of Object.keys(props).sort()) {
+    if (k === 'apiVersion' || k === 'kind' || k === 'metadata') continue;
+    const v = props[k];
+    if (v !== undefined && v !== null) view[k] = v;
+  }
+  return view;
 }
 
 const BASE_TO_JSON = ApiObject.prototype.toJson;

@@ -72,8 +72,8 @@ export class OutputLayout {
   /** `onFile` is told each object's file as soon as it is made (kustomizations come with `finish`). */
   constructor(private readonly onFile?: (path: string, content: string) => void) {}
 
-  /** Places one object. */
-  add(o: KubeObject): void {
+  /** Places one object; `text` makes its file text when given (else `toYaml(o)`). */
+  add(o: KubeObject, text?: () => string): void {
     const key = objectKey(o);
     const path = objectPath(o);
     if (this.seen.has(key) || this.files.has(path)) {
@@ -81,11 +81,11 @@ export class OutputLayout {
       return;
     }
     this.seen.add(key);
-    const text = toYaml(o);
+    const yaml = text ? text() : toYaml(o);
     if (this.onFile) {
       this.files.set(path, null);
-      this.onFile(path, text);
-    } else this.files.set(path, text);
+      this.onFile(path, yaml);
+    } else this.files.set(path, yaml);
   }
 
   /** Every file, sorted by path, with a kustomization.yaml per folder and the extra files. */

@@ -2,7 +2,8 @@ import { ApiObject, type App } from 'cdk8s';
 import type { IConstruct } from 'constructs';
 import { CozystackValidationError, type Problem } from './errors.js';
 import type { KubeObject } from './manifest.js';
-import { objectJson } from './object-json.js';
+import { objectJson, objectView } from './object-json.js';
+import { toYaml, toYamlClean } from './yaml-emitter.js';
 import { layoutFiles, OutputLayout } from './output-layout.js';
 import { Platform } from './platform.js';
 import { SecurityInvariants, tenantFacts } from './security-invariants.js';
@@ -103,9 +104,11 @@ export function renderOutput(app: App, onFile?: (path: string, content: string) 
   let objects = 0;
   for (const c of nodes) {
     if (!ApiObject.isApiObject(c)) continue;
-    const o = objectJson(c, app) as unknown as KubeObject;
+    // Objects the library made are written without a sorted copy of all their data first.
+    const view = objectView(c, app);
+    const o = (view ?? objectJson(c, app)) as unknown as KubeObject;
     for (const ch of checkers) ch.check(o);
-    layout.add(o);
+    layout.add(o, view ? () => toYamlClean(view) ?? toYaml(objectJson(c, app)) : undefined);
     kinds[o.kind] = (kinds[o.kind] ?? 0) + 1;
     objects++;
   }

@@ -62,60 +62,99 @@ function blockScalar(v: string, indent: string): string {
   return indent ? `${header}\n${body.replace(/^(?=.)/gm, indent)}` : `${header}\n${body}`;
 }
 
-function leaf(v: unknown): string | undefined {
+/**
+ * The one-line form of a value, or undefined for a non-empty map or list. With `clean`, the value
+ * is raw construct data that cdk8s would first sanitize (see {@link toYamlClean}): only plain maps
+ * and lists are accepted, and a map counts as empty when all its values are null.
+ */
+function leaf(v: unknown, clean: boolean): string | undefined {
   if (v === null) return 'null';
   if (typeof v === 'boolean') return v ? 'true' : 'false';
   if (typeof v === 'string' || typeof v === 'number') return scalar(v);
-  if (Array.isArray(v)) return v.length ? undefined : '[]';
-  if (typeof v === 'object') return Object.keys(v).length ? undefined : '{}';
+  if (Array.isArray(v)) {
+    if (clean && (Object.getPrototypeOf(v) !== Array.prototype || typeof (v as { resolve?: unknown }).resolve === 'function')) throw NOT_SIMPLE;
+    return v.length ? undefined : '[]';
+  }
+  if (typeof v === 'object') {
+    if (!clean) return Object.keys(v).length ? undefined : '{}';
+    if (Object.getPrototypeOf(v) !== Object.prototype || typeof (v as { resolve?: unknown }).resolve === 'function') throw NOT_SIMPLE;
+    for (const k in v) if ((v as Record<string, unknown>)[k] !== null && (v as Record<string, unknown>)[k] !== undefined) return undefined;
+    return '{}';
+  }
   throw NOT_SIMPLE;
 }
 
+const INDEX = /^(0|[1-9][0-9]*)$/;
+
+/**
+ * A map's keys in the order of a copy made with sorted keys: array-index keys first, ascending
+ * (JavaScript lists them first in any object), then the others sorted.
+ */
+function sortedKeys(map: object): string[] {
+  const keys = Object.keys(map);
+  let indexes = 0;
+  while (indexes < keys.length && INDEX.test(keys[indexes]!) && Number(keys[indexes]) < 4294967295) indexes++;
+  if (indexes === 0) return keys.sort();
+  return keys.slice(0, indexes).concat(keys.slice(indexes).sort());
+}
+
 /** Appends a map's entries at `indent`; the first line's indentation is already written when `inline`. */
-function writeMap(out: string[], map: Record<string, unknown>, indent: string, inline: boolean): void {
+function writeMap(out: string[], map: Record<string, unknown>, indent: string, inline: boolean, clean: boolean): void {
   let first = true;
-  for (const [k, v] of Object.entries(map)) {
-    if (v === undefined) continue;
+  const keys = clean ? sortedKeys(map) : Object.keys(map);
+  for (const k of keys) {
+    const v = map[k];
+    if (v === undefined || (clean && v === null)) continue;
     const key = scalar(k);
     const prefix = first && inline ? '' : indent;
     first = false;
     const block = typeof v === 'string' && v.includes('\n') ? blockScalar(v, indent) : undefined;
-    const l = block ?? leaf(v);
+    const l = block ?? leaf(v, clean);
     if (l !== undefined) out.push(`${prefix}${key}: ${l}\n`);
     else {
       out.push(`${prefix}${key}:\n`);
-      if (Array.isArray(v)) writeSeq(out, v, `${indent}  `);
-      else writeMap(out, v as Record<string, unknown>, `${indent}  `, false);
+      if (Array.isArray(v)) writeSeq(out, v, `${indent}  `, clean);
+      else writeMap(out, v as Record<string, unknown>, `${indent}  `, false, clean);
     }
   }
 }
 
-function writeSeq(out: string[], seq: readonly unknown[], indent: string): void {
-  for (const v of seq) {
-    const l = leaf(v);
+/** An item of a sequence; with `clean`, a null item (cdk8s makes it undefined) needs the general writer. */
+function item(seq: readonly unknown[], i: number, clean: boolean): unknown {
+  const v = seq[i];
+  if (clean && (v === null || v === undefined)) throw NOT_SIMPLE;
+  return v;
+}
+
+function writeSeq(out: string[], seq: readonly unknown[], indent: string, clean: boolean): void {
+  for (let i = 0; i < seq.length; i++) {
+    const v = item(seq, i, clean);
+    const l = leaf(v, clean);
     if (l !== undefined) out.push(`${indent}- ${l}\n`);
     else if (Array.isArray(v)) {
       out.push(`${indent}- `);
-      writeSeqInline(out, v, `${indent}  `);
+      writeSeqInline(out, v, `${indent}  `, clean);
     } else {
       out.push(`${indent}- `);
-      writeMap(out, v as Record<string, unknown>, `${indent}  `, true);
+      writeMap(out, v as Record<string, unknown>, `${indent}  `, true, clean);
     }
   }
 }
 
 /** A sequence whose first item goes on the line already started by a parent's `- `. */
-function writeSeqInline(out: string[], seq: readonly unknown[], indent: string): void {
-  seq.forEach((v, i) => {
+function writeSeqInline(out: string[], seq: readonly unknown[], indent: string, clean: boolean): void {
+  if (clean) for (let i = 0; i < seq.length; i++) if (!(i in seq)) throw NOT_SIMPLE; // a hole
+  seq.forEach((_, i) => {
+    const v = item(seq, i, clean);
     const prefix = i === 0 ? '' : indent;
-    const l = leaf(v);
+    const l = leaf(v, clean);
     if (l !== undefined) out.push(`${prefix}- ${l}\n`);
     else if (Array.isArray(v)) {
       out.push(`${prefix}- `);
-      writeSeqInline(out, v, `${indent}  `);
+      writeSeqInline(out, v, `${indent}  `, clean);
     } else {
       out.push(`${prefix}- `);
-      writeMap(out, v as Record<string, unknown>, `${indent}  `, true);
+      writeMap(out, v as Record<string, unknown>, `${indent}  `, true, clean);
     }
   });
 }
@@ -130,13 +169,37 @@ export function toYaml(value: unknown): string {
   if (typeof value === 'object' && value !== null && !Array.isArray(value) && Object.keys(value).length) {
     try {
       const out: string[] = [];
-      writeMap(out, value as Record<string, unknown>, '', false);
+      writeMap(out, value as Record<string, unknown>, '', false, false);
       return out.join('');
     } catch (e) {
       if (!(e instanceof NotSimple)) throw e;
     }
   }
   return jsyaml.dump(value, OPTIONS);
+}
+
+/**
+ * `toYaml` of what cdk8s' sanitizer would make of `view`, without making it: the top-level entries
+ * are written in the order given, as they are (null and undefined ones skipped), and the values
+ * below them as sorted copies without null map values would be. Returns undefined when the data
+ * needs the general writer or cdk8s' own serialization (a multi-line string in a list, a null in a
+ * list, a class instance, ...): the caller then makes the copy and calls `toYaml`.
+ * @internal
+ */
+export function toYamlClean(view: Record<string, unknown>): string | undefined {
+  try {
+    const out: string[] = [];
+    for (const k of Object.keys(view)) {
+      const v = view[k];
+      if (v === undefined || v === null) continue;
+      const one: Record<string, unknown> = { [k]: v };
+      writeMap(out, one, '', false, true);
+    }
+    return out.length ? out.join('') : undefined;
+  } catch (e) {
+    if (e instanceof NotSimple) return undefined;
+    throw e;
+  }
 }
 
 /** The general writer alone (js-yaml), for comparison. @internal */

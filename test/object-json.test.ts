@@ -5,7 +5,9 @@ import { ApiObject, App, Chart, JsonPatch, Lazy, type IResolver, type Resolution
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { Bundle, collectObjects, Kubernetes, type KubernetesProps, type KubeObject, Platform, Postgres } from '../lib/index.js';
-import { objectJson } from '../lib/object-json.js';
+import { addObject } from '../lib/api-objects.js';
+import { objectJson, objectView } from '../lib/object-json.js';
+import { toYaml, toYamlClean } from '../lib/yaml-emitter.js';
 import { layoutFiles } from '../lib/output-layout.js';
 import { outputFiles, renderOutput } from '../lib/synthesize.js';
 
@@ -95,6 +97,42 @@ describe('objectJson', () => {
     const app = new App();
     const o = new ApiObject(new Chart(app, 'c'), 'o', { apiVersion: 'v1', kind: 'ConfigMap', data: { when: new Date(0) } });
     expect(() => objectJson(o, app)).toThrow(/non-simple object of type 'Date'/);
+  });
+});
+
+describe('objectView + toYamlClean', () => {
+  const multiline = fc.constantFrom('a\nb', 'x\n', ' lead\ntrail\n\n');
+  const { rich } = fc.letrec<{ rich: unknown; rmap: Record<string, unknown>; rlist: unknown[] }>((tie) => ({
+    rich: fc.oneof({ depthSize: 'small', withCrossShrink: true }, scalar, multiline, tie('rmap'), tie('rlist')),
+    rmap: fc.dictionary(key, tie('rich'), { maxKeys: 5, noNullPrototype: true }),
+    rlist: fc.array(tie('rich'), { maxLength: 3 }),
+  }));
+  it('writes what toYaml writes of the sorted copy, for any plain data of a library object (or leaves it to that path)', () => {
+    let fast = 0;
+    fc.assert(
+      fc.property(fc.dictionary(key.filter((k) => !['apiVersion', 'kind', 'metadata'].includes(k)), rich, { maxKeys: 6, noNullPrototype: true }), labels, (body, lab) => {
+        const app = new App();
+        const o = addObject(new Chart(app, 'c'), { apiVersion: 'v1', kind: 'Thing' }, { name: 'n', namespace: 'ns', labels: lab }, body);
+        const view = objectView(o, app);
+        expect(view).toBeDefined();
+        const expected = toYaml(objectJson(o, app));
+        const text = toYamlClean(view!);
+        if (text !== undefined) {
+          fast++;
+          expect(text).toBe(expected);
+        }
+        // What synthesis writes, whichever path it takes.
+        expect(text ?? toYaml(objectJson(o, app))).toBe(expected);
+      }),
+      { numRuns: RUNS * 2 },
+    );
+    expect(fast).toBeGreaterThan(RUNS / 2); // the fast path is the common one
+  });
+
+  it('is not used for objects the library did not make', () => {
+    const app = new App();
+    const o = new ApiObject(new Chart(app, 'c'), 'o', { apiVersion: 'v1', kind: 'ConfigMap', data: { a: '1' } });
+    expect(objectView(o, app)).toBeUndefined();
   });
 });
 
