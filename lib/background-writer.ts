@@ -18,6 +18,7 @@ const dirs = new Set();
 let differing = 0;
 let differingFiles = []; // path, content, ... of the files that differ (with report)
 let kept = []; // path, content, ... of the files compared (with keep), to write them if asked
+let keptSame = []; // per kept file: the output already holds it (it is then linked, not written)
 let error = null;
 function write(path, content) {
   const full = join(staging, path);
@@ -44,7 +45,26 @@ function compare(path, content) {
     differing++;
     if (report) differingFiles.push(path, content);
   }
-  if (keep) kept.push(path, content);
+  if (keep) {
+    kept.push(path, content);
+    keptSame.push(current === content);
+  }
+}
+// A file the output already holds goes into the staging folder as a hard link to it: no data is
+// written (the output's name goes with the swap). Where links fail, it is written.
+function link(path) {
+  const full = join(staging, path);
+  const dir = dirname(full);
+  if (!dirs.has(dir)) {
+    fs.mkdirSync(dir, { recursive: true });
+    dirs.add(dir);
+  }
+  try {
+    fs.linkSync(join(target, path), full);
+    return true;
+  } catch {
+    return false;
+  }
 }
 process.on('exit', () => {
   Atomics.store(state, 0, -1);
@@ -62,9 +82,11 @@ parentPort.on('message', (m) => {
   } else if (m.type === 'writeKept') {
     if (error || Atomics.load(state, 1)) return;
     const files = kept;
+    const same = keptSame;
     kept = [];
+    keptSame = [];
     try {
-      for (let i = 0; i < files.length && !Atomics.load(state, 1); i += 2) write(files[i], files[i + 1]);
+      for (let i = 0; i < files.length && !Atomics.load(state, 1); i += 2) if (!(same[i / 2] && link(files[i]))) write(files[i], files[i + 1]);
     } catch (e) {
       error = { message: String(e && e.message), code: e && e.code, syscall: e && e.syscall, path: e && e.path, errno: e && e.errno };
     }

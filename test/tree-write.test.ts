@@ -68,9 +68,15 @@ describe('TreeWrite with a worker thread', () => {
     const next = tree(300);
     next.set('tenants/tenant-t0/helmrelease-app-0.yaml', 'changed\n'); // changed
     next.set('tenants/tenant-t0/helmrelease-new.yaml', 'new\n'); // added
+    const inode = (p: string) => statSync(join(out, p)).ino;
+    const kept = inode('tenants/tenant-t5/helmrelease-app-5.yaml');
+    const rewritten = inode('tenants/tenant-t0/helmrelease-app-0.yaml');
     expect(streamed(out, next)).toBe(3);
     same(readTree(out), new Map([...next].sort(([a], [b]) => (a < b ? -1 : 1))));
     expect(leftovers(out)).toEqual([]);
+    // Unchanged files come over as hard links (no data written), changed ones are new files.
+    expect(inode('tenants/tenant-t5/helmrelease-app-5.yaml')).toBe(kept);
+    expect(inode('tenants/tenant-t0/helmrelease-app-0.yaml')).not.toBe(rewritten);
   });
 
   it('gives the same trees and counts as the write without a worker', () => {
