@@ -1,6 +1,6 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
-import { BackgroundWriter, backgroundMinFiles, type BackgroundResult } from './background-writer.js';
+import { BackgroundWriter, backgroundMinFiles, type BackgroundResult, writerThreads } from './background-writer.js';
 import { explain, OutputWriteError } from './output-errors.js';
 import { isAlive, lock } from './output-lock.js';
 import { filesNotIn } from './tree-compare.js';
@@ -155,7 +155,7 @@ export class TreeWrite {
   private startWorker(): void {
     const staging = this.newStaging();
     if (this.mode === 'write') mkdirSync(staging);
-    this.worker = new BackgroundWriter(staging, this.target, this.mode, { keep: true });
+    this.worker = new BackgroundWriter(staging, this.target, this.mode, { keep: true, threads: writerThreads(this.parent) });
     for (const [p, c] of this.pending) {
       this.worker.add(p, c);
       this.handedOver.add(p);

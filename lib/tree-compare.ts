@@ -1,6 +1,6 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { BackgroundWriter, backgroundMinFiles } from './background-writer.js';
+import { BackgroundWriter, backgroundMinFiles, writerThreads } from './background-writer.js';
 
 /**
  * Which files of a tree differ from a folder's, for `diff`: files are handed over as they are
@@ -27,7 +27,7 @@ export class TreeCompare {
     }
     this.pending.push([path, content]);
     if (this.pending.length >= this.minFiles) {
-      this.worker = new BackgroundWriter(this.dir, this.dir, 'compare', { report: true });
+      this.worker = new BackgroundWriter(this.dir, this.dir, 'compare', { report: true, threads: writerThreads(existsSync(this.dir) ? this.dir : '.') });
       for (const [p, c] of this.pending) {
         this.worker.add(p, c);
         this.handedOver.add(p);

@@ -5,7 +5,8 @@
 import { mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { writerThreads } from '../lib/background-writer.js';
 import { OutputWriteError, readTree, TreeWrite, writeTreeAtomically } from '../lib/output-writer.js';
 import { TreeCompare } from '../lib/tree-compare.js';
 
@@ -40,7 +41,14 @@ function streamed(outdir: string, files: Map<string, string>, backgroundMinFiles
 const leftovers = (outdir: string): string[] => readdirSync(join(outdir, '..')).filter((e) => e.startsWith('.out.'));
 const same = (a: Map<string, string>, b: Map<string, string>) => expect([...a]).toEqual([...b]);
 
-describe('TreeWrite with a worker thread', () => {
+for (const threads of ['1', '3']) describe(`TreeWrite with ${threads} worker thread(s)`, () => {
+  beforeAll(() => {
+    process.env.COZYSTACK_CDK8S_WRITER_THREADS = threads;
+  });
+  afterAll(() => {
+    delete process.env.COZYSTACK_CDK8S_WRITER_THREADS;
+  });
+
   it('writes a new output: every file, nothing beside it', () => {
     const out = fresh();
     const files = tree(500);
@@ -134,7 +142,14 @@ it('a commit that lacks a file\'s content is a bug, reported before anything is 
   }
 });
 
-describe('TreeCompare (diff)', () => {
+for (const threads of ['1', '3']) describe(`TreeCompare (diff), ${threads} worker thread(s)`, () => {
+  beforeAll(() => {
+    process.env.COZYSTACK_CDK8S_WRITER_THREADS = threads;
+  });
+  afterAll(() => {
+    delete process.env.COZYSTACK_CDK8S_WRITER_THREADS;
+  });
+
   /** What readTree would say: files of `files` that differ or are absent, and the folder's files `files` lacks. */
   const naive = (dir: string, files: Map<string, string>) => {
     const before = readTree(dir);
@@ -171,5 +186,15 @@ describe('TreeCompare (diff)', () => {
         none.close();
       }
     });
+  }
+});
+
+it('uses one writer thread on a file system in memory, three on a device, or what the environment says', () => {
+  expect(writerThreads('/dev/shm')).toBe(1);
+  process.env.COZYSTACK_CDK8S_WRITER_THREADS = '4';
+  try {
+    expect(writerThreads('/dev/shm')).toBe(4);
+  } finally {
+    delete process.env.COZYSTACK_CDK8S_WRITER_THREADS;
   }
 });
