@@ -21,13 +21,21 @@ let differingFiles = []; // path, content, ... of the files that differ (with re
 let kept = []; // path, content, ... of the files compared (with keep), to write them if asked
 let keptSame = []; // per kept file: the output already holds it (it is then linked, not written)
 let error = null;
-function write(path, content) {
+function fail(e) {
+  error = { message: String(e && e.message), code: e && e.code, syscall: e && e.syscall, path: e && e.path, errno: e && e.errno };
+}
+// The path of a file in the staging folder, its folder made (once).
+function staged(path) {
   const full = join(staging, path);
   const dir = dirname(full);
   if (!dirs.has(dir)) {
     fs.mkdirSync(dir, { recursive: true });
     dirs.add(dir);
   }
+  return full;
+}
+function write(path, content) {
+  const full = staged(path);
   try {
     fs.writeFileSync(full, content);
   } catch (e) {
@@ -54,12 +62,7 @@ function compare(path, content) {
 // A file the output already holds goes into the staging folder as a hard link to it: no data is
 // written (the output's name goes with the swap). Where links fail, it is written.
 function link(path) {
-  const full = join(staging, path);
-  const dir = dirname(full);
-  if (!dirs.has(dir)) {
-    fs.mkdirSync(dir, { recursive: true });
-    dirs.add(dir);
-  }
+  const full = staged(path);
   try {
     fs.linkSync(join(target, path), full);
     return true;
@@ -78,7 +81,7 @@ parentPort.on('message', (m) => {
     try {
       for (let i = 0; i < m.files.length && !Atomics.load(state, 1); i += 2) op(m.files[i], m.files[i + 1]);
     } catch (e) {
-      error = { message: String(e && e.message), code: e && e.code, syscall: e && e.syscall, path: e && e.path, errno: e && e.errno };
+      fail(e);
     }
   } else if (m.type === 'writeKept') {
     if (error || Atomics.load(state, 1)) return;
@@ -89,7 +92,7 @@ parentPort.on('message', (m) => {
     try {
       for (let i = 0; i < files.length && !Atomics.load(state, 1); i += 2) if (!(same[i / 2] && link(files[i]))) write(files[i], files[i + 1]);
     } catch (e) {
-      error = { message: String(e && e.message), code: e && e.code, syscall: e && e.syscall, path: e && e.path, errno: e && e.errno };
+      fail(e);
     }
   } else if (m.type === 'sync') {
     port.postMessage({ differing, files: differingFiles, error });
@@ -292,5 +295,63 @@ export class BackgroundWriter {
       // a thread stopped already
     }
     for (const t of this.threads) t.terminate();
+  }
+}
+
+/**
+ * Files handed over before the whole tree is known (TreeWrite, TreeCompare): kept here until there
+ * are `minFiles` of them, then given to the worker threads `start` makes, and every later file
+ * straight to them.
+ * @internal
+ */
+export class EarlyFiles {
+  private pending: [string, string][] = [];
+  private readonly handed = new Set<string>();
+  private writer?: BackgroundWriter;
+
+  constructor(
+    private readonly minFiles: number,
+    private readonly start: () => BackgroundWriter,
+  ) {}
+
+  /** The worker threads, once started. */
+  get worker(): BackgroundWriter | undefined {
+    return this.writer;
+  }
+
+  /** Hands one file over. */
+  add(path: string, content: string): void {
+    if (this.writer) {
+      this.writer.add(path, content);
+      this.handed.add(path);
+      return;
+    }
+    this.pending.push([path, content]);
+    if (this.pending.length < this.minFiles) return;
+    this.writer = this.start();
+    for (const [p, c] of this.pending) {
+      this.writer.add(p, c);
+      this.handed.add(p);
+    }
+    this.pending = [];
+  }
+
+  /** True when the file went to the worker threads. */
+  handedOver(path: string): boolean {
+    return this.handed.has(path);
+  }
+
+  /** The files kept here (none once the threads started), forgotten here. */
+  takePending(): [string, string][] {
+    const p = this.pending;
+    this.pending = [];
+    return p;
+  }
+
+  /** Stops the threads, forgets the files. */
+  close(): void {
+    this.pending = [];
+    this.writer?.close();
+    this.writer = undefined;
   }
 }

@@ -15,9 +15,7 @@ import { LIBRARY_OBJECTS } from './api-objects.js';
  * @internal
  */
 export function objectJson(o: ApiObject, app: App): Record<string, unknown> {
-  if (!builtinResolversOnly(app) || o.toJson !== BASE_TO_JSON || process.env.CDK8S_DISABLE_SORT) return o.toJson() as Record<string, unknown>;
-  const fast = plainObjectJson(o);
-  return fast ?? (o.toJson() as Record<string, unknown>);
+  return topLevel(o, app, (v) => copy(v, false)) ?? (o.toJson() as Record<string, unknown>);
 }
 
 /**
@@ -30,29 +28,7 @@ export function objectJson(o: ApiObject, app: App): Record<string, unknown> {
  * @internal
  */
 export function objectView(o: ApiObject, app: App): Record<string, unknown> | undefined {
-  if (!LIBRARY_OBJECTS.has(o) || !builtinResolversOnly(app) || o.toJson !== BASE_TO_JSON || process.env.CDK8S_DISABLE_SORT) return undefined;
-  const inner = o as unknown as ApiObjectInternals;
-  const md = o.metadata as unknown as MetadataInternals;
-  if (!Array.isArray(inner.patches) || inner.patches.length !== 0 || !isPlainMap(inner.props)) return undefined;
-  if (!isPlainMap(md._additionalAttributes) || !Array.isArray(md.finalizers) || !Array.isArray(md.ownerReferences)) return undefined;
-  let metadata: unknown;
-  try {
-    metadata = metadataJson(md, md._additionalAttributes);
-  } catch (e) {
-    if (e === NOT_PLAIN) return undefined;
-    throw e;
-  }
-  const props = inner.props;
-  const view: Record<string, unknown> = {};
-  if (props.apiVersion !== undefined && props.apiVersion !== null) view.apiVersion = props.apiVersion;
-  if (props.kind !== undefined && props.kind !== null) view.kind = props.kind;
-  if (metadata !== undefined) view.metadata = metadata;
-  for (const k of Object.keys(props).sort()) {
-    if (k === 'apiVersion' || k === 'kind' || k === 'metadata') continue;
-    const v = props[k];
-    if (v !== undefined && v !== null) view[k] = v;
-  }
-  return view;
+  return LIBRARY_OBJECTS.has(o) ? topLevel(o, app, (v) => v) : undefined;
 }
 
 const BASE_TO_JSON = ApiObject.prototype.toJson;
@@ -87,26 +63,30 @@ interface MetadataInternals {
 /** Thrown (and caught below) when a value is not plain data. */
 const NOT_PLAIN = Symbol('not plain');
 
-function plainObjectJson(o: ApiObject): Record<string, unknown> | undefined {
+/**
+ * The object as toJson() orders it (apiVersion, kind, the metadata's sorted copy, then the other
+ * top-level fields in sorted order), each top-level value through `value` and left out when that
+ * gives null or undefined. Undefined when the one-pass path does not apply: custom resolvers, an
+ * overridden toJson, sorting disabled, JSON patches, cdk8s internals that look different, or data
+ * that is not plain (`value` and the metadata copy throw NOT_PLAIN).
+ */
+function topLevel(o: ApiObject, app: App, value: (v: unknown) => unknown): Record<string, unknown> | undefined {
+  if (!builtinResolversOnly(app) || o.toJson !== BASE_TO_JSON || process.env.CDK8S_DISABLE_SORT) return undefined;
   const inner = o as unknown as ApiObjectInternals;
   const md = o.metadata as unknown as MetadataInternals;
   if (!Array.isArray(inner.patches) || inner.patches.length !== 0 || !isPlainMap(inner.props)) return undefined;
   if (!isPlainMap(md._additionalAttributes) || !Array.isArray(md.finalizers) || !Array.isArray(md.ownerReferences)) return undefined;
   try {
     const metadata = metadataJson(md, md._additionalAttributes);
-    // apiVersion, kind and metadata first, then the rest in sorted order (as toJson() orders them).
     const props = inner.props;
     const result: Record<string, unknown> = {};
-    const apiVersion = copy(props.apiVersion, false);
-    if (apiVersion !== undefined) result.apiVersion = apiVersion;
-    const kind = copy(props.kind, false);
-    if (kind !== undefined) result.kind = kind;
-    if (metadata !== undefined) result.metadata = metadata;
-    for (const k of Object.keys(props).sort()) {
-      if (k === 'apiVersion' || k === 'kind' || k === 'metadata') continue;
-      const c = copy(props[k], false);
-      if (c !== undefined) result[k] = c;
-    }
+    const put = (k: string, v: unknown): void => {
+      if (v !== undefined && v !== null) result[k] = v;
+    };
+    put('apiVersion', value(props.apiVersion));
+    put('kind', value(props.kind));
+    put('metadata', metadata);
+    for (const k of Object.keys(props).sort()) if (k !== 'apiVersion' && k !== 'kind' && k !== 'metadata') put(k, value(props[k]));
     return result;
   } catch (e) {
     if (e === NOT_PLAIN) return undefined;

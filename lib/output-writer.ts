@@ -1,6 +1,6 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
-import { BackgroundWriter, backgroundMinFiles, type BackgroundResult, writerThreads } from './background-writer.js';
+import { BackgroundWriter, backgroundMinFiles, type BackgroundResult, EarlyFiles, writerThreads } from './background-writer.js';
 import { explain, OutputWriteError } from './output-errors.js';
 import { isAlive, lock } from './output-lock.js';
 import { filesNotIn } from './tree-compare.js';
@@ -44,18 +44,14 @@ export class TreeWrite {
   private readonly release: () => void;
   private readonly mode: 'write' | 'compare';
   private staging?: string;
-  private worker?: BackgroundWriter;
-  private pending: [string, string][] = [];
-  private readonly handedOver = new Set<string>();
+  private readonly early: EarlyFiles;
   private done = false;
-  private readonly backgroundMinFiles: number;
 
   /** `backgroundMinFiles`: files handed over before a worker thread takes the file system work. */
   constructor(
     private readonly outdir: string,
     options: { backgroundMinFiles?: number } = {},
   ) {
-    this.backgroundMinFiles = options.backgroundMinFiles ?? backgroundMinFiles();
     this.target = resolve(outdir);
     this.parent = dirname(this.target);
     this.name = basename(this.target);
@@ -72,23 +68,16 @@ export class TreeWrite {
       throw explain(e, `cannot write ${outdir}`, `${outdir} is unchanged`);
     }
     this.mode = existsSync(this.target) ? 'compare' : 'write';
+    this.early = new EarlyFiles(options.backgroundMinFiles ?? backgroundMinFiles(), () => this.startWorker());
   }
 
   /** Hands one file of the tree over before `commit` (which must list it again, with the same content). */
   add(path: string, content: string): void {
     if (this.done) return;
-    if (this.worker) {
-      this.worker.add(path, content);
-      this.handedOver.add(path);
-      return;
-    }
-    this.pending.push([path, content]);
-    if (this.pending.length >= this.backgroundMinFiles) {
-      try {
-        this.startWorker();
-      } catch (e) {
-        throw explain(e, `cannot write ${this.outdir}`, `${this.outdir} is unchanged`);
-      }
+    try {
+      this.early.add(path, content);
+    } catch (e) {
+      throw explain(e, `cannot write ${this.outdir}`, `${this.outdir} is unchanged`);
     }
   }
 
@@ -99,20 +88,19 @@ export class TreeWrite {
   commit(paths: readonly string[], files: ReadonlyMap<string, string>): number {
     if (this.done) throw new Error('TreeWrite: already committed or closed');
     try {
-      if (!this.worker) {
+      const worker = this.early.worker;
+      if (!worker) {
         // Few files: all in this thread.
-        const all = new Map<string, string>(this.pending);
+        const all = new Map<string, string>(this.early.takePending());
         for (const [p, c] of files) all.set(p, c);
-        this.pending = [];
         requireContents(paths, (p) => all.has(p));
         const changed = changedPaths(readTree(this.target), all);
         if (changed === 0) return 0;
         swapIn(this.target, this.parent, this.name, all, this.newStaging());
         return changed;
       }
-      const worker = this.worker;
-      requireContents(paths, (p) => this.handedOver.has(p) || files.has(p));
-      for (const [p, c] of files) if (!this.handedOver.has(p)) worker.add(p, c);
+      requireContents(paths, (p) => this.early.handedOver(p) || files.has(p));
+      for (const [p, c] of files) if (!this.early.handedOver(p)) worker.add(p, c);
       if (this.mode === 'write') {
         throwIfFailed(worker.sync());
         swapStaged(this.target, this.parent, this.name, this.staging!);
@@ -137,9 +125,7 @@ export class TreeWrite {
   /** Stops the worker, removes a staging folder not swapped in, releases the lock. */
   close(): void {
     this.done = true;
-    this.pending = [];
-    this.worker?.close();
-    this.worker = undefined;
+    this.early.close();
     try {
       if (this.staging && existsSync(this.staging)) rmSync(this.staging, { recursive: true, force: true });
     } finally {
@@ -152,15 +138,10 @@ export class TreeWrite {
     return this.staging;
   }
 
-  private startWorker(): void {
+  private startWorker(): BackgroundWriter {
     const staging = this.newStaging();
     if (this.mode === 'write') mkdirSync(staging);
-    this.worker = new BackgroundWriter(staging, this.target, this.mode, { keep: true, threads: writerThreads(this.parent) });
-    for (const [p, c] of this.pending) {
-      this.worker.add(p, c);
-      this.handedOver.add(p);
-    }
-    this.pending = [];
+    return new BackgroundWriter(staging, this.target, this.mode, { keep: true, threads: writerThreads(this.parent) });
   }
 }
 

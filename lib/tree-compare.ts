@@ -1,6 +1,6 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { BackgroundWriter, backgroundMinFiles, writerThreads } from './background-writer.js';
+import { BackgroundWriter, backgroundMinFiles, EarlyFiles, writerThreads } from './background-writer.js';
 
 /**
  * Which files of a tree differ from a folder's, for `diff`: files are handed over as they are
@@ -9,31 +9,18 @@ import { BackgroundWriter, backgroundMinFiles, writerThreads } from './backgroun
  * @internal
  */
 export class TreeCompare {
-  private worker?: BackgroundWriter;
-  private pending: [string, string][] = [];
-  private readonly handedOver = new Set<string>();
+  private readonly early: EarlyFiles;
 
   constructor(
     private readonly dir: string,
-    private readonly minFiles: number = backgroundMinFiles(),
-  ) {}
+    minFiles: number = backgroundMinFiles(),
+  ) {
+    this.early = new EarlyFiles(minFiles, () => new BackgroundWriter(dir, dir, 'compare', { report: true, threads: writerThreads(existsSync(dir) ? dir : '.') }));
+  }
 
   /** Hands one file of the tree over before `finish` (which must list it again, with the same content). */
   add(path: string, content: string): void {
-    if (this.worker) {
-      this.worker.add(path, content);
-      this.handedOver.add(path);
-      return;
-    }
-    this.pending.push([path, content]);
-    if (this.pending.length >= this.minFiles) {
-      this.worker = new BackgroundWriter(this.dir, this.dir, 'compare', { report: true, threads: writerThreads(existsSync(this.dir) ? this.dir : '.') });
-      for (const [p, c] of this.pending) {
-        this.worker.add(p, c);
-        this.handedOver.add(p);
-      }
-      this.pending = [];
-    }
+    this.early.add(path, content);
   }
 
   /**
@@ -43,14 +30,13 @@ export class TreeCompare {
    */
   finish(paths: readonly string[], files: ReadonlyMap<string, string>): { differing: Map<string, string>; missing: string[] } {
     const found: [string, string][] = [];
-    const worker = this.worker;
+    const worker = this.early.worker;
     const check = (p: string, c: string): void => {
       if (read(join(this.dir, p)) !== c) found.push([p, c]);
     };
-    for (const [p, c] of this.pending) check(p, c);
-    this.pending = [];
+    for (const [p, c] of this.early.takePending()) check(p, c);
     for (const [p, c] of files) {
-      if (this.handedOver.has(p)) continue;
+      if (this.early.handedOver(p)) continue;
       if (worker) worker.add(p, c);
       else check(p, c);
     }
@@ -64,10 +50,9 @@ export class TreeCompare {
     return { differing: new Map(found.sort(([a], [b]) => byPath(a, b))), missing: missing.sort(byPath) };
   }
 
-  /** Stops the worker. */
+  /** Stops the worker threads. */
   close(): void {
-    this.worker?.close();
-    this.worker = undefined;
+    this.early.close();
   }
 }
 

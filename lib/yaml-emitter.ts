@@ -119,44 +119,31 @@ function writeMap(out: string[], map: Record<string, unknown>, indent: string, i
   }
 }
 
-/** An item of a sequence; with `clean`, a null item (cdk8s makes it undefined) needs the general writer. */
+/** An item of a sequence; with `clean`, a null item (cdk8s makes it undefined) needs the general writer, as an undefined one always does. */
 function item(seq: readonly unknown[], i: number, clean: boolean): unknown {
   const v = seq[i];
   if (clean && (v === null || v === undefined)) throw NOT_SIMPLE;
   return v;
 }
 
-function writeSeq(out: string[], seq: readonly unknown[], indent: string, clean: boolean): void {
+/**
+ * Appends a sequence's items at `indent`; with `inline`, the first item goes on the line already
+ * started by a parent's `- `. A hole or undefined item needs the general writer.
+ */
+function writeSeq(out: string[], seq: readonly unknown[], indent: string, clean: boolean, inline = false): void {
   for (let i = 0; i < seq.length; i++) {
     const v = item(seq, i, clean);
-    const l = leaf(v, clean);
-    if (l !== undefined) out.push(`${indent}- ${l}\n`);
-    else if (Array.isArray(v)) {
-      out.push(`${indent}- `);
-      writeSeqInline(out, v, `${indent}  `, clean);
-    } else {
-      out.push(`${indent}- `);
-      writeMap(out, v as Record<string, unknown>, `${indent}  `, true, clean);
-    }
-  }
-}
-
-/** A sequence whose first item goes on the line already started by a parent's `- `. */
-function writeSeqInline(out: string[], seq: readonly unknown[], indent: string, clean: boolean): void {
-  if (clean) for (let i = 0; i < seq.length; i++) if (!(i in seq)) throw NOT_SIMPLE; // a hole
-  seq.forEach((_, i) => {
-    const v = item(seq, i, clean);
-    const prefix = i === 0 ? '' : indent;
+    const prefix = i === 0 && inline ? '' : indent;
     const l = leaf(v, clean);
     if (l !== undefined) out.push(`${prefix}- ${l}\n`);
     else if (Array.isArray(v)) {
       out.push(`${prefix}- `);
-      writeSeqInline(out, v, `${indent}  `, clean);
+      writeSeq(out, v, `${indent}  `, clean, true);
     } else {
       out.push(`${prefix}- `);
       writeMap(out, v as Record<string, unknown>, `${indent}  `, true, clean);
     }
-  });
+  }
 }
 
 /**
