@@ -2,10 +2,10 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { App } from 'cdk8s';
 import { stringify } from 'yaml';
-import { Bundle } from '../lib/bundle.js';
-import { Platform } from '../lib/platform.js';
-import { PLATFORM_API_VERSION } from '../lib/platform-document.js';
-import { APPS_API_VERSION, TENANT_SERVICES } from '../lib/tenant.js';
+import { Bundle } from '../lib/model/bundle.js';
+import { Platform } from '../lib/constructs/platform.js';
+import { PLATFORM_API_VERSION } from '../lib/input/platform-document.js';
+import { APPS_API_VERSION, TENANT_SERVICES } from '../lib/constructs/tenant.js';
 
 /** A benchmark scenario: a platform document, a tenant tree and apps, and how to synthesize it. */
 export interface ScenarioSpec {

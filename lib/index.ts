@@ -1,5 +1,5 @@
-export { Bundle, type BundleChanges } from './bundle.js';
-export type { BundleDefinition } from './bundle-definition.js';
+export { Bundle, type BundleChanges } from './model/bundle.js';
+export type { BundleDefinition } from './model/bundle-definition.js';
 export type {
   ComponentCondition,
   ComponentDefinition,
@@ -7,8 +7,8 @@ export type {
   ConditionalValues,
   JsonValue,
   Values,
-} from './component.js';
-export { CozystackValidationError, formatProblem, type Problem } from './errors.js';
+} from './model/component.js';
+export { CozystackValidationError, formatProblem, type Problem } from './core/errors.js';
 export {
   PackageSource,
   type PackageSourceComponent,
@@ -17,8 +17,8 @@ export {
   type PackageSourceProps,
   type PackageSourceRef,
   type PackageSourceVariant,
-} from './package-source.js';
-export { type CredentialsProps, Platform, type PlatformConstructProps } from './platform.js';
+} from './renderings/package-source.js';
+export { type CredentialsProps, Platform, type PlatformConstructProps } from './constructs/platform.js';
 export type {
   ComponentsProps,
   ExposedService,
@@ -31,22 +31,22 @@ export type {
   ResourceRatioProps,
   TelemetryProps,
   TenantRendering,
-} from './platform-props.js';
-export { DEFAULT_SOURCE_DIGEST, DEFAULT_SOURCE_URL, type PlatformSourceProps, type PlatformSourceRef } from './platform-source.js';
-export { ACCESS_LEVELS, type AccessLevel, Tenant, type TenantGroups, type TenantProps } from './tenant.js';
-export type { AppDefinition, TenantService } from './app-definition.js';
-export { collectObjects, renderFiles, synthesize, type SynthesisResult, type SynthesizeOptions } from './synthesize.js';
-export type { KubeObject } from './manifest.js';
-export { type AppOptions, CREDENTIALS_LABEL, ManagedApp } from './managed-app.js';
-export { loadManifests, type SourcedManifest } from './manifest-loader.js';
-export { APPS_API_VERSION, type AppManifest, CREDENTIALS_SECRET_ANNOTATION } from './tenant.js';
+} from './model/settings.js';
+export { DEFAULT_SOURCE_DIGEST, DEFAULT_SOURCE_URL, type PlatformSourceProps, type PlatformSourceRef } from './model/source.js';
+export { ACCESS_LEVELS, type AccessLevel, Tenant, type TenantGroups, type TenantProps } from './constructs/tenant.js';
+export type { AppDefinition, TenantService } from './model/app-definition.js';
+export { collectObjects, renderFiles, synthesize, type SynthesisResult, type SynthesizeOptions } from './synthesis/synthesize.js';
+export type { KubeObject } from './core/kube-object.js';
+export { type AppOptions, CREDENTIALS_LABEL, ManagedApp } from './constructs/managed-app.js';
+export { loadManifests, type SourcedManifest } from './input/manifest-loader.js';
+export { APPS_API_VERSION, type AppManifest, CREDENTIALS_SECRET_ANNOTATION } from './constructs/tenant.js';
 export * from '../apps/index.js';
-export { GitOpsBootstrap, type GitOpsProps } from './gitops.js';
-export { PLATFORM_API_VERSION, PLATFORM_SCHEMA } from './platform-document.js';
-export { platformFromDocuments, type PlatformOverrides } from './yaml-platform.js';
-export { readYamlInputs, type InputDocument, type InputLimits } from './yaml-input.js';
-export type { OperatorProps, OperatorVariant } from './platform-props.js';
-export { GUARDRAIL_NAME, NO_DELETE_LABEL } from './deletion-guardrail.js';
-export { DEFAULT_PLATFORM_VERSION, KNOWN_RELEASES, VERSION_CONFIGMAP } from './platform-version.js';
-export { DEFAULT_OPERATOR_IMAGE } from './platform-model.js';
-export { OutputWriteError } from './output-writer.js';
+export { GitOpsBootstrap, type GitOpsProps } from './renderings/gitops.js';
+export { PLATFORM_API_VERSION, PLATFORM_SCHEMA } from './input/platform-document.js';
+export { platformFromDocuments, type PlatformOverrides } from './input/yaml-platform.js';
+export { readYamlInputs, type InputDocument, type InputLimits } from './input/yaml-input.js';
+export type { OperatorProps, OperatorVariant } from './model/settings.js';
+export { GUARDRAIL_NAME, NO_DELETE_LABEL } from './renderings/deletion-guardrail.js';
+export { DEFAULT_PLATFORM_VERSION, KNOWN_RELEASES, VERSION_CONFIGMAP } from './releases/versions.js';
+export { DEFAULT_OPERATOR_IMAGE } from './model/platform-model.js';
+export { OutputWriteError } from './output/writer.js';

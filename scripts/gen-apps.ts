@@ -12,13 +12,13 @@
  *   catalog.ts              `APP_DEFINITIONS`, sorted by kind (no construct code)
  *   <chart>.ts              `<Kind>Props`, `class <Kind> extends ManagedApp`, re-exports the definition
  *   index.ts                re-exports everything (but validators.ts)
- *   validators.ts           every catalog schema's validator, precompiled by ajv (standalone code)
+ *   generated/validators.ts every catalog schema's validator, precompiled by ajv (standalone code)
  */
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import standaloneCodePkg from 'ajv/dist/standalone/index.js';
 import { parse as parseYaml } from 'yaml';
-import { createValuesAjv } from '../lib/values-ajv.js';
+import { createValuesAjv } from '../lib/model/values-ajv.js';
 
 const standaloneCode = standaloneCodePkg.default;
 
@@ -329,7 +329,7 @@ function definitionFile(e: Entry): string {
   ];
   return [
     header(`cozyrds/${e.chart}.yaml and apps/${e.chartPath.split('/')[0]}/${e.chart}.values.*`),
-    "import type { AppDefinition } from '../../lib/app-definition.js';",
+    "import type { AppDefinition } from '../../lib/model/app-definition.js';",
     '',
     `/** Catalog entry of kind \`${e.kind}\` (chart \`${e.chartPath}\`). */`,
     `export const ${c}_DEFINITION: AppDefinition = {`,
@@ -357,9 +357,9 @@ function appFile(e: Entry): { text: string; names: string[] } {
   if (withClass) lines.push("import type { Construct } from 'constructs';");
   if (usesJson || withClass) {
     const types = [usesJson ? 'JsonValue' : '', withClass ? 'Values' : ''].filter(Boolean).join(', ');
-    lines.push(`import type { ${types} } from '../lib/component.js';`);
+    lines.push(`import type { ${types} } from '../lib/model/component.js';`);
   }
-  if (withClass) lines.push("import { type AppOptions, ManagedApp } from '../lib/managed-app.js';");
+  if (withClass) lines.push("import { type AppOptions, ManagedApp } from '../lib/constructs/managed-app.js';");
   lines.push(`import { ${c}_DEFINITION } from './definitions/${e.chart}.js';`);
   lines.push('', `export { ${c}_DEFINITION };`, '');
   lines.push(`/** Values of chart \`${e.chartPath}\` (kind \`${e.kind}\`). Keys left out take the chart defaults. */`);
@@ -392,7 +392,7 @@ function ajvJson(v: Json): string {
 
 /**
  * ajv standalone code (ESM) for every catalog schema, compiled with the options the run-time
- * fallback uses (lib/values-validator.ts). The schema literals ajv embeds are replaced by the
+ * fallback uses (lib/model/app-values.ts). The schema literals ajv embeds are replaced by the
  * definitions' own schema objects, so errors point into them as a run-time compile's do.
  */
 function validatorsFile(entries: Entry[]): string {
@@ -444,8 +444,8 @@ function validatorsFile(entries: Entry[]): string {
     header('the catalog values schemas (ajv standalone code)'),
     '// @ts-nocheck',
     "import type { ValidateFunction } from 'ajv';",
-    "import type { Values } from '../lib/component.js';",
-    ...entries.map((e) => `import { ${constName(e.chart)}_DEFINITION } from './definitions/${e.chart}.js';`),
+    "import type { Values } from '../../lib/model/component.js';",
+    ...entries.map((e) => `import { ${constName(e.chart)}_DEFINITION } from '../definitions/${e.chart}.js';`),
     '',
     body.replace(/\n+$/, ''),
     '',
@@ -491,7 +491,7 @@ function main(): void {
     'catalog.ts',
     [
       header('the reference cozyrds'),
-      "import type { AppDefinition } from '../lib/app-definition.js';",
+      "import type { AppDefinition } from '../lib/model/app-definition.js';",
       ...entries.map((e) => `import { ${constName(e.chart)}_DEFINITION } from './definitions/${e.chart}.js';`),
       '',
       `/** Every application kind of the catalog (${entries.length}), sorted by kind. */`,
@@ -510,12 +510,12 @@ function main(): void {
       '',
     ].join('\n'),
   );
-  outputs.set('validators.ts', validatorsFile(entries));
+  outputs.set('generated/validators.ts', validatorsFile(entries));
 
   // Write, then drop earlier generated files that are no longer produced.
-  mkdirSync(join(outDir, 'definitions'), { recursive: true });
+  for (const sub of ['definitions', 'generated']) mkdirSync(join(outDir, sub), { recursive: true });
   for (const [rel, text] of outputs) writeFileSync(join(outDir, rel), text);
-  for (const sub of ['', 'definitions']) {
+  for (const sub of ['', 'definitions', 'generated']) {
     for (const f of readdirSync(join(outDir, sub))) {
       const rel = sub ? join(sub, f) : f;
       if (!f.endsWith('.ts') || outputs.has(rel)) continue;

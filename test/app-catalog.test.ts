@@ -9,7 +9,7 @@ import type { KafkaProps } from '../apps/kafka.js';
 import type { PostgresProps } from '../apps/postgres.js';
 import type { TenantValues } from '../apps/tenant.js';
 import type { VMDiskProps } from '../apps/vm-disk.js';
-import type { AppDefinition } from '../lib/app-definition.js';
+import type { AppDefinition } from '../lib/model/app-definition.js';
 import { REFERENCE_DIR } from './support/reference.js';
 
 const repo = resolve(import.meta.dirname, '..');
@@ -175,7 +175,7 @@ describe('precompiled validators (apps/validators.ts)', () => {
 describe('generated app modules', () => {
   it('export each definition (the catalog entry itself) and a ManagedApp class per kind but Tenant', async () => {
     const mod = (await import('../apps/index.js')) as Record<string, unknown>;
-    const { ManagedApp } = await import('../lib/managed-app.js');
+    const { ManagedApp } = await import('../lib/constructs/managed-app.js');
     for (const d of APP_DEFINITIONS) {
       expect(mod[`${d.chart.toUpperCase().replace(/-/g, '_')}_DEFINITION`], d.kind).toBe(d);
       if (d.chart === 'tenant') {

@@ -17,7 +17,7 @@ import {
   Postgres,
   readYamlInputs,
 } from '../lib/index.js';
-import { toYaml } from '../lib/yaml-emitter.js';
+import { toYaml } from '../lib/output/yaml-emitter.js';
 import { validateObject } from './support/schemas.js';
 import { PAAS, spec } from './support/synth.js';
 

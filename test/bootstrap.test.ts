@@ -9,7 +9,7 @@ import { ConfigMap, Namespace, ServiceAccount } from 'kubernetes-models/v1';
 import { describe, expect, it } from 'vitest';
 import { Bundle, CozystackValidationError, type KubeObject, Platform, type PlatformConstructProps, renderFiles } from '../lib/index.js';
 import { Ajv } from 'ajv';
-import { parsePlatformDocument, PLATFORM_SCHEMA } from '../lib/platform-document.js';
+import { parsePlatformDocument, PLATFORM_SCHEMA } from '../lib/input/platform-document.js';
 import { validateCustomResource } from './support/crd-schemas.js';
 import { validateKubeObject } from './support/kube-schemas.js';
 import { ofKind, PAAS, spec, synthPlatform } from './support/synth.js';

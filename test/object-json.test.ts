@@ -5,11 +5,11 @@ import { ApiObject, App, Chart, JsonPatch, Lazy, type IResolver, type Resolution
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { Bundle, collectObjects, Kubernetes, type KubernetesProps, type KubeObject, Platform, Postgres } from '../lib/index.js';
-import { addObject } from '../lib/api-objects.js';
-import { objectJson, objectView } from '../lib/object-json.js';
-import { toYaml, toYamlClean } from '../lib/yaml-emitter.js';
-import { layoutFiles } from '../lib/output-layout.js';
-import { outputFiles, renderOutput } from '../lib/synthesize.js';
+import { addObject } from '../lib/renderings/objects.js';
+import { objectJson, objectView } from '../lib/output/object-json.js';
+import { toYaml, toYamlClean } from '../lib/output/yaml-emitter.js';
+import { layoutFiles } from '../lib/output/layout.js';
+import { outputFiles, renderOutput } from '../lib/synthesis/synthesize.js';
 
 const RUNS = Number(process.env.PROPERTY_RUNS ?? 200);
 

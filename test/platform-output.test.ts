@@ -1,7 +1,7 @@
 import { App } from 'cdk8s';
 import { describe, expect, it } from 'vitest';
 import { Bundle, collectObjects, CozystackValidationError, DEFAULT_SOURCE_DIGEST, Platform, renderFiles } from '../lib/index.js';
-import { toYaml } from '../lib/yaml-emitter.js';
+import { toYaml } from '../lib/output/yaml-emitter.js';
 import { validateCustomResource } from './support/crd-schemas.js';
 import { validateObject } from './support/schemas.js';
 import { BUNDLE_NAMES } from './support/reference.js';

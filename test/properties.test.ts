@@ -7,11 +7,11 @@ import { App } from 'cdk8s';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { APP_DEFINITIONS } from '../apps/catalog.js';
-import { Bundle } from '../lib/bundle.js';
-import { CozystackValidationError, type Problem } from '../lib/errors.js';
-import { renderFiles } from '../lib/synthesize.js';
-import type { InputDocument } from '../lib/yaml-input.js';
-import { platformFromDocuments } from '../lib/yaml-platform.js';
+import { Bundle } from '../lib/model/bundle.js';
+import { CozystackValidationError, type Problem } from '../lib/core/errors.js';
+import { renderFiles } from '../lib/synthesis/synthesize.js';
+import type { InputDocument } from '../lib/input/yaml-input.js';
+import { platformFromDocuments } from '../lib/input/yaml-platform.js';
 
 const PLATFORM_API = 'cdk8s.cozystack.io/v1alpha1';
 const APPS_API = 'apps.cozystack.io/v1alpha1';

@@ -3,7 +3,7 @@ import { App } from 'cdk8s';
 import { describe, expect, it } from 'vitest';
 import { Bundle, collectObjects, CozystackValidationError, Platform, Postgres, renderFiles, type KubeObject } from '../lib/index.js';
 import { ClickHouse } from '../apps/index.js';
-import { checkSecurityInvariants, type TenantFacts } from '../lib/security-invariants.js';
+import { checkSecurityInvariants, type TenantFacts } from '../lib/synthesis/security-invariants.js';
 import { PAAS, spec } from './support/synth.js';
 
 const newPlatform = (props: Record<string, unknown> = {}) => {

@@ -7,8 +7,8 @@ import { describe, expect, it } from 'vitest';
 import { parse, stringify } from 'yaml';
 import { APP_DEFINITIONS } from '../apps/catalog.js';
 import { Bundle, CozystackValidationError, Platform, type PlatformConstructProps, type Problem, type Tenant, type TenantProps } from '../lib/index.js';
-import { collectObjects } from '../lib/synthesize.js';
-import { TENANT_ADMIN_APP_RESOURCES, TENANT_ADMIN_EXCLUDED_APP_RESOURCES } from '../lib/tenant-rbac.js';
+import { collectObjects } from '../lib/synthesis/synthesize.js';
+import { TENANT_ADMIN_APP_RESOURCES, TENANT_ADMIN_EXCLUDED_APP_RESOURCES } from '../lib/renderings/tenant-rbac.js';
 import { validateObject } from './support/schemas.js';
 
 // ---------------------------------------------------------------------------------------------

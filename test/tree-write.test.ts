@@ -6,9 +6,9 @@ import { mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { writerThreads } from '../lib/background-writer.js';
-import { OutputWriteError, readTree, TreeWrite, writeTreeAtomically } from '../lib/output-writer.js';
-import { TreeCompare } from '../lib/tree-compare.js';
+import { writerThreads } from '../lib/output/worker.js';
+import { OutputWriteError, readTree, TreeWrite, writeTreeAtomically } from '../lib/output/writer.js';
+import { TreeCompare } from '../lib/output/compare.js';
 
 const ws = mkdtempSync(join(tmpdir(), 'cozystack-cdk8s-tree-write-'));
 afterAll(() => rmSync(ws, { recursive: true, force: true }));

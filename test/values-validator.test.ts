@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { APP_DEFINITIONS } from '../apps/catalog.js';
-import { PRECOMPILED_VALIDATORS } from '../apps/validators.js';
-import type { AppDefinition } from '../lib/app-definition.js';
-import type { JsonValue, Values } from '../lib/component.js';
-import { createValuesAjv } from '../lib/values-ajv.js';
-import { mergeChartValues, validateAppValues, validatorFor } from '../lib/values-validator.js';
+import { PRECOMPILED_VALIDATORS } from '../apps/generated/validators.js';
+import type { AppDefinition } from '../lib/model/app-definition.js';
+import type { JsonValue, Values } from '../lib/model/component.js';
+import { createValuesAjv } from '../lib/model/values-ajv.js';
+import { mergeChartValues, validateAppValues, validatorFor } from '../lib/model/app-values.js';
 
 type Json = JsonValue;
 type Obj = { [key: string]: Json };

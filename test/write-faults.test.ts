@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readTree } from '../lib/output-writer.js';
+import { readTree } from '../lib/output/writer.js';
 import { REPO } from './support/cli.js';
 
 const MAIN = join(REPO, 'lib', 'cli', 'main.ts');

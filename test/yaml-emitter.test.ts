@@ -3,7 +3,7 @@
 import fc from 'fast-check';
 import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
-import { toYaml, toYamlGeneral } from '../lib/yaml-emitter.js';
+import { toYaml, toYamlGeneral } from '../lib/output/yaml-emitter.js';
 
 const trickyStrings = ['.', '1.', 'E0', 'e-5', '.e1', 'yes', 'No', 'on', 'y', 'true', 'False', 'null', '~', '', ' ', '5m', '10Gi', '0x1F', '012', '1e3', '1_000', '12:30', '2001-01-01', '=', '<<',
   'a: b', '- x', '#c', 'x #y', '*a', '&a', '!t', '@a', '`a', '"q"', "'q'", 'multi\nline', 'trail ', ' lead', 'a\tb', 'é', '\u2028', 'http://x.y:80/z', 'cozystack.io/system', '_cluster', '-1', '.5', '.inf'];

@@ -1,10 +1,10 @@
 import { App } from 'cdk8s';
-import type { GitOpsProps } from '../gitops.js';
-import type { Platform } from '../platform.js';
-import type { PlatformMode, TenantRendering } from '../platform-props.js';
-import { renderOutput } from '../synthesize.js';
-import { platformFromDocuments } from '../yaml-platform.js';
-import { readYamlInputs } from '../yaml-input.js';
+import type { GitOpsProps } from '../renderings/gitops.js';
+import type { Platform } from '../constructs/platform.js';
+import type { PlatformMode, TenantRendering } from '../model/settings.js';
+import { renderOutput } from '../synthesis/synthesize.js';
+import { platformFromDocuments } from '../input/yaml-platform.js';
+import { readYamlInputs } from '../input/yaml-input.js';
 import { UsageError, type ParsedOptions } from './options.js';
 
 /** A platform built from the command line's input. */

@@ -1,7 +1,7 @@
 import { APP_DEFINITIONS } from '../../apps/catalog.js';
-import { Bundle } from '../bundle.js';
-import { didYouMean } from '../errors.js';
-import type { Values } from '../component.js';
+import { Bundle } from '../model/bundle.js';
+import { didYouMean } from '../core/errors.js';
+import type { Values } from '../model/component.js';
 import { UsageError } from './options.js';
 import type { CommandResult } from './synth.js';
 

@@ -1,6 +1,6 @@
 // The command line as a function: what main.ts runs, and what tests call in-process.
-import { CozystackValidationError, formatProblem, type Problem } from '../errors.js';
-import { OutputWriteError } from '../output-writer.js';
+import { CozystackValidationError, formatProblem, type Problem } from '../core/errors.js';
+import { OutputWriteError } from '../output/writer.js';
 import { appsCommand, bundlesCommand } from './catalog.js';
 import { graphCommand } from './graph.js';
 import { initCommand } from './init.js';

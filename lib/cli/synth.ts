@@ -1,8 +1,8 @@
 import { createTwoFilesPatch } from 'diff';
 import { parse } from 'yaml';
 import { join } from 'node:path';
-import { TreeWrite } from '../output-writer.js';
-import { read, TreeCompare } from '../tree-compare.js';
+import { TreeWrite } from '../output/writer.js';
+import { read, TreeCompare } from '../output/compare.js';
 import { type Built, buildFromOptions } from './build.js';
 import { type ParsedOptions, UsageError } from './options.js';
 

@@ -1,0 +1,181 @@
+import { JsonPatch, type ApiObject } from 'cdk8s';
+import { Construct } from 'constructs';
+import type { AppDefinition } from '../model/app-definition.js';
+import { addAppRelease } from '../renderings/app-release.js';
+import type { JsonValue, Values } from '../model/component.js';
+import { Problems } from '../core/errors.js';
+import { Tenant } from './tenant.js';
+import { validateAppValues } from '../model/app-values.js';
+import { isDnsLabel, isDnsSubdomain } from '../core/predicates.js';
+import { addObject, GVK } from '../renderings/objects.js';
+import { credentialPatterns, extractCredentials, secretKey, targetPath } from '../model/credentials.js';
+import { isPlainObject } from '../core/values.js';
+
+const APP_BRAND = Symbol.for('cozystack-cdk8s.ManagedApp');
+/** Label of the Secrets that carry credentials moved out of app values. */
+export const CREDENTIALS_LABEL = 'cdk8s.cozystack.io/credentials';
+
+/** Options of an app that are not chart values. */
+export interface AppOptions {
+  /**
+   * Read the app's credentials from this existing Secret in the tenant's namespace instead of
+   * a Secret the library writes. Credentials given in the values are left out of the HelmRelease
+   * and expected in the Secret under the keys the warning names.
+   * @default - credentials go to a Secret `<release>-credential-values` written under secrets/
+   */
+  readonly credentialsSecret?: string;
+  /**
+   * Credentials the existing Secret holds that the values do not mention: Secret key to values
+   * path (Flux targetPath, e.g. `users.alice.password`).
+   * @default {}
+   */
+  readonly credentialsSecretKeys?: Readonly<Record<string, string>>;
+}
+
+/**
+ * A managed application ordered in a tenant: the HelmRelease the platform's API stores for an
+ * `apps.cozystack.io/v1alpha1` object, with its values checked against the chart's schema.
+ * The generated classes in the catalog (`Postgres`, `Kubernetes`, ...) extend it.
+ */
+export class ManagedApp<P = Values> extends Construct {
+  /** True when `x` is a ManagedApp, also across copies of this package. */
+  public static isManagedApp(x: unknown): x is ManagedApp {
+    return typeof x === 'object' && x !== null && APP_BRAND in x;
+  }
+
+  /** The catalog entry of this app's kind. */
+  public readonly definition: AppDefinition;
+  /** The tenant the app is ordered in. */
+  public readonly tenant: Tenant;
+  /** Name of the application object. */
+  public readonly appName: string;
+  /** Name of its HelmRelease (`<prefix><name>`). */
+  public readonly releaseName: string;
+  /** Namespace of the app: its tenant's namespace. */
+  public readonly namespace: string;
+  /** The values exactly as given (the HelmRelease's `spec.values`). */
+  public readonly values: Values;
+  /** Props as given, typed. */
+  public readonly props: P;
+
+  constructor(scope: Construct, id: string, definition: AppDefinition, values: Values, options: AppOptions = {}) {
+    const tenant = Tenant.isTenant(scope) ? scope : undefined;
+    const subject = `${definition.kind} ${tenant ? tenant.namespace : '?'}/${id}`;
+    const p = new Problems(subject);
+    if (!tenant) {
+      p.add('', `must be created in a Tenant (e.g. new ${definition.kind}(platform.rootTenant, '${id}')), not in ${scope.node.path}`, 'not-in-tenant');
+      p.throwIfAny();
+    }
+    const t = tenant!;
+    const releaseName = `${definition.prefix}${id}`;
+    if (!isDnsLabel(id)) p.add('metadata.name', `'${id}' is not a valid name (lowercase letters, digits and '-', starting and ending alphanumeric)`, 'invalid-name');
+    else if (releaseName.length > 53) p.add('metadata.name', `release name '${releaseName}' is longer than 53 characters`, 'name-too-long');
+    if (definition.module && definition.prefix === '' && id !== definition.chart) {
+      p.add('metadata.name', `a ${definition.kind} module must be named '${definition.chart}'`, 'invalid-name');
+    }
+    if (!isPlainObject(values)) p.add('spec', `expected a map of values, got ${JSON.stringify(values)}`, 'invalid-type');
+    const context = t.context;
+    if (!context.servesChart(definition.chart)) {
+      p.add('kind', `the platform does not serve ${definition.kind}: component ${definition.chart}-rd is not installed in bundle ${context.bundleName}`, 'kind-not-served');
+    }
+    for (const s of definition.requiredServices) {
+      if (!t.services[s]) {
+        p.add('', `${definition.kind} needs the tenant service '${s}', and neither ${t.namespace} nor any ancestor runs it; set ${s}: true on ${t.namespace} or an ancestor`, 'missing-service');
+      }
+    }
+    const warnings: string[] = [];
+    if (isPlainObject(values)) {
+      for (const k of Object.keys(values)) if (k.startsWith('_')) p.add(`spec.${k}`, 'keys starting with _ are reserved for the platform', 'reserved-key');
+      const result = validateAppValues(definition, values);
+      for (const e of result.errors) p.add(`spec${e.path}`, e.message, e.rule);
+      for (const w of result.warnings) {
+        if (context.strict) p.add(`spec${w.path}`, w.message, w.rule);
+        else warnings.push(`${subject} spec${w.path}: ${w.message} [${w.rule}]`);
+      }
+    }
+    // Construct ids are per kind, so a Tenant and a Postgres may share a name, as on a cluster.
+    const constructId = `${definition.kind}:${id}`;
+    if (t.node.tryFindChild(constructId)) p.add('metadata.name', `${definition.kind} '${id}' already exists in ${t.namespace}`, 'duplicate-app');
+    const claimed = context.releases.get(`${t.namespace}/${releaseName}`);
+    if (claimed) p.add('metadata.name', `HelmRelease ${t.namespace}/${releaseName} is already ${claimed}`, 'duplicate-release');
+    if (options.credentialsSecret !== undefined && !isDnsSubdomain(options.credentialsSecret)) {
+      p.add('credentialsSecret', `'${options.credentialsSecret}' is not a valid Secret name`, 'invalid-name');
+    }
+    p.throwIfAny(`invalid ${definition.kind}`);
+
+    super(t, constructId);
+    Object.defineProperty(this, APP_BRAND, { value: true });
+    this.definition = definition;
+    this.tenant = t;
+    this.appName = id;
+    this.releaseName = releaseName;
+    this.namespace = t.namespace;
+    this.values = values;
+    this.props = values as P;
+    for (const w of warnings) context.warn(w);
+    context.releases.set(`${t.namespace}/${releaseName}`, `${definition.kind} ${id}`);
+    const scopeOfObjects = context.objectScope(t);
+    const { values: shown, valuesFrom } = this.separateCredentials(scopeOfObjects, subject, values, options);
+    const release = addAppRelease(scopeOfObjects, {
+      kind: definition.kind,
+      name: id,
+      releaseName,
+      namespace: t.namespace,
+      chart: definition.chart,
+      labels: definition.labels,
+      values: shown,
+      extraValuesFrom: valuesFrom,
+    });
+    keepNulls(release, shown, '/spec/values');
+  }
+
+  /**
+   * Moves credentials out of the values: into a Secret of the library's (written apart from the
+   * rest of the output) or an existing one, read back through valuesFrom with targetPath, so the
+   * chart sees the same values.
+   */
+  private separateCredentials(scope: Construct, subject: string, values: Values, options: AppOptions): { values: Values; valuesFrom: Record<string, string>[] } {
+    const context = this.tenant.context;
+    const extra = Object.entries(options.credentialsSecretKeys ?? {});
+    if (context.credentialHandling === 'inline' && !options.credentialsSecret) return { values, valuesFrom: [] };
+    const { values: clean, credentials } = extractCredentials(values, credentialPatterns(this.definition.schema));
+    if (!credentials.length && !extra.length) return { values, valuesFrom: [] };
+    const secretName = options.credentialsSecret ?? `${this.releaseName}-credential-values`;
+    const used = new Set<string>();
+    const entries = credentials.map((c) => {
+      let key = secretKey(c.path);
+      for (let i = 2; used.has(key); i++) key = `${secretKey(c.path)}-${i}`;
+      used.add(key);
+      return { key, path: targetPath(c.path), value: c.value };
+    });
+    const valuesFrom = [
+      ...entries.map((e) => ({ kind: 'Secret', name: secretName, valuesKey: e.key, targetPath: e.path })),
+      ...extra.map(([key, path]) => ({ kind: 'Secret', name: secretName, valuesKey: key, targetPath: path })),
+    ];
+    if (!options.credentialsSecret) {
+      addObject(
+        scope,
+        GVK.Secret,
+        { name: secretName, namespace: this.namespace, labels: { [CREDENTIALS_LABEL]: 'true' } },
+        { type: 'Opaque', stringData: Object.fromEntries(entries.map((e) => [e.key, e.value])) },
+      );
+    }
+    if (entries.length) {
+      const where = options.credentialsSecret ? `read from the existing Secret ${this.namespace}/${secretName} (keys ${entries.map((e) => e.key).join(', ')})` : `moved to the Secret ${this.namespace}/${secretName}, written under secrets/ and kept out of Git`;
+      context.warn(`${subject}: credentials ${entries.map((e) => `spec.${e.path}`).join(', ')} ${where}`);
+    }
+    return { values: clean, valuesFrom };
+  }
+}
+
+/** cdk8s drops nulls; a null in values deletes a chart default, so put them back. */
+function keepNulls(obj: ApiObject, v: JsonValue, path: string): void {
+  if (v === null) {
+    obj.addJsonPatch(JsonPatch.add(path, null));
+    return;
+  }
+  if (Array.isArray(v)) {
+    v.forEach((x, i) => (x === null ? obj.addJsonPatch(JsonPatch.replace(`${path}/${i}`, null)) : keepNulls(obj, x, `${path}/${i}`)));
+  }
+  else if (isPlainObject(v)) for (const [k, x] of Object.entries(v)) keepNulls(obj, x as JsonValue, `${path}/${k.replace(/~/g, '~0').replace(/\//g, '~1')}`);
+}

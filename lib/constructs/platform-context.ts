@@ -1,0 +1,32 @@
+import type { Construct } from 'constructs';
+import type { Values } from '../model/component.js';
+import type { Tenant } from './tenant.js';
+
+/**
+ * What tenants and apps need from their platform, without importing it.
+ * @internal
+ */
+export interface PlatformContext {
+  readonly rootHost: string;
+  readonly clusterValues: Values;
+  /** Tenant namespaces so far, namespace to owner description. */
+  readonly namespaces: Map<string, string>;
+  /** Hosts claimed so far, host to owner description. */
+  readonly hosts: Map<string, string>;
+  readonly rootTenantDependsOn: readonly { name: string; namespace: string }[];
+  readonly bundleName: string;
+  /** Where app credentials go: a Secret apart from the output, or inline in values. */
+  readonly credentialHandling: 'secret' | 'inline';
+  /** Unknown app values are errors, not warnings. */
+  readonly strict: boolean;
+  /** HelmReleases of apps claimed so far, `namespace/name` to owner. */
+  readonly releases: Map<string, string>;
+  /** True when the platform serves the application chart (its -rd component is installed). */
+  servesChart(chart: string): boolean;
+  /** Records a warning. */
+  warn(message: string): void;
+  /** The construct a tenant's objects (and its apps') are added to. */
+  objectScope(tenant: Tenant): Construct;
+  /** Emits a tenant's objects in the chosen rendering. */
+  renderTenant(tenant: Tenant): void;
+}

@@ -1,0 +1,101 @@
+import type { App } from 'cdk8s';
+import { CozystackValidationError, type Problem } from '../core/errors.js';
+import { GitOpsBootstrap, type GitOpsProps } from '../renderings/gitops.js';
+import { loadManifests } from './manifest-loader.js';
+import { Platform, type PlatformConstructProps } from '../constructs/platform.js';
+import { PLATFORM_API_VERSION, parsePlatformDocument } from './platform-document.js';
+import type { PlatformMode, TenantRendering } from '../model/settings.js';
+import { APPS_API_VERSION, type AppManifest } from '../constructs/tenant.js';
+import { documentName, type InputDocument } from './yaml-input.js';
+
+/** Settings that override the Platform document's (command-line flags). */
+export interface PlatformOverrides {
+  /** Delivery mode. @default - the document's */
+  readonly mode?: PlatformMode;
+  /** Treat unknown app values as errors. @default - the document's */
+  readonly strict?: boolean;
+  /** Tenant rendering. @default - the document's */
+  readonly tenantRendering?: TenantRendering;
+  /** Flux bootstrap. @default - the document's `spec.gitops` */
+  readonly gitops?: GitOpsProps;
+}
+
+/**
+ * Builds a platform from YAML documents: exactly one `cdk8s.cozystack.io/v1alpha1` Platform and
+ * any number of `apps.cozystack.io/v1alpha1` Tenants and apps. Every problem in every document
+ * is reported at once, each named by file, document and path.
+ */
+export function platformFromDocuments(app: App, docs: readonly InputDocument[], overrides: PlatformOverrides = {}): Platform {
+  const problems: Problem[] = [];
+  const platformDocs: InputDocument[] = [];
+  const manifests: InputDocument[] = [];
+  const seen = new Map<string, string>();
+  for (const d of docs) {
+    const v = d.value as { apiVersion?: unknown; kind?: unknown; metadata?: { name?: unknown; namespace?: unknown } };
+    const subject = documentName(d);
+    if (typeof v !== 'object' || v === null || Array.isArray(v)) {
+      problems.push({ subject, path: '', message: 'expected a Kubernetes-style object (apiVersion, kind, metadata, spec)', rule: 'invalid-document' });
+      continue;
+    }
+    if (v.apiVersion === PLATFORM_API_VERSION && v.kind === 'Platform') {
+      platformDocs.push(d);
+      continue;
+    }
+    if (v.apiVersion === PLATFORM_API_VERSION) {
+      problems.push({ subject, path: 'kind', message: `unknown kind ${JSON.stringify(v.kind)} for ${PLATFORM_API_VERSION} (expected Platform)`, rule: 'unknown-kind' });
+      continue;
+    }
+    if (v.apiVersion !== APPS_API_VERSION) {
+      problems.push({ subject, path: 'apiVersion', message: `unknown apiVersion ${JSON.stringify(v.apiVersion)} (expected ${APPS_API_VERSION}, or ${PLATFORM_API_VERSION} for the Platform)`, rule: 'unknown-api-version' });
+      continue;
+    }
+    const key = `${String(v.kind)}/${String(v.metadata?.namespace)}/${String(v.metadata?.name)}`;
+    const first = seen.get(key);
+    if (first) {
+      problems.push({ subject, path: 'metadata.name', message: `${String(v.kind)} ${String(v.metadata?.namespace)}/${String(v.metadata?.name)} is defined twice (also in ${first})`, rule: 'duplicate-object' });
+      continue;
+    }
+    seen.set(key, subject);
+    manifests.push(d);
+  }
+  if (platformDocs.length !== 1) {
+    problems.push({
+      subject: platformDocs.length ? platformDocs.map(documentName).join(', ') : 'input',
+      path: '',
+      message: `expected exactly one ${PLATFORM_API_VERSION} Platform document, found ${platformDocs.length}`,
+      rule: 'platform-count',
+    });
+  }
+  let props: PlatformConstructProps | undefined;
+  let gitops: GitOpsProps | undefined;
+  if (platformDocs.length === 1) {
+    const parsed = parsePlatformDocument(platformDocs[0]!.value, documentName(platformDocs[0]!));
+    problems.push(...parsed.problems);
+    if (parsed.document) {
+      props = parsed.document.props;
+      gitops = overrides.gitops ?? parsed.document.gitops;
+    }
+  }
+  if (problems.length || !props) throw new CozystackValidationError(problems, 'invalid input');
+  const finalProps: PlatformConstructProps = {
+    ...props,
+    ...(overrides.mode ? { mode: overrides.mode } : {}),
+    ...(overrides.strict !== undefined ? { strict: overrides.strict } : {}),
+    ...(overrides.tenantRendering ? { tenantRendering: overrides.tenantRendering } : {}),
+  };
+  const where = documentName(platformDocs[0]!);
+  const inDocument = <T>(prefix: string, build: () => T): T => {
+    try {
+      return build();
+    } catch (e) {
+      if (!(e instanceof CozystackValidationError)) throw e;
+      throw new CozystackValidationError(e.problems.map((p) => ({ ...p, subject: `${where} ${p.subject}`, path: p.path ? `${prefix}${p.path}` : p.path })), 'invalid Platform');
+    }
+  };
+  const platform = inDocument('spec.', () => new Platform(app, 'platform', finalProps));
+  if (gitops) inDocument('spec.gitops.', () => new GitOpsBootstrap(platform, 'gitops', gitops));
+  loadManifests(platform, manifests.map((d) => ({ manifest: d.value as AppManifest, source: documentName(d) })));
+  const tree = platform._validateTree();
+  if (tree.length) throw new CozystackValidationError(tree.map((p) => ({ ...p, subject: `${where} ${p.subject}`, path: `spec.${p.path}` })), 'invalid Platform');
+  return platform;
+}

@@ -1,0 +1,80 @@
+import type { Values } from './component.js';
+import { isPlainObject } from '../core/values.js';
+
+/** A key that holds a credential when its schema type is string. */
+const CREDENTIAL_KEY = /(password|secret|token|accesskey)/i;
+
+/** Where credentials sit in a chart's values: key paths, `*` for any map key or list index. */
+export type CredentialPattern = readonly string[];
+
+const cache = new WeakMap<object, CredentialPattern[]>();
+
+/** Paths of string properties whose name says they hold a credential (password, secret, token, access key). */
+export function credentialPatterns(schema: Values): CredentialPattern[] {
+  let found = cache.get(schema);
+  if (!found) {
+    found = [];
+    const walk = (node: unknown, path: string[]): void => {
+      if (!isPlainObject(node)) return;
+      for (const [k, v] of Object.entries((node.properties as Record<string, unknown> | undefined) ?? {})) {
+        if (isPlainObject(v) && v.type === 'string' && CREDENTIAL_KEY.test(k)) found!.push([...path, k]);
+        else walk(v, [...path, k]);
+      }
+      if (isPlainObject(node.additionalProperties)) walk(node.additionalProperties, [...path, '*']);
+      if (isPlainObject(node.items)) walk(node.items, [...path, '*']);
+    };
+    walk(schema, []);
+    cache.set(schema, found);
+  }
+  return found;
+}
+
+/** A credential found in values. */
+export interface FoundCredential {
+  /** Key path, e.g. `['users', 'alice', 'password']`; list indexes as `[0]`. */
+  readonly path: readonly string[];
+  /** The value. */
+  readonly value: string;
+}
+
+/**
+ * Splits values into what may go to Git and the credentials (non-empty strings at credential
+ * paths). Neither input is modified.
+ */
+export function extractCredentials(values: Values, patterns: readonly CredentialPattern[]): { values: Values; credentials: FoundCredential[] } {
+  const credentials: FoundCredential[] = [];
+  const remove = (node: unknown, pattern: readonly string[], at: string[]): unknown => {
+    if (!pattern.length) return node;
+    const [head, ...rest] = pattern;
+    if (Array.isArray(node)) {
+      if (head !== '*') return node;
+      return node.map((x, i) => remove(x, rest, [...at, `[${i}]`]));
+    }
+    if (!isPlainObject(node)) return node;
+    const out: Record<string, unknown> = { ...node };
+    const keys = head === '*' ? Object.keys(node) : head! in node ? [head!] : [];
+    for (const k of keys) {
+      if (!rest.length) {
+        const v = node[k];
+        if (typeof v === 'string' && v !== '') {
+          credentials.push({ path: [...at, k], value: v });
+          delete out[k];
+        }
+      } else out[k] = remove(node[k], rest, [...at, k]);
+    }
+    return out;
+  };
+  let v: unknown = values;
+  for (const p of patterns) v = remove(v, p, []);
+  return { values: v as Values, credentials };
+}
+
+/** A Helm `--set` path (Flux targetPath) for key segments: special characters in keys escaped. */
+export function targetPath(path: readonly string[]): string {
+  return path.map((s, i) => (/^\[\d+\]$/.test(s) ? s : `${i ? '.' : ''}${s.replace(/([.,=\\[\]])/g, '\\$1')}`)).join('');
+}
+
+/** A Secret data key for a path: allowed characters only, dots between segments. */
+export function secretKey(path: readonly string[]): string {
+  return path.map((s) => s.replace(/[^-_a-zA-Z0-9]/g, '_')).join('.');
+}

@@ -1,0 +1,432 @@
+import { createHash } from 'node:crypto';
+import { Bundle } from './bundle.js';
+import type { ComponentCondition, ComponentDefinition, JsonValue, Values } from './component.js';
+import { didYouMean, Problems } from '../core/errors.js';
+import type { ExposedService, OperatorVariant, PlatformMode, PlatformProps, TenantRendering } from './settings.js';
+import { resolveSource, type ResolvedSource } from './source.js';
+import { DEFAULT_PLATFORM_VERSION, isPlatformVersion, KNOWN_RELEASES, migrationTargetOf } from '../releases/versions.js';
+import { deepMerge, fillPlaceholders, isPlainObject } from '../core/values.js';
+import { isDnsLabel, isDnsSubdomain, isGoDuration, isHttpUrl, isIpAddress, isIpv4Cidr } from '../core/predicates.js';
+
+/** The namespace of the platform itself. */
+export const SYSTEM_NAMESPACE = 'cozy-system';
+/** The namespace of public platform resources. */
+export const PUBLIC_NAMESPACE = 'cozy-public';
+/** The Secret of cluster values in every platform namespace. */
+export const VALUES_SECRET = 'cozystack-values';
+/** The two Flux sources of the platform. */
+export const PLATFORM_SOURCE = 'cozystack-platform';
+export const PACKAGES_SOURCE = 'cozystack-packages';
+
+const EXPOSED: readonly ExposedService[] = ['api', 'dashboard', 'cdi-uploadproxy', 'vm-exportproxy'];
+const OPERATOR_VARIANTS: readonly OperatorVariant[] = ['talos', 'generic', 'hosted'];
+/** Repository of the upstream operator image. */
+export const OPERATOR_IMAGE_REPOSITORY = 'ghcr.io/cozystack/cozystack/cozystack-operator';
+/** The operator image the upstream v1.6.0 installer pins. */
+export const DEFAULT_OPERATOR_IMAGE = `${OPERATOR_IMAGE_REPOSITORY}:v1.6.0@sha256:93b305f78823b070c59ca631b213e39bd9d8a256d5c520f156a03f5f72f57a5d`;
+const IMAGE_REFERENCE = /^[a-z0-9]+(?:[._-][a-z0-9]+)*(?::[0-9]+)?(?:\/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*(?::[A-Za-z0-9_][A-Za-z0-9_.-]{0,127})?(?:@sha256:[a-f0-9]{64})?$/;
+
+/** The cozystack-operator settings after validation. @internal */
+export interface ResolvedOperator {
+  readonly image: string;
+  readonly variant: OperatorVariant;
+  /** Set for the generic variant. */
+  readonly apiServerHost?: string;
+  readonly apiServerPort: number;
+  readonly installFlux: boolean;
+}
+
+/** A component that will be installed, with everything derived from the settings. @internal */
+export interface InstalledComponent {
+  readonly definition: ComponentDefinition;
+  readonly name: string;
+  readonly releaseName: string;
+  readonly namespace: string;
+  readonly chartPath: string;
+  readonly privileged: boolean;
+  /** Installed dependencies, in declaration order. */
+  readonly dependsOn: readonly InstalledComponent[];
+  /** Bundle values with settings filled in and the user's overrides merged. */
+  readonly values: Values;
+  readonly valuesFiles: readonly string[];
+}
+
+/** A namespace the platform creates. @internal */
+export interface PlatformNamespace {
+  readonly name: string;
+  readonly privileged: boolean;
+}
+
+/** Everything the renderers need, computed once from the props. @internal */
+export interface PlatformModel {
+  readonly bundle: Bundle;
+  readonly mode: PlatformMode;
+  readonly tenantRendering: TenantRendering;
+  readonly rootHost: string;
+  readonly source: ResolvedSource;
+  readonly components: readonly InstalledComponent[];
+  readonly namespaces: readonly PlatformNamespace[];
+  /** Data of the upstream `cozystack` ConfigMap these settings stand for. */
+  readonly config: Readonly<Record<string, string>>;
+  /** The `_cluster` values written into every `cozystack-values` Secret. */
+  readonly clusterValues: Values;
+  readonly helmRelease: {
+    readonly interval: string;
+    readonly maxHistory: number;
+    readonly installTimeout: string;
+    readonly upgradeTimeout: string;
+    readonly retryInterval: string;
+  };
+  /** The Cozystack release, when the settings name one. */
+  readonly version?: string;
+  /** `data.version` of the `cozystack-version` ConfigMap. */
+  readonly migrationsTargetVersion: number;
+  /** Emit the deletion guardrail. */
+  readonly deletionGuardrail: boolean;
+  /** `telemetry.enabled` is false. */
+  readonly telemetryDisabled: boolean;
+  /** The operator Deployment (rendered in operator mode). */
+  readonly operator: ResolvedOperator;
+}
+
+/**
+ * Validates the props and computes the platform model. Throws a CozystackValidationError that
+ * lists every problem found.
+ * @internal
+ */
+export function resolvePlatform(props: PlatformProps, subject = 'Platform'): PlatformModel {
+  const p = new Problems(subject);
+  if (!props || !Bundle.isBundle(props.bundle)) {
+    p.add('bundle', 'expected a Bundle (e.g. Bundle.PAAS_FULL)', 'invalid-type');
+    p.throwIfAny();
+  }
+  const bundle = props.bundle;
+  const mode = props.mode ?? 'flux';
+  if (mode !== 'flux' && mode !== 'operator') p.add('mode', `'${String(mode)}' is not a mode (expected 'flux' or 'operator')`, 'invalid-enum');
+  const tenantRendering = props.tenantRendering ?? 'release';
+  if (tenantRendering !== 'release' && tenantRendering !== 'explicit') {
+    p.add('tenantRendering', `'${String(tenantRendering)}' is not a tenant rendering (expected 'release' or 'explicit')`, 'invalid-enum');
+  }
+
+  // Hosts and endpoints.
+  if (props.rootHost !== undefined && !isDnsSubdomain(props.rootHost)) {
+    p.add('rootHost', `'${props.rootHost}' is not a valid DNS name (lowercase labels separated by dots)`, 'invalid-host');
+  }
+  if (bundle.requires.rootHost && !props.rootHost) p.add('rootHost', `bundle ${bundle.name} requires rootHost (the platform's base domain)`, 'required');
+  if (props.apiServerEndpoint !== undefined && !isHttpUrl(props.apiServerEndpoint)) {
+    p.add('apiServerEndpoint', `'${props.apiServerEndpoint}' is not an http(s) URL (expected e.g. https://api.example.org:6443)`, 'invalid-url');
+  }
+  if (bundle.requires.apiServerEndpoint && !props.apiServerEndpoint) {
+    p.add('apiServerEndpoint', `bundle ${bundle.name} requires apiServerEndpoint (the Kubernetes API URL for tenant kubeconfigs)`, 'required');
+  }
+  if (props.managementKubeconfigEndpoint !== undefined && !isHttpUrl(props.managementKubeconfigEndpoint)) {
+    p.add('managementKubeconfigEndpoint', `'${props.managementKubeconfigEndpoint}' is not an http(s) URL`, 'invalid-url');
+  }
+  const clusterDomain = props.clusterDomain ?? 'cozy.local';
+  if (!isDnsSubdomain(clusterDomain)) p.add('clusterDomain', `'${clusterDomain}' is not a valid DNS name`, 'invalid-host');
+  if (props.oidc?.extraRedirectUriForDashboard !== undefined && !isHttpUrl(props.oidc.extraRedirectUriForDashboard)) {
+    p.add('oidc.extraRedirectUriForDashboard', `'${props.oidc.extraRedirectUriForDashboard}' is not an http(s) URL`, 'invalid-url');
+  }
+  const clusterIssuer = props.clusterIssuer ?? 'http01';
+  if (clusterIssuer !== 'http01' && clusterIssuer !== 'cloudflare') {
+    p.add('clusterIssuer', `'${String(clusterIssuer)}' is not a cluster issuer (expected 'http01' or 'cloudflare')`, 'invalid-enum');
+  }
+  (props.expose?.services ?? []).forEach((s, i) => {
+    if (!EXPOSED.includes(s)) p.add(`expose.services[${i}]`, `'${s}' is not an exposable service (expected one of ${EXPOSED.join(', ')})${didYouMean(s, EXPOSED)}`, 'invalid-enum');
+  });
+  const exposeIngress = props.expose?.ingress ?? 'tenant-root';
+  if (!isDnsLabel(exposeIngress)) p.add('expose.ingress', `'${exposeIngress}' is not a namespace name`, 'invalid-name');
+  (props.expose?.externalIPs ?? []).forEach((ip, i) => {
+    if (!isIpAddress(ip)) p.add(`expose.externalIPs[${i}]`, `'${ip}' is not an IP address`, 'invalid-ip');
+  });
+  (props.controlPlaneNodeIPs ?? []).forEach((ip, i) => {
+    if (!isIpAddress(ip)) p.add(`controlPlaneNodeIPs[${i}]`, `'${ip}' is not an IP address`, 'invalid-ip');
+  });
+  for (const k of ['podCidr', 'serviceCidr', 'joinCidr'] as const) {
+    const v = props.network?.[k];
+    if (v !== undefined && !isIpv4Cidr(v)) p.add(`network.${k}`, `'${v}' is not an IPv4 CIDR (expected e.g. 10.244.0.0/16)`, 'invalid-cidr');
+  }
+  if (props.network?.podGateway !== undefined && !isIpAddress(props.network.podGateway)) {
+    p.add('network.podGateway', `'${props.network.podGateway}' is not an IP address`, 'invalid-ip');
+  }
+  for (const k of ['cpuAllocationRatio', 'memoryAllocationRatio', 'ephemeralStorageAllocationRatio'] as const) {
+    const v = props.resources?.[k];
+    if (v !== undefined && !(typeof v === 'number' && Number.isFinite(v) && v > 0)) p.add(`resources.${k}`, `expected a positive number, got ${JSON.stringify(v)}`, 'invalid-number');
+  }
+  const hr = {
+    interval: props.helmRelease?.interval ?? '5m',
+    maxHistory: props.helmRelease?.maxHistory ?? 5,
+    installTimeout: props.helmRelease?.installTimeout ?? '10m',
+    upgradeTimeout: props.helmRelease?.upgradeTimeout ?? '10m',
+    retryInterval: props.helmRelease?.retryInterval ?? '30s',
+  };
+  for (const k of ['interval', 'installTimeout', 'upgradeTimeout', 'retryInterval'] as const) {
+    if (!isGoDuration(hr[k])) p.add(`helmRelease.${k}`, `'${hr[k]}' is not a Go duration (expected e.g. '5m')`, 'invalid-duration');
+  }
+  if (!Number.isInteger(hr.maxHistory) || hr.maxHistory < 0) p.add('helmRelease.maxHistory', `expected a non-negative integer, got ${JSON.stringify(hr.maxHistory)}`, 'invalid-number');
+  // Version, deletion guardrail.
+  const version = props.version;
+  const versionOk = version === undefined || (typeof version === 'string' && isPlatformVersion(version));
+  if (!versionOk) {
+    const hint = typeof version === 'string' && /^v\d/.test(version) ? ` (write it without the leading 'v': '${version.slice(1)}')` : ' (expected a release such as 1.6.0)';
+    p.add('version', `'${String(version)}' is not a Cozystack release version${hint}`, 'invalid-version');
+  }
+  const migrationsTarget = props.migrationsTargetVersion;
+  if (migrationsTarget !== undefined && !(Number.isInteger(migrationsTarget) && migrationsTarget > 0)) {
+    p.add('migrationsTargetVersion', `expected a positive integer, got ${JSON.stringify(migrationsTarget)}`, 'invalid-number');
+  }
+  if (version !== undefined && versionOk && migrationsTarget === undefined && migrationTargetOf(version) === undefined) {
+    p.add(
+      'version',
+      `the migration target of Cozystack ${version} is not known to this library (it knows ${KNOWN_RELEASES[0]} to ${KNOWN_RELEASES[KNOWN_RELEASES.length - 1]}); set migrationsTargetVersion to the release's migrations.targetVersion`,
+      'unknown-version',
+    );
+  }
+  if (props.deletionGuardrail !== undefined && typeof props.deletionGuardrail !== 'boolean') {
+    p.add('deletionGuardrail', `expected true or false, got ${JSON.stringify(props.deletionGuardrail)}`, 'invalid-type');
+  }
+  const source = resolveSource(props.source, p, 'source', version !== undefined && versionOk ? `v${version}` : undefined);
+  const operatorSettings = checkOperator(props, p, version !== undefined && versionOk ? version : undefined);
+  if (mode === 'operator') {
+    // The operator takes the ref as comma-separated key=value pairs and refuses durations of zero.
+    for (const [k, v] of Object.entries(source.ref ?? {})) {
+      if (typeof v === 'string' && v.includes(',')) p.add(`source.ref.${k}`, `'${v}' contains a comma, which the operator's --platform-source-ref cannot carry`, 'invalid-ref');
+    }
+    for (const k of ['interval', 'installTimeout', 'upgradeTimeout', 'retryInterval'] as const) {
+      if (isGoDuration(hr[k]) && !/[1-9]/.test(hr[k])) p.add(`helmRelease.${k}`, `'${hr[k]}' is zero; the operator needs a positive duration`, 'invalid-duration');
+    }
+  }
+
+  // Components.
+  const oidc = props.oidc?.enabled === true;
+  const known = bundle.componentNames;
+  const enable = new Set(props.components?.enable ?? []);
+  const disable = new Set(props.components?.disable ?? []);
+  const checkNames = (list: readonly string[] | undefined, path: string): void => {
+    (list ?? []).forEach((n, i) => {
+      if (!bundle.component(n)) p.add(`${path}[${i}]`, `no component '${n}' in bundle ${bundle.name}${didYouMean(n, known)}`, 'unknown-component');
+    });
+  };
+  checkNames(props.components?.enable, 'components.enable');
+  checkNames(props.components?.disable, 'components.disable');
+  for (const n of enable) {
+    if (disable.has(n)) p.add('components.enable', `component '${n}' is both enabled and disabled`, 'conflicting-setting');
+    const c = bundle.component(n);
+    if (c?.requiresOidc && !oidc) p.add('components.enable', `component '${n}' needs OIDC; set oidc.enabled: true`, 'requires-oidc');
+  }
+  const isInstalled = (c: ComponentDefinition): boolean => {
+    if (c.requiresOidc && !oidc) return false;
+    if (disable.has(c.name)) return false;
+    return !c.optional || enable.has(c.name);
+  };
+  const installedDefs = bundle.components.filter(isInstalled);
+  const installedNames = new Set(installedDefs.map((c) => c.name));
+  for (const [key, map] of [['values', props.components?.values], ['chartPaths', props.components?.chartPaths]] as const) {
+    for (const n of Object.keys(map ?? {})) {
+      if (!bundle.component(n)) p.add(`components.${key}.${n}`, `no component '${n}' in bundle ${bundle.name}${didYouMean(n, known)}`, 'unknown-component');
+      else if (!installedNames.has(n)) p.add(`components.${key}.${n}`, `component '${n}' is not installed (${notInstalledReason(bundle.component(n)!, oidc, disable)})`, 'not-installed');
+    }
+  }
+  for (const [n, v] of Object.entries(props.components?.values ?? {})) {
+    if (!isPlainObject(v)) p.add(`components.values.${n}`, `expected a map of values, got ${JSON.stringify(v)}`, 'invalid-type');
+  }
+  for (const [n, v] of Object.entries(props.components?.chartPaths ?? {})) {
+    if (typeof v !== 'string' || !/^[a-z0-9][a-z0-9._-]*(\/[a-z0-9][a-z0-9._-]*)*$/.test(v)) {
+      p.add(`components.chartPaths.${n}`, `'${String(v)}' is not a relative chart folder (expected e.g. system/cilium)`, 'invalid-path');
+    }
+  }
+  p.throwIfAny(`invalid platform settings`);
+
+  const config = configMapData(props, bundle, clusterDomain, clusterIssuer, exposeIngress);
+  const clusterValues = clusterValuesOf(config, props);
+  const conditions: Record<ComponentCondition, boolean> = {
+    oidc,
+    telemetryDisabled: props.telemetry?.enabled === false,
+    cpuAllocationRatioSet: props.resources?.cpuAllocationRatio !== undefined,
+  };
+  const placeholders = placeholderValues(props, clusterDomain, config);
+  const lookup = (name: string): JsonValue => {
+    const v = placeholders[name];
+    if (v === undefined) throw new Error(`bundle ${bundle.name}: unknown placeholder {{${name}}}`);
+    return v;
+  };
+
+  const byName = new Map<string, InstalledComponent>();
+  const components: InstalledComponent[] = [];
+  for (const def of installedDefs) {
+    const base = def.values === undefined ? {} : (fillPlaceholders(def.values, lookup) as Values);
+    let values: Values = isPlainObject(base) ? (base as Values) : {};
+    for (const cv of def.conditionalValues ?? []) if (conditions[cv.when]) values = deepMerge(values, fillPlaceholders(cv.values, lookup) as Values);
+    const override = props.components?.values?.[def.name];
+    if (override) values = deepMerge(values, override);
+    const deps = [...(def.dependsOn ?? []), ...(def.conditionalDependsOn ?? []).filter((x) => conditions[x.when]).flatMap((x) => x.add)];
+    const c: InstalledComponent = {
+      definition: def,
+      name: def.name,
+      releaseName: def.releaseName ?? def.name,
+      namespace: def.namespace,
+      chartPath: props.components?.chartPaths?.[def.name] ?? def.chartPath,
+      privileged: def.privileged === true,
+      // Filled below, once every installed component exists.
+      dependsOn: [...new Set(deps)].filter((d) => installedNames.has(d)) as unknown as InstalledComponent[],
+      values,
+      valuesFiles: def.valuesFiles ?? [],
+    };
+    byName.set(def.name, c);
+    components.push(c);
+  }
+  for (const c of components) {
+    (c as { dependsOn: readonly InstalledComponent[] }).dependsOn = (c.dependsOn as unknown as string[]).map((d) => byName.get(d)!);
+  }
+
+  const ns = new Map<string, boolean>();
+  for (const c of components) ns.set(c.namespace, (ns.get(c.namespace) ?? false) || c.privileged);
+  ns.set(SYSTEM_NAMESPACE, true);
+  if (!ns.has(PUBLIC_NAMESPACE)) ns.set(PUBLIC_NAMESPACE, false);
+  const namespaces = [...ns.entries()].sort(([a], [b]) => (a < b ? -1 : 1)).map(([name, privileged]) => ({ name, privileged }));
+
+  return {
+    bundle,
+    mode,
+    tenantRendering,
+    rootHost: props.rootHost ?? 'example.org',
+    source,
+    components,
+    namespaces,
+    config,
+    clusterValues,
+    helmRelease: hr,
+    ...(version !== undefined ? { version } : {}),
+    migrationsTargetVersion: migrationsTarget ?? migrationTargetOf(version ?? DEFAULT_PLATFORM_VERSION)!,
+    deletionGuardrail: props.deletionGuardrail !== false,
+    telemetryDisabled: props.telemetry?.enabled === false,
+    operator: {
+      ...operatorSettings,
+      // Without a CNI of its own the bundle runs on a cluster that has one: a hosted cluster.
+      variant: operatorSettings.variant ?? (components.some((c) => c.name === 'cilium') ? 'talos' : 'hosted'),
+    },
+  };
+}
+
+/** Validates the operator settings; the variant stays undefined when not given. */
+function checkOperator(props: PlatformProps, p: Problems, version: string | undefined): Omit<ResolvedOperator, 'variant'> & { variant?: OperatorVariant } {
+  const o = props.operator ?? {};
+  if (typeof o !== 'object' || o === null) {
+    p.add('operator', `expected a map of operator settings, got ${JSON.stringify(o)}`, 'invalid-type');
+    return { image: DEFAULT_OPERATOR_IMAGE, apiServerPort: 6443, installFlux: false };
+  }
+  const variant = o.variant;
+  if (variant !== undefined && !OPERATOR_VARIANTS.includes(variant)) {
+    p.add('operator.variant', `'${String(variant)}' is not an operator variant (expected one of ${OPERATOR_VARIANTS.join(', ')})${didYouMean(String(variant), OPERATOR_VARIANTS)}`, 'invalid-enum');
+  }
+  const image = o.image ?? (version !== undefined ? `${OPERATOR_IMAGE_REPOSITORY}:v${version}` : DEFAULT_OPERATOR_IMAGE);
+  if (typeof image !== 'string' || !IMAGE_REFERENCE.test(image)) {
+    p.add('operator.image', `'${String(image)}' is not an image reference (expected e.g. ${OPERATOR_IMAGE_REPOSITORY}:v1.6.0)`, 'invalid-image');
+  }
+  if (variant === 'generic') {
+    if (o.apiServerHost === undefined || o.apiServerHost === '') {
+      p.add('operator.apiServerHost', "the generic variant needs the API server's host (the internal IP of a control-plane node)", 'required');
+    } else if (typeof o.apiServerHost !== 'string' || !(isIpAddress(o.apiServerHost) || isDnsSubdomain(o.apiServerHost))) {
+      p.add('operator.apiServerHost', `'${String(o.apiServerHost)}' is not an IP address or host name (no scheme, no port)`, 'invalid-host');
+    }
+  } else {
+    for (const k of ['apiServerHost', 'apiServerPort'] as const) {
+      if (o[k] !== undefined) p.add(`operator.${k}`, `is used only by the generic variant (variant is ${variant ?? 'not set'})`, 'conflicting-setting');
+    }
+  }
+  const port = o.apiServerPort ?? 6443;
+  if (!(Number.isInteger(port) && port >= 1 && port <= 65535)) p.add('operator.apiServerPort', `expected a port number (1 to 65535), got ${JSON.stringify(port)}`, 'invalid-number');
+  if (o.installFlux !== undefined && typeof o.installFlux !== 'boolean') p.add('operator.installFlux', `expected true or false, got ${JSON.stringify(o.installFlux)}`, 'invalid-type');
+  return {
+    image,
+    ...(variant !== undefined ? { variant } : {}),
+    ...(variant === 'generic' && o.apiServerHost !== undefined ? { apiServerHost: o.apiServerHost } : {}),
+    apiServerPort: port,
+    installFlux: o.installFlux === true,
+  };
+}
+
+function notInstalledReason(c: ComponentDefinition, oidc: boolean, disable: Set<string>): string {
+  if (c.requiresOidc && !oidc) return 'it needs oidc.enabled: true';
+  if (disable.has(c.name)) return 'it is in components.disable';
+  return 'it is optional; add it to components.enable';
+}
+
+/** The upstream `cozystack` ConfigMap data these settings stand for, keys sorted. */
+function configMapData(props: PlatformProps, bundle: Bundle, clusterDomain: string, clusterIssuer: string, exposeIngress: string): Record<string, string> {
+  const d: Record<string, string> = {
+    'bundle-name': bundle.name,
+    'cluster-domain': clusterDomain,
+    clusterissuer: clusterIssuer,
+    'oidc-enabled': props.oidc?.enabled === true ? 'true' : 'false',
+    'expose-services': (props.expose?.services ?? []).join(','),
+    'expose-ingress': exposeIngress,
+    'expose-external-ips': (props.expose?.externalIPs ?? []).join(','),
+    'root-host': props.rootHost ?? '',
+    'api-server-endpoint': props.apiServerEndpoint ?? '',
+  };
+  const optional: Record<string, string | undefined> = {
+    'bundle-enable': props.components?.enable?.length ? props.components.enable.join(',') : undefined,
+    'bundle-disable': props.components?.disable?.length ? props.components.disable.join(',') : undefined,
+    'telemetry-enabled': props.telemetry?.enabled === undefined ? undefined : String(props.telemetry.enabled),
+    'ipv4-pod-cidr': props.network?.podCidr,
+    'ipv4-pod-gateway': props.network?.podGateway,
+    'ipv4-svc-cidr': props.network?.serviceCidr,
+    'ipv4-join-cidr': props.network?.joinCidr,
+    'cpu-allocation-ratio': props.resources?.cpuAllocationRatio === undefined ? undefined : String(props.resources.cpuAllocationRatio),
+    'memory-allocation-ratio': props.resources?.memoryAllocationRatio === undefined ? undefined : String(props.resources.memoryAllocationRatio),
+    'ephemeral-storage-allocation-ratio':
+      props.resources?.ephemeralStorageAllocationRatio === undefined ? undefined : String(props.resources.ephemeralStorageAllocationRatio),
+    'extra-keycloak-redirect-uri-for-dashboard': props.oidc?.extraRedirectUriForDashboard,
+    'management-kubeconfig-endpoint': props.managementKubeconfigEndpoint,
+  };
+  for (const [k, v] of Object.entries(optional)) if (v !== undefined) d[k] = v;
+  return Object.fromEntries(Object.entries(d).sort(([a], [b]) => (a < b ? -1 : 1)));
+}
+
+function clusterValuesOf(config: Record<string, string>, props: PlatformProps): Values {
+  const v: Values = { ...config };
+  if (props.branding && Object.keys(props.branding).length) v.branding = { ...props.branding };
+  if (props.scheduling && Object.keys(props.scheduling).length) v.scheduling = { ...props.scheduling };
+  return v;
+}
+
+function sha256(s: string): string {
+  return createHash('sha256').update(s).digest('hex');
+}
+
+function placeholderValues(props: PlatformProps, clusterDomain: string, config: Record<string, string>): Record<string, JsonValue> {
+  return {
+    clusterDomain,
+    ipv4PodCidr: props.network?.podCidr ?? '',
+    ipv4PodGateway: props.network?.podGateway ?? '',
+    ipv4SvcCidr: props.network?.serviceCidr ?? '',
+    ipv4JoinCidr: props.network?.joinCidr ?? '',
+    cpuAllocationRatio: props.resources?.cpuAllocationRatio ?? '',
+    masterNodesHash: sha256((props.controlPlaneNodeIPs ?? []).join(',')),
+    cozystackConfigMapHash: sha256(JSON.stringify(config)),
+    defaultDashboardValues: dashboardValues(props.branding),
+  };
+}
+
+/** The dashboard values the upstream platform chart computes, without its cluster look-ups. */
+function dashboardValues(branding: Readonly<Record<string, string>> | undefined): Values {
+  const hidden = [
+    '#serviceaccount-selector',
+    '.login-moreinfo',
+    'a[href="#/docs"]',
+    '.login-group .clr-form-control .clr-control-label',
+    '.appview-separator div.appview-first-row div.center',
+    '.appview-separator div.appview-first-row section[aria-labelledby="app-secrets"]',
+    '.header-version',
+    '.label.label-info-secondary',
+  ];
+  const css = [
+    ...(branding?.logo ? [`.kubeapps-logo { background-image: ${branding.logo} }`] : []),
+    ...hidden.map((s) => `${s} { display: none; }`),
+    '.appview-first-row section[aria-labelledby="access-urls-title"] { width: 100%; }',
+  ].join('\n');
+  const dashboard: Values = { resourcesPreset: 'none', customStyle: css };
+  if (branding?.branding) dashboard.customLocale = { Kubeapps: branding.branding };
+  return { kubeapps: { frontend: { resourcesPreset: 'none' }, dashboard } };
+}

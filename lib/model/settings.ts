@@ -1,0 +1,253 @@
+import type { Bundle } from './bundle.js';
+import type { Values } from './component.js';
+import type { PlatformSourceProps } from './source.js';
+
+/** How the platform is delivered. */
+export type PlatformMode = 'flux' | 'operator';
+
+/** How tenants other than the root are rendered. */
+export type TenantRendering = 'release' | 'explicit';
+
+/** Services the platform can expose through the root ingress. */
+export type ExposedService = 'api' | 'dashboard' | 'cdi-uploadproxy' | 'vm-exportproxy';
+
+/** OIDC (Keycloak) settings. */
+export interface OidcProps {
+  /**
+   * Install Keycloak and let users log in through OIDC.
+   * @default false
+   */
+  readonly enabled?: boolean;
+  /**
+   * An extra redirect URI allowed for the dashboard's Keycloak client.
+   * @default - none
+   */
+  readonly extraRedirectUriForDashboard?: string;
+}
+
+/** Telemetry settings. */
+export interface TelemetryProps {
+  /**
+   * Send anonymous usage data upstream. `false` disables it in cozystack-controller.
+   * @default - not set (upstream default: enabled)
+   */
+  readonly enabled?: boolean;
+}
+
+/** Which components to install and how. */
+export interface ComponentsProps {
+  /**
+   * Names of optional components to install.
+   * @default []
+   */
+  readonly enable?: readonly string[];
+  /**
+   * Names of components not to install. Edges of other components that point at them are dropped.
+   * @default []
+   */
+  readonly disable?: readonly string[];
+  /**
+   * Values per component name, deep-merged over the bundle's values (upstream `values-<name>`).
+   * @default {}
+   */
+  readonly values?: Readonly<Record<string, Values>>;
+  /**
+   * Chart folder per component name inside the platform artifact, replacing the bundle's.
+   * @default {}
+   */
+  readonly chartPaths?: Readonly<Record<string, string>>;
+}
+
+/** What the platform exposes to the outside. */
+export interface ExposeProps {
+  /**
+   * Services published as Ingresses under the root host.
+   * @default []
+   */
+  readonly services?: readonly ExposedService[];
+  /**
+   * Tenant namespace whose ingress class publishes them.
+   * @default 'tenant-root'
+   */
+  readonly ingress?: string;
+  /**
+   * External IPs of that ingress; without them it is a LoadBalancer Service.
+   * @default []
+   */
+  readonly externalIPs?: readonly string[];
+}
+
+/** Cluster network ranges (read by kube-ovn and cilium values). */
+export interface NetworkProps {
+  /** Pod CIDR. @default - none */
+  readonly podCidr?: string;
+  /** Pod gateway. @default - none */
+  readonly podGateway?: string;
+  /** Service CIDR. @default - none */
+  readonly serviceCidr?: string;
+  /** Join CIDR of kube-ovn. @default - none */
+  readonly joinCidr?: string;
+}
+
+/** Over-commit ratios for tenant workloads. */
+export interface ResourceRatioProps {
+  /** CPU allocation ratio (limit / request). @default - not set (charts use 10) */
+  readonly cpuAllocationRatio?: number;
+  /** Memory allocation ratio. @default 1 */
+  readonly memoryAllocationRatio?: number;
+  /** Ephemeral storage allocation ratio. @default 40 */
+  readonly ephemeralStorageAllocationRatio?: number;
+}
+
+/** Tuning of the HelmReleases of system components (the upstream operator's flags). */
+export interface HelmReleaseTuningProps {
+  /** Reconcile interval. @default '5m' */
+  readonly interval?: string;
+  /** Helm history kept. @default 5 */
+  readonly maxHistory?: number;
+  /** Install timeout. @default '10m' */
+  readonly installTimeout?: string;
+  /** Upgrade timeout. @default '10m' */
+  readonly upgradeTimeout?: string;
+  /** Retry interval of the RetryOnFailure strategy. @default '30s' */
+  readonly retryInterval?: string;
+}
+
+/**
+ * Where the cozystack-operator runs, which decides how it reaches the API server before the
+ * cluster network is up (the upstream installer's `cozystackOperator.variant`).
+ */
+export type OperatorVariant = 'talos' | 'generic' | 'hosted';
+
+/** The cozystack-operator of operator mode: what the upstream installer chart deploys. */
+export interface OperatorProps {
+  /**
+   * Operator image.
+   * @default - `ghcr.io/cozystack/cozystack/cozystack-operator:v<version>` when `version` is set, otherwise the upstream v1.6.0 image pinned by digest
+   */
+  readonly image?: string;
+  /**
+   * `talos`: the API server through KubePrism (`localhost:7445`); `generic`: through
+   * `apiServerHost`/`apiServerPort`; `hosted`: through the in-cluster Service.
+   * @default - 'hosted' when the bundle installs no CNI of its own (no `cilium` component, as the hosted bundles), otherwise 'talos'
+   */
+  readonly variant?: OperatorVariant;
+  /**
+   * `generic` only: the API server's host, the internal IP of a control-plane node. Required for `generic`.
+   * @default - none
+   */
+  readonly apiServerHost?: string;
+  /**
+   * `generic` only: the API server's port.
+   * @default 6443
+   */
+  readonly apiServerPort?: number;
+  /**
+   * Let the operator install its own copy of Flux at start-up (upstream `--install-flux=true`).
+   * Off by default: the cluster already runs Flux, which applies this output.
+   * @default false
+   */
+  readonly installFlux?: boolean;
+}
+
+/**
+ * Settings of a Cozystack platform: what the upstream `cozystack` ConfigMap carries, and how it
+ * is delivered.
+ */
+export interface PlatformProps {
+  /** The bundle of system components to install. */
+  readonly bundle: Bundle;
+  /**
+   * Base DNS domain of the platform and host of the root tenant. Required by the paas bundles.
+   * @default - none; the root tenant then uses 'example.org'
+   */
+  readonly rootHost?: string;
+  /**
+   * URL of the Kubernetes API server written into tenant kubeconfigs. Required by the paas bundles.
+   * @default - none
+   */
+  readonly apiServerEndpoint?: string;
+  /**
+   * Cluster DNS domain.
+   * @default 'cozy.local'
+   */
+  readonly clusterDomain?: string;
+  /** OIDC settings. @default - OIDC disabled */
+  readonly oidc?: OidcProps;
+  /** Telemetry settings. @default - not set */
+  readonly telemetry?: TelemetryProps;
+  /** Components to enable, disable, configure. @default - the bundle's defaults */
+  readonly components?: ComponentsProps;
+  /** What to expose. @default - nothing exposed, ingress of tenant-root */
+  readonly expose?: ExposeProps;
+  /**
+   * ACME solver of the cluster issuers: `http01`, or `cloudflare` for dns01.
+   * @default 'http01'
+   */
+  readonly clusterIssuer?: 'http01' | 'cloudflare';
+  /** Network ranges. @default - none set */
+  readonly network?: NetworkProps;
+  /** Over-commit ratios. @default - upstream defaults */
+  readonly resources?: ResourceRatioProps;
+  /**
+   * API endpoint written into tenant kubeconfigs instead of `apiServerEndpoint`.
+   * @default - none
+   */
+  readonly managementKubeconfigEndpoint?: string;
+  /**
+   * InternalIP addresses of the control-plane nodes; their hash rolls kube-ovn when they change
+   * (upstream reads them from the cluster).
+   * @default []
+   */
+  readonly controlPlaneNodeIPs?: readonly string[];
+  /**
+   * Branding data (upstream ConfigMap `cozystack-branding`), e.g. `{ branding: 'My Cloud' }`.
+   * @default {}
+   */
+  readonly branding?: Readonly<Record<string, string>>;
+  /**
+   * Scheduling data (upstream ConfigMap `cozystack-scheduling`).
+   * @default {}
+   */
+  readonly scheduling?: Readonly<Record<string, string>>;
+  /** Where the charts come from. @default - the upstream OCI artifact at the v1.6.0 digest */
+  readonly source?: PlatformSourceProps;
+  /**
+   * `flux`: synthesize every HelmRelease, for a cluster with Flux alone. `operator`: synthesize
+   * PackageSources and Packages for the upstream cozystack-operator.
+   * @default 'flux'
+   */
+  readonly mode?: PlatformMode;
+  /** HelmRelease tuning. @default - the upstream operator's defaults */
+  readonly helmRelease?: HelmReleaseTuningProps;
+  /**
+   * The Cozystack release installed, e.g. `'1.6.0'` (no leading `v`). The platform source
+   * follows it (ref `tag: v<version>` unless `source.ref` is set), as do the operator image and
+   * its `COZYSTACK_VERSION`, and the `cozystack-version` ConfigMap.
+   * @default - not set: the upstream v1.6.0 artifact and operator, pinned by digest
+   */
+  readonly version?: string;
+  /**
+   * The data version written into the `cozystack-version` ConfigMap (upstream
+   * `migrations.targetVersion`). Needed only for a `version` the library does not know.
+   * @default - the migration target of `version` (54 for 1.6.x; 54 when `version` is not set)
+   */
+  readonly migrationsTargetVersion?: number;
+  /**
+   * The cozystack-operator Deployment, used in operator mode only.
+   * @default - the upstream installer's settings, without installing Flux
+   */
+  readonly operator?: OperatorProps;
+  /**
+   * Emit the ValidatingAdmissionPolicy `cozystack-no-delete-guardrail` and its binding, which deny
+   * deleting objects labelled `platform.cozystack.io/no-delete: "true"` (needs Kubernetes 1.30+).
+   * @default true
+   */
+  readonly deletionGuardrail?: boolean;
+  /**
+   * `release`: each tenant as the HelmRelease the platform's API stores. `explicit`: every object
+   * the tenant chart would render.
+   * @default 'release'
+   */
+  readonly tenantRendering?: TenantRendering;
+}

@@ -1,0 +1,195 @@
+import { Construct } from 'constructs';
+import { addObject, GVK } from './objects.js';
+import { Problems } from '../core/errors.js';
+import { artifactName } from '../model/names.js';
+import { SYSTEM_NAMESPACE } from '../model/platform-model.js';
+import { isDnsLabel } from '../core/predicates.js';
+
+/** How the operator installs a component as a HelmRelease. */
+export interface PackageSourceInstall {
+  /** Namespace of the release. */
+  readonly namespace: string;
+  /** Helm release name. @default - the component name */
+  readonly releaseName?: string;
+  /** The namespace needs the privileged pod-security level. @default false */
+  readonly privileged?: boolean;
+  /** Names of components of the same variant installed first. @default [] */
+  readonly dependsOn?: readonly string[];
+  /** CRD policy on upgrade. @default - helm-controller's default */
+  readonly upgradeCRDs?: 'Skip' | 'Create' | 'CreateReplace';
+}
+
+/** A chart of a PackageSource variant. */
+export interface PackageSourceComponent {
+  /** Component name, unique in the variant. */
+  readonly name: string;
+  /** Chart folder relative to the source's base path. */
+  readonly path: string;
+  /** Names of variant libraries copied into the chart's `charts/`. @default [] */
+  readonly libraries?: readonly string[];
+  /** Values files of the chart merged in order into its values.yaml. @default [] */
+  readonly valuesFiles?: readonly string[];
+  /** How to install it; without it the chart is only made available as an artifact. @default - not installed */
+  readonly install?: PackageSourceInstall;
+}
+
+/** A library chart a variant's components may include. */
+export interface PackageSourceLibrary {
+  /** Library name. @default - the last segment of the path */
+  readonly name?: string;
+  /** Folder of the library relative to the source's base path. */
+  readonly path: string;
+}
+
+/** One way to install a package. */
+export interface PackageSourceVariant {
+  /** Variant name; `default` is chosen when a Package names none. */
+  readonly name: string;
+  /** Packages that must be ready first. @default [] */
+  readonly dependsOn?: readonly string[];
+  /** Library charts. @default [] */
+  readonly libraries?: readonly PackageSourceLibrary[];
+  /** Charts of the variant. */
+  readonly components: readonly PackageSourceComponent[];
+}
+
+/** The Flux source a PackageSource reads charts from. */
+export interface PackageSourceRef {
+  /** `OCIRepository` or `GitRepository`. */
+  readonly kind: 'OCIRepository' | 'GitRepository';
+  /** Name of the source. */
+  readonly name: string;
+  /** Namespace of the source. */
+  readonly namespace: string;
+  /** Base folder inside the source. @default - the root of an OCI artifact, `packages` of a Git repository */
+  readonly path?: string;
+}
+
+/** Properties of a {@link PackageSource}. */
+export interface PackageSourceProps {
+  /** Cluster-wide name, e.g. `cozystack.cilium`. The Package of the same name installs it. */
+  readonly name: string;
+  /** Where the charts come from. */
+  readonly sourceRef: PackageSourceRef;
+  /** Variants. */
+  readonly variants: readonly PackageSourceVariant[];
+  /** Annotations of the PackageSource. @default {} */
+  readonly annotations?: Readonly<Record<string, string>>;
+  /** Labels of the PackageSource. @default {} */
+  readonly labels?: Readonly<Record<string, string>>;
+  /**
+   * Also emit the ArtifactGenerator that the upstream operator makes from the PackageSource
+   * (needed when no operator runs, i.e. in flux mode).
+   * @default false
+   */
+  readonly artifactGenerator?: boolean;
+}
+
+/**
+ * A `cozystack.io/v1alpha1` PackageSource: a set of charts in a Flux source, grouped in variants,
+ * and optionally the `source.extensions.fluxcd.io/v1beta1` ArtifactGenerator that turns each
+ * chart into an ExternalArtifact named `<packagesource>-<variant>-<component>`.
+ */
+export class PackageSource extends Construct {
+  /** Cluster-wide name. */
+  public readonly name: string;
+  private readonly props: PackageSourceProps;
+
+  constructor(scope: Construct, id: string, props: PackageSourceProps) {
+    super(scope, id);
+    validate(props, this.node.path);
+    this.name = props.name;
+    this.props = props;
+    const spec = {
+      sourceRef: { ...props.sourceRef, path: props.sourceRef.path ?? '/' },
+      variants: props.variants.map((v) => ({
+        name: v.name,
+        ...(v.dependsOn?.length ? { dependsOn: [...v.dependsOn] } : {}),
+        ...(v.libraries?.length ? { libraries: v.libraries.map((l) => ({ ...l })) } : {}),
+        components: v.components.map((c) => ({
+          name: c.name,
+          path: c.path,
+          ...(c.libraries?.length ? { libraries: [...c.libraries] } : {}),
+          ...(c.valuesFiles?.length ? { valuesFiles: [...c.valuesFiles] } : {}),
+          ...(c.install ? { install: compact({ ...c.install, dependsOn: c.install.dependsOn?.length ? [...c.install.dependsOn] : undefined }) } : {}),
+        })),
+      })),
+    };
+    addObject(this, GVK.PackageSource, compact({ name: props.name, labels: nonEmpty(props.labels), annotations: nonEmpty(props.annotations) }), { spec });
+    if (props.artifactGenerator) this.addArtifactGenerator();
+  }
+
+  /** Name of the ExternalArtifact made for a component of a variant. */
+  public artifactName(variant: string, component: string): string {
+    return artifactName(this.name, variant, component);
+  }
+
+  private addArtifactGenerator(): void {
+    const ref = this.props.sourceRef;
+    const alias = ref.name;
+    const base = ref.path ?? (ref.kind === 'GitRepository' ? 'packages' : '');
+    const artifacts = this.props.variants.flatMap((v) =>
+      v.components.map((c) => {
+        const dir = lastSegment(c.path);
+        const libs = new Map((v.libraries ?? []).map((l) => [l.name ?? lastSegment(l.path), l.path]));
+        return {
+          name: this.artifactName(v.name, c.name),
+          copy: [
+            { from: `@${alias}/${join(base, c.path)}/**`, to: `@artifact/${dir}/` },
+            ...(c.libraries ?? []).filter((l) => libs.has(l)).map((l) => ({ from: `@${alias}/${join(base, libs.get(l)!)}/**`, to: `@artifact/${dir}/charts/${l}/` })),
+            ...(c.valuesFiles ?? []).map((f, i) => ({
+              from: `@${alias}/${join(base, c.path, f)}`,
+              to: `@artifact/${dir}/values.yaml`,
+              strategy: i === 0 ? 'Overwrite' : 'Merge',
+            })),
+          ],
+        };
+      }),
+    );
+    addObject(
+      this,
+      GVK.ArtifactGenerator,
+      { name: this.name, namespace: SYSTEM_NAMESPACE, labels: { 'cozystack.io/packagesource': this.name } },
+      { spec: { sources: [{ alias, kind: ref.kind, name: ref.name, namespace: ref.namespace }], artifacts } },
+    );
+  }
+}
+
+function validate(props: PackageSourceProps, path: string): void {
+  const p = new Problems(`PackageSource ${path}`);
+  if (!/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/.test(props.name) || props.name.length > 253) p.add('name', `'${props.name}' is not a valid object name`, 'invalid-name');
+  if (!props.variants.length) p.add('variants', 'expected at least one variant', 'required');
+  const variants = new Set<string>();
+  props.variants.forEach((v, i) => {
+    if (variants.has(v.name)) p.add(`variants[${i}].name`, `variant '${v.name}' is defined twice`, 'duplicate-variant');
+    variants.add(v.name);
+    const names = new Set(v.components.map((c) => c.name));
+    v.components.forEach((c, j) => {
+      if (!isDnsLabel(c.name)) p.add(`variants[${i}].components[${j}].name`, `'${c.name}' is not a valid component name`, 'invalid-name');
+      for (const d of c.install?.dependsOn ?? []) {
+        if (!names.has(d)) p.add(`variants[${i}].components[${j}].install.dependsOn`, `'${d}' is not a component of variant ${v.name}`, 'unknown-dependency');
+      }
+    });
+  });
+  p.throwIfAny();
+}
+
+function lastSegment(path: string): string {
+  const parts = path.split('/').filter(Boolean);
+  return parts[parts.length - 1] ?? '';
+}
+
+function join(...parts: string[]): string {
+  return parts.flatMap((p) => p.split('/')).filter(Boolean).join('/');
+}
+
+function nonEmpty<T extends object>(o: T | undefined): T | undefined {
+  return o && Object.keys(o).length ? o : undefined;
+}
+
+/** Drops keys whose value is undefined. @internal */
+export function compact<T extends Record<string, unknown>>(o: T): T {
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(o)) if (v !== undefined) out[k] = v;
+  return out as T;
+}

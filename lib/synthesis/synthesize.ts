@@ -1,0 +1,150 @@
+import { ApiObject, type App } from 'cdk8s';
+import type { IConstruct } from 'constructs';
+import { CozystackValidationError, type Problem } from '../core/errors.js';
+import type { KubeObject } from '../core/kube-object.js';
+import { objectJson, objectView } from '../output/object-json.js';
+import { toYaml, toYamlClean } from '../output/yaml-emitter.js';
+import { layoutFiles, OutputLayout } from '../output/layout.js';
+import { Platform } from '../constructs/platform.js';
+import { SecurityInvariants, tenantFacts } from './security-invariants.js';
+import { TreeWrite } from '../output/writer.js';
+
+/** Options of {@link synthesize}. */
+export interface SynthesizeOptions {
+  /**
+   * Folder to write to. Replaced as a whole, atomically.
+   * @default - `CDK8S_OUTDIR` when set, otherwise 'dist'
+   */
+  readonly outdir?: string;
+}
+
+/** What {@link synthesize} wrote. */
+export interface SynthesisResult {
+  /** The folder written. */
+  readonly outdir: string;
+  /** Number of objects. */
+  readonly objects: number;
+  /** Number of files, kustomizations included. */
+  readonly files: number;
+  /** Objects per kind. */
+  readonly kinds: Readonly<Record<string, number>>;
+}
+
+/** Runs the constructs' validations of every construct and throws them all together. */
+function validateConstructs(nodes: readonly IConstruct[]): void {
+  const problems: Problem[] = [];
+  for (const c of nodes) {
+    for (const message of c.node.validate()) problems.push({ subject: c.node.path, path: '', message, rule: 'construct-validation' });
+  }
+  if (problems.length) throw new CozystackValidationError(problems, 'validation failed');
+}
+
+/** The platform trees' own problems, thrown together. */
+function validatePlatforms(platforms: readonly Platform[]): void {
+  const problems = platforms.flatMap((p) => p._validateTree());
+  if (problems.length) throw new CozystackValidationError(problems, 'invalid platform');
+}
+
+function invariantsOf(platforms: readonly Platform[]): SecurityInvariants[] {
+  return platforms.map((p) => new SecurityInvariants(tenantFacts(p.rootTenant, p.tenantRendering === 'explicit')));
+}
+
+function throwBroken(checkers: readonly SecurityInvariants[]): void {
+  const problems = checkers.flatMap((c) => c.finish());
+  if (problems.length) throw new CozystackValidationError(problems, 'the output breaks a security invariant');
+}
+
+/**
+ * Every object of the app, validated: runs the constructs' validations and throws them all
+ * together. Objects come in construct order.
+ */
+export function collectObjects(app: App): KubeObject[] {
+  const nodes = app.node.findAll();
+  validateConstructs(nodes);
+  const platforms = nodes.filter((c): c is Platform => Platform.isPlatform(c));
+  // One walk over the whole app, each object serialized once: cdk8s' Chart.toJson() re-walks
+  // the whole app per chart, which makes many charts quadratic.
+  const objects: KubeObject[] = [];
+  for (const c of nodes) if (ApiObject.isApiObject(c)) objects.push(objectJson(c, app) as unknown as KubeObject);
+  validatePlatforms(platforms);
+  const checkers = invariantsOf(platforms);
+  for (const o of objects) for (const ch of checkers) ch.check(o);
+  throwBroken(checkers);
+  return objects;
+}
+
+/** The output of an app: its files, and how many objects of each kind they hold. @internal */
+export interface RenderedOutput {
+  /** Every file's path, sorted. */
+  readonly paths: readonly string[];
+  /** Path to content, sorted by path: every file not given to `onFile` (all of them without `onFile`). */
+  readonly files: Map<string, string>;
+  /** Number of objects. */
+  readonly objects: number;
+  /** Objects per kind, sorted by kind. */
+  readonly kinds: Readonly<Record<string, number>>;
+}
+
+/**
+ * The files of an app, as {@link outputFiles} of {@link collectObjects} makes them, with the same
+ * checks, but each object turned into its file text as soon as it is made: no object is kept, which
+ * saves the memory and the garbage collector's time of large platforms. `onFile` is given each
+ * object's file as soon as it is made (to write it) and its text is then not kept: the result has
+ * the paths of all files and the text of the others (kustomizations, extra files).
+ * @internal
+ */
+export function renderOutput(app: App, onFile?: (path: string, content: string) => void): RenderedOutput {
+  const nodes = app.node.findAll();
+  validateConstructs(nodes);
+  const platforms = nodes.filter((c): c is Platform => Platform.isPlatform(c));
+  validatePlatforms(platforms);
+  const checkers = invariantsOf(platforms);
+  const layout = new OutputLayout(onFile);
+  const kinds: Record<string, number> = {};
+  let objects = 0;
+  for (const c of nodes) {
+    if (!ApiObject.isApiObject(c)) continue;
+    // Objects the library made are written without a sorted copy of all their data first.
+    const view = objectView(c, app);
+    const o = (view ?? objectJson(c, app)) as unknown as KubeObject;
+    for (const ch of checkers) ch.check(o);
+    layout.add(o, view ? () => toYamlClean(view) ?? toYaml(objectJson(c, app)) : undefined);
+    kinds[o.kind] = (kinds[o.kind] ?? 0) + 1;
+    objects++;
+  }
+  throwBroken(checkers);
+  const { paths, files } = layout.finish(extraFiles(platforms));
+  return { paths, files, objects, kinds: Object.fromEntries(Object.entries(kinds).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) };
+}
+
+function extraFiles(platforms: readonly Platform[]): Map<string, string> {
+  const extra = new Map<string, string>();
+  for (const p of platforms) for (const [path, v] of p.extraFiles) extra.set(path, v);
+  return extra;
+}
+
+/** The output files of an app: path to content, in the layout the README describes. */
+export function renderFiles(app: App): Map<string, string> {
+  return outputFiles(app, collectObjects(app));
+}
+
+/** Lays out already collected objects, with the extra files (.gitignore, .sops.yaml) of the app's platforms. */
+export function outputFiles(app: App, objects: readonly KubeObject[]): Map<string, string> {
+  return layoutFiles(objects, extraFiles(app.node.findAll().filter((c): c is Platform => Platform.isPlatform(c))));
+}
+
+/**
+ * Synthesizes an app into a folder: one object per file, a kustomization.yaml per folder.
+ * Nothing is written when synthesis fails; a previous output stays as it was.
+ */
+export function synthesize(app: App, options: SynthesizeOptions = {}): SynthesisResult {
+  const outdir = options.outdir ?? process.env.CDK8S_OUTDIR ?? 'dist';
+  const write = new TreeWrite(outdir);
+  try {
+    const { paths, files, objects, kinds } = renderOutput(app, (path, content) => write.add(path, content));
+    write.commit(paths, files);
+    return { outdir, objects, files: paths.length, kinds };
+  } finally {
+    write.close();
+  }
+}
