@@ -62,8 +62,8 @@ export interface FloorOptions {
 
 /** The emitter module of a compiled tree (its root holds build/), or the source one. */
 export function emitterModule(buildRoot?: string): string {
-  const built = buildRoot ? join(buildRoot, 'build', 'lib', 'yaml-emitter.js') : undefined;
-  return built && existsSync(built) ? built : join(ROOT, 'lib', 'yaml-emitter.ts');
+  const built = buildRoot ? join(buildRoot, 'build', 'lib', 'output', 'yaml-emitter.js') : undefined;
+  return built && existsSync(built) ? built : join(ROOT, 'lib', 'output', 'yaml-emitter.ts');
 }
 
 /** Measures the floor of an output folder in a child process (through tsx). */

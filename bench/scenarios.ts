@@ -5,7 +5,8 @@ import { stringify } from 'yaml';
 import { Bundle } from '../lib/model/bundle.js';
 import { Platform } from '../lib/constructs/platform.js';
 import { PLATFORM_API_VERSION } from '../lib/input/platform-document.js';
-import { APPS_API_VERSION, TENANT_SERVICES } from '../lib/constructs/tenant.js';
+import { APPS_API_VERSION } from '../lib/constructs/tenant.js';
+import { TENANT_SERVICES } from '../lib/model/tenant-model.js';
 
 /** A benchmark scenario: a platform document, a tenant tree and apps, and how to synthesize it. */
 export interface ScenarioSpec {

@@ -5,9 +5,8 @@ export type {
   ComponentDefinition,
   ConditionalDependsOn,
   ConditionalValues,
-  JsonValue,
-  Values,
 } from './model/component.js';
+export type { JsonValue, Values } from './core/values.js';
 export { CozystackValidationError, formatProblem, type Problem } from './core/errors.js';
 export {
   PackageSource,
@@ -18,7 +17,7 @@ export {
   type PackageSourceRef,
   type PackageSourceVariant,
 } from './renderings/package-source.js';
-export { type CredentialsProps, Platform, type PlatformConstructProps } from './constructs/platform.js';
+export { type CredentialsProps, Platform, type PlatformConstructProps, type PlatformProps } from './constructs/platform.js';
 export type {
   ComponentsProps,
   ExposedService,
@@ -27,13 +26,14 @@ export type {
   NetworkProps,
   OidcProps,
   PlatformMode,
-  PlatformProps,
+  PlatformSettings,
   ResourceRatioProps,
   TelemetryProps,
   TenantRendering,
 } from './model/settings.js';
 export { DEFAULT_SOURCE_DIGEST, DEFAULT_SOURCE_URL, type PlatformSourceProps, type PlatformSourceRef } from './model/source.js';
-export { ACCESS_LEVELS, type AccessLevel, Tenant, type TenantGroups, type TenantProps } from './constructs/tenant.js';
+export { Tenant } from './constructs/tenant.js';
+export { ACCESS_LEVELS, type AccessLevel, type TenantGroups, type TenantProps } from './model/tenant-model.js';
 export type { AppDefinition, TenantService } from './model/app-definition.js';
 export { collectObjects, renderFiles, synthesize, type SynthesisResult, type SynthesizeOptions } from './synthesis/synthesize.js';
 export type { KubeObject } from './core/kube-object.js';

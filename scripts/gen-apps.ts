@@ -18,6 +18,8 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync
 import { join, resolve } from 'node:path';
 import standaloneCodePkg from 'ajv/dist/standalone/index.js';
 import { parse as parseYaml } from 'yaml';
+import { isPlainObject } from '../lib/core/values.js';
+import { APP_OPTION_KEYS } from '../lib/model/app-definition.js';
 import { createValuesAjv } from '../lib/model/values-ajv.js';
 
 const standaloneCode = standaloneCodePkg.default;
@@ -74,9 +76,7 @@ const ref = resolve(positional[0] ?? join(root, '..', 'shared', 'reference', 'co
 
 // ---------------------------------------------------------------- helpers
 
-function isObject(v: unknown): v is JsonObject {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
+const isObject = isPlainObject as (v: unknown) => v is JsonObject;
 
 function fail(msg: string): never {
   throw new Error(`gen-apps: ${msg}`);
@@ -355,11 +355,10 @@ function appFile(e: Entry): { text: string; names: string[] } {
   const withClass = e.chart !== 'tenant';
   const lines: string[] = [header(`cozyrds/${e.chart}.yaml and apps/${e.chartPath.split('/')[0]}/${e.chart}.values.*`)];
   if (withClass) lines.push("import type { Construct } from 'constructs';");
-  if (usesJson || withClass) {
-    const types = [usesJson ? 'JsonValue' : '', withClass ? 'Values' : ''].filter(Boolean).join(', ');
-    lines.push(`import type { ${types} } from '../lib/model/component.js';`);
+  if (usesJson) {
+    if (usesJson) lines.push("import type { JsonValue } from '../lib/core/values.js';");
   }
-  if (withClass) lines.push("import { type AppOptions, ManagedApp } from '../lib/constructs/managed-app.js';");
+  if (withClass) lines.push("import { type AppOptions, appProps, ManagedApp } from '../lib/constructs/managed-app.js';");
   lines.push(`import { ${c}_DEFINITION } from './definitions/${e.chart}.js';`);
   lines.push('', `export { ${c}_DEFINITION };`, '');
   lines.push(`/** Values of chart \`${e.chartPath}\` (kind \`${e.kind}\`). Keys left out take the chart defaults. */`);
@@ -369,13 +368,21 @@ function appFile(e: Entry): { text: string; names: string[] } {
   }
   const names = [`${c}_DEFINITION`, props, ...nested.map(([n]) => n)];
   if (withClass) {
+    const schemaProps = isObject(e.schema) ? e.schema.properties : undefined;
+    const taken = Object.keys(isObject(schemaProps) ? schemaProps : {}).filter((k) => APP_OPTION_KEYS.includes(k as never));
+    if (taken.length) fail(`${e.kind}: the chart has values named like app options (${taken.join(', ')}); rename the options`);
     const release = e.prefix ? `\`${e.prefix}<id>\`` : 'named after the construct id';
     lines.push(
       '',
       `/** A \`${e.kind}\` application: a HelmRelease ${release} of chart \`${e.chartPath}\`. */`,
       `export class ${e.kind} extends ManagedApp<${props}> {`,
-      `  constructor(scope: Construct, id: string, props: ${props} = {}, options: AppOptions = {}) {`,
-      `    super(scope, id, ${c}_DEFINITION, props as Values, options);`,
+      '  /**',
+      "   * @param scope the tenant the app is ordered in, or any construct inside it",
+      "   * @param id the application's name",
+      "   * @param props the chart values, and the app's options (AppOptions)",
+      '   */',
+      `  constructor(scope: Construct, id: string, props: ${props} & AppOptions = {}) {`,
+      `    super(scope, id, { definition: ${c}_DEFINITION, ...appProps(props) });`,
       '  }',
       '}',
     );
@@ -444,7 +451,7 @@ function validatorsFile(entries: Entry[]): string {
     header('the catalog values schemas (ajv standalone code)'),
     '// @ts-nocheck',
     "import type { ValidateFunction } from 'ajv';",
-    "import type { Values } from '../../lib/model/component.js';",
+    "import type { Values } from '../../lib/core/values.js';",
     ...entries.map((e) => `import { ${constName(e.chart)}_DEFINITION } from '../definitions/${e.chart}.js';`),
     '',
     body.replace(/\n+$/, ''),

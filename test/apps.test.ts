@@ -41,7 +41,7 @@ describe.each(APPS.map((d) => [d.kind, d] as const))('%s', (kind, d) => {
   const name = d.module ? d.chart : 'x1';
   const build = () => {
     const p = platform({ components: { enable: d.chart === 'bootbox' ? ['bootbox'] : [] } });
-    const a = new ManagedApp(p.rootTenant.addTenant('team'), name, d, {});
+    const a = new ManagedApp(p.rootTenant.addTenant('team'), name, { definition: d });
     return { p, a, release: releaseOf(a) };
   };
 
@@ -119,9 +119,9 @@ describe('prerequisites', () => {
     expect(problems(() => new Postgres(p.rootTenant, 'db'))).toEqual([expect.objectContaining({ rule: 'duplicate-app' }), expect.objectContaining({ rule: 'duplicate-release' })]);
     expect(problems(() => new Postgres(p.rootTenant, 'Db'))).toEqual([expect.objectContaining({ rule: 'invalid-name' })]);
     const etcd = APP_DEFINITIONS.find((d) => d.kind === 'Etcd')!;
-    expect(problems(() => new ManagedApp(p.rootTenant, 'etcd', etcd, {}))).toEqual([expect.objectContaining({ rule: 'duplicate-release', message: expect.stringMatching(/etcd module of tenant tenant-root/) })]);
+    expect(problems(() => new ManagedApp(p.rootTenant, 'etcd', { definition: etcd }))).toEqual([expect.objectContaining({ rule: 'duplicate-release', message: expect.stringMatching(/etcd module of tenant tenant-root/) })]);
     const info = APP_DEFINITIONS.find((d) => d.kind === 'Info')!;
-    expect(problems(() => new ManagedApp(p.rootTenant.addTenant('x'), 'info', info, {}))).toEqual([expect.objectContaining({ rule: 'duplicate-release', message: expect.stringMatching(/info module of tenant tenant-x/) })]);
+    expect(problems(() => new ManagedApp(p.rootTenant.addTenant('x'), 'info', { definition: info }))).toEqual([expect.objectContaining({ rule: 'duplicate-release', message: expect.stringMatching(/info module of tenant tenant-x/) })]);
     // A tenant and an app may share a name, as on a cluster.
     expect(() => p.rootTenant.addTenant('db')).not.toThrow();
   });

@@ -64,7 +64,7 @@ describe('credentials', () => {
 
   it('an existing Secret can be referenced instead', () => {
     const { app, platform } = newPlatform();
-    new Postgres(platform.rootTenant, 'db', { users: { app: { password: 'x-secret' } } }, { credentialsSecret: 'db-creds', credentialsSecretKeys: { 'admin-pw': 'users.admin.password' } });
+    new Postgres(platform.rootTenant, 'db', { users: { app: { password: 'x-secret' } }, credentialsSecret: 'db-creds', credentialsSecretKeys: { 'admin-pw': 'users.admin.password' } });
     const objects = collectObjects(app);
     expect(objects.filter((o) => o.kind === 'Secret' && o.metadata.name === 'db-creds')).toEqual([]);
     const hr = objects.find((o) => o.metadata.name === 'postgres-db')!;

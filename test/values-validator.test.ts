@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { APP_DEFINITIONS } from '../apps/catalog.js';
 import { PRECOMPILED_VALIDATORS } from '../apps/generated/validators.js';
 import type { AppDefinition } from '../lib/model/app-definition.js';
-import type { JsonValue, Values } from '../lib/model/component.js';
+import type { JsonValue, Values } from '../lib/core/values.js';
 import { createValuesAjv } from '../lib/model/values-ajv.js';
 import { mergeChartValues, validateAppValues, validatorFor } from '../lib/model/app-values.js';
 

@@ -1,7 +1,7 @@
 import { APP_DEFINITIONS } from '../../apps/catalog.js';
 import { Bundle } from '../model/bundle.js';
 import { didYouMean } from '../core/errors.js';
-import type { Values } from '../model/component.js';
+import type { Values } from '../core/values.js';
 import { UsageError } from './options.js';
 import type { CommandResult } from './synth.js';
 

@@ -1,5 +1,5 @@
 import type { Tenant } from '../constructs/tenant.js';
-import { TENANT_SERVICES } from '../constructs/tenant.js';
+import { TENANT_SERVICES } from '../model/tenant-model.js';
 import { buildFromOptions } from './build.js';
 import type { ParsedOptions } from './options.js';
 import type { CommandResult } from './synth.js';

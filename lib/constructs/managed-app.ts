@@ -1,35 +1,42 @@
 import { JsonPatch, type ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
-import type { AppDefinition } from '../model/app-definition.js';
+import { type AppDefinition, type AppOptions, APP_OPTION_KEYS } from '../model/app-definition.js';
+
+export type { AppOptions };
 import { addAppRelease } from '../renderings/app-release.js';
-import type { JsonValue, Values } from '../model/component.js';
+import type { JsonValue, Values } from '../core/values.js';
 import { Problems } from '../core/errors.js';
-import { Tenant } from './tenant.js';
+import type { Tenant } from './tenant.js';
+import { APP_BRAND, brand, findUp, hasBrand, TENANT_BRAND } from './tree.js';
 import { validateAppValues } from '../model/app-values.js';
 import { isDnsLabel, isDnsSubdomain } from '../core/predicates.js';
 import { addObject, GVK } from '../renderings/objects.js';
 import { credentialPatterns, extractCredentials, secretKey, targetPath } from '../model/credentials.js';
 import { isPlainObject } from '../core/values.js';
 
-const APP_BRAND = Symbol.for('cozystack-cdk8s.ManagedApp');
 /** Label of the Secrets that carry credentials moved out of app values. */
 export const CREDENTIALS_LABEL = 'cdk8s.cozystack.io/credentials';
 
-/** Options of an app that are not chart values. */
-export interface AppOptions {
+/** Properties of a {@link ManagedApp}: its catalog entry, its values, and the options. */
+export interface ManagedAppProps extends AppOptions {
+  /** The catalog entry of the app's kind. */
+  readonly definition: AppDefinition;
   /**
-   * Read the app's credentials from this existing Secret in the tenant's namespace instead of
-   * a Secret the library writes. Credentials given in the values are left out of the HelmRelease
-   * and expected in the Secret under the keys the warning names.
-   * @default - credentials go to a Secret `<release>-credential-values` written under secrets/
-   */
-  readonly credentialsSecret?: string;
-  /**
-   * Credentials the existing Secret holds that the values do not mention: Secret key to values
-   * path (Flux targetPath, e.g. `users.alice.password`).
+   * The chart values, as the `spec` of the application object.
    * @default {}
    */
-  readonly credentialsSecretKeys?: Readonly<Record<string, string>>;
+  readonly values?: Values;
+}
+
+/** Typed app props as {@link ManagedAppProps}: the options apart, everything else the chart values. @internal */
+export function appProps(props: object): Omit<ManagedAppProps, 'definition'> {
+  const values: Values = {};
+  const options: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(props ?? {})) {
+    if ((APP_OPTION_KEYS as readonly string[]).includes(k)) options[k] = v;
+    else values[k] = v as Values[string];
+  }
+  return { values, ...(options as AppOptions) };
 }
 
 /**
@@ -40,7 +47,7 @@ export interface AppOptions {
 export class ManagedApp<P = Values> extends Construct {
   /** True when `x` is a ManagedApp, also across copies of this package. */
   public static isManagedApp(x: unknown): x is ManagedApp {
-    return typeof x === 'object' && x !== null && APP_BRAND in x;
+    return hasBrand(x, APP_BRAND);
   }
 
   /** The catalog entry of this app's kind. */
@@ -58,12 +65,18 @@ export class ManagedApp<P = Values> extends Construct {
   /** Props as given, typed. */
   public readonly props: P;
 
-  constructor(scope: Construct, id: string, definition: AppDefinition, values: Values, options: AppOptions = {}) {
-    const tenant = Tenant.isTenant(scope) ? scope : undefined;
+  /**
+   * @param scope the tenant the app is ordered in, or any construct inside it (found as cdk8s'
+   *   `Chart.of()` finds a chart)
+   * @param id the application's name, also the construct id
+   */
+  constructor(scope: Construct, id: string, props: ManagedAppProps) {
+    const { definition, values = {}, ...options } = props;
+    const tenant = findUp(scope, TENANT_BRAND) as Tenant | undefined;
     const subject = `${definition.kind} ${tenant ? tenant.namespace : '?'}/${id}`;
     const p = new Problems(subject);
     if (!tenant) {
-      p.add('', `must be created in a Tenant (e.g. new ${definition.kind}(platform.rootTenant, '${id}')), not in ${scope.node.path}`, 'not-in-tenant');
+      p.add('', `must be created in a Tenant or a construct inside one (e.g. new ${definition.kind}(platform.rootTenant, '${id}')), not in ${scope.node.path}`, 'not-in-tenant');
       p.throwIfAny();
     }
     const t = tenant!;
@@ -93,9 +106,14 @@ export class ManagedApp<P = Values> extends Construct {
         else warnings.push(`${subject} spec${w.path}: ${w.message} [${w.rule}]`);
       }
     }
-    // Construct ids are per kind, so a Tenant and a Postgres may share a name, as on a cluster.
-    const constructId = `${definition.kind}:${id}`;
-    if (t.node.tryFindChild(constructId)) p.add('metadata.name', `${definition.kind} '${id}' already exists in ${t.namespace}`, 'duplicate-app');
+    const appKey = `${t.namespace}/${definition.kind}/${id}`;
+    // In a tenant itself, apps sit in a construct per kind (`<tenant>/Postgres/db`): a child tenant
+    // and apps of other kinds may share the name, as objects of different kinds do on a cluster.
+    const parent = scope === t ? (t.node.tryFindChild(definition.kind) ?? undefined) : scope;
+    if (context.apps.has(appKey)) p.add('metadata.name', `${definition.kind} '${id}' already exists in ${t.namespace}`, 'duplicate-app');
+    else if (parent?.node.tryFindChild(id)) {
+      p.add('metadata.name', `${parent.node.path} already has a construct named '${id}'; give apps of the same name constructs of their own`, 'duplicate-construct');
+    }
     const claimed = context.releases.get(`${t.namespace}/${releaseName}`);
     if (claimed) p.add('metadata.name', `HelmRelease ${t.namespace}/${releaseName} is already ${claimed}`, 'duplicate-release');
     if (options.credentialsSecret !== undefined && !isDnsSubdomain(options.credentialsSecret)) {
@@ -103,8 +121,8 @@ export class ManagedApp<P = Values> extends Construct {
     }
     p.throwIfAny(`invalid ${definition.kind}`);
 
-    super(t, constructId);
-    Object.defineProperty(this, APP_BRAND, { value: true });
+    super(parent ?? new Construct(t, definition.kind), id);
+    brand(this, APP_BRAND);
     this.definition = definition;
     this.tenant = t;
     this.appName = id;
@@ -114,6 +132,7 @@ export class ManagedApp<P = Values> extends Construct {
     this.props = values as P;
     for (const w of warnings) context.warn(w);
     context.releases.set(`${t.namespace}/${releaseName}`, `${definition.kind} ${id}`);
+    context.apps.add(appKey);
     const scopeOfObjects = context.objectScope(t);
     const { values: shown, valuesFrom } = this.separateCredentials(scopeOfObjects, subject, values, options);
     const release = addAppRelease(scopeOfObjects, {

@@ -1,5 +1,5 @@
 import type { Construct } from 'constructs';
-import type { Values } from '../model/component.js';
+import type { Values } from '../core/values.js';
 import type { Tenant } from './tenant.js';
 
 /**
@@ -13,7 +13,8 @@ export interface PlatformContext {
   readonly namespaces: Map<string, string>;
   /** Hosts claimed so far, host to owner description. */
   readonly hosts: Map<string, string>;
-  readonly rootTenantDependsOn: readonly { name: string; namespace: string }[];
+  /** Apps placed so far, `namespace/kind/name`. */
+  readonly apps: Set<string>;
   readonly bundleName: string;
   /** Where app credentials go: a Secret apart from the output, or inline in values. */
   readonly credentialHandling: 'secret' | 'inline';

@@ -3,15 +3,16 @@ import { Construct, type IConstruct } from 'constructs';
 import { APP_DEFINITIONS } from '../../apps/catalog.js';
 import type { AppDefinition } from '../model/app-definition.js';
 import type { Bundle } from '../model/bundle.js';
-import { CozystackValidationError, type Problem } from '../core/errors.js';
+import { CozystackValidationError, mapProblems, prefixed, type Problem } from '../core/errors.js';
 import type { PlatformContext } from './platform-context.js';
 import { type PlatformModel, resolvePlatform } from '../model/platform-model.js';
-import type { PlatformMode, PlatformProps, TenantRendering } from '../model/settings.js';
+import type { PlatformMode, PlatformSettings, TenantRendering } from '../model/settings.js';
+import type { TenantProps } from '../model/tenant-model.js';
 import { renderPlatform } from '../renderings/platform.js';
-import { Tenant, type TenantProps } from './tenant.js';
+import { Tenant } from './tenant.js';
+import { brand, hasBrand, PLATFORM_BRAND, registerPlatformContext } from './tree.js';
 import { renderTenant } from '../renderings/tenant.js';
 
-const PLATFORM_BRAND = Symbol.for('cozystack-cdk8s.Platform');
 /** Components the root tenant waits for, when installed (upstream rule). */
 const ROOT_TENANT_DEPENDENCIES = ['cilium', 'kubeovn'];
 /** Application charts that are always available: the tenant chart and its modules. */
@@ -39,8 +40,11 @@ export interface CredentialsProps {
   };
 }
 
-/** Properties of a {@link Platform}: the platform settings and the root tenant's own settings. */
-export interface PlatformConstructProps extends PlatformProps {
+/**
+ * Properties of a {@link Platform}: the platform settings ({@link PlatformSettings}, what the
+ * upstream platform reads), the root tenant's own settings, and how the library writes the output.
+ */
+export interface PlatformProps extends PlatformSettings {
   /**
    * Settings of the root tenant (`tenant-root`).
    * @default - host = rootHost, runs all four services, isolated
@@ -74,7 +78,7 @@ export interface PlatformConstructProps extends PlatformProps {
 export class Platform extends Chart {
   /** True when `x` is a Platform, also across copies of this package. */
   public static isPlatform(x: unknown): x is Platform {
-    return typeof x === 'object' && x !== null && PLATFORM_BRAND in x;
+    return hasBrand(x, PLATFORM_BRAND);
   }
 
   /** The Platform a construct belongs to. Throws when there is none. */
@@ -98,13 +102,13 @@ export class Platform extends Chart {
   /** Application kinds this platform serves (their `-rd` component is installed). */
   public readonly applications: readonly AppDefinition[];
   private readonly credentialsProps?: CredentialsProps;
-  private readonly exposeProps?: PlatformProps['expose'];
+  private readonly exposeProps?: PlatformSettings['expose'];
   /** Warnings found so far (e.g. app values the chart does not know). */
   public readonly warnings: string[] = [];
 
-  constructor(scope: Construct, id: string, props: PlatformConstructProps) {
+  constructor(scope: Construct, id: string, props: PlatformProps) {
     super(scope, id, { disableResourceNameHashes: true });
-    Object.defineProperty(this, PLATFORM_BRAND, { value: true });
+    brand(this, PLATFORM_BRAND);
     try {
       this.model = resolvePlatform(props, `Platform ${this.node.path}`);
     } catch (e) {
@@ -141,6 +145,7 @@ export class Platform extends Chart {
       }
       return s;
     };
+    const env = { rendering, clusterValues: this.model.clusterValues, rootTenantDependsOn: this.rootTenantDependsOn() };
     this.tenantContext = {
       rootHost: this.model.rootHost,
       clusterValues: this.model.clusterValues,
@@ -152,18 +157,16 @@ export class Platform extends Chart {
       releases: new Map(),
       servesChart: (chart) => this.applications.some((a) => a.chart === chart),
       warn: (m) => this.warnings.push(m),
-      rootTenantDependsOn: this.model.components
-        .filter((c) => ROOT_TENANT_DEPENDENCIES.includes(c.name))
-        .map((c) => ({ name: c.releaseName, namespace: c.namespace })),
+      apps: new Set(),
       objectScope,
-      renderTenant: (t) => renderTenant(t, rendering),
+      renderTenant: (t) => renderTenant(objectScope(t), t, env),
     };
+    registerPlatformContext(this, this.tenantContext);
     try {
-      this.rootTenant = new Tenant(this, 'root', props.rootTenant ?? {});
+      this.rootTenant = mapProblems(() => new Tenant(this, 'root', props.rootTenant ?? {}), (p) => ({ ...p, path: prefixed('rootTenant.', p.path, 'rootTenant') }), 'invalid root tenant');
     } catch (e) {
-      scope.node.tryRemoveChild(id);
-      if (!(e instanceof CozystackValidationError)) throw e;
-      throw new CozystackValidationError(e.problems.map((p) => ({ ...p, path: p.path ? `rootTenant.${p.path}` : 'rootTenant' })), 'invalid root tenant');
+      scope.node.tryRemoveChild(id); // a platform that failed leaves nothing behind
+      throw e;
     }
   }
 
@@ -200,8 +203,16 @@ export class Platform extends Chart {
     return [];
   }
 
+  /** Releases the root tenant waits for: those of ROOT_TENANT_DEPENDENCIES that are installed. */
+  private rootTenantDependsOn(): { name: string; namespace: string }[] {
+    return this.model.components.filter((c) => ROOT_TENANT_DEPENDENCIES.includes(c.name)).map((c) => ({ name: c.releaseName, namespace: c.namespace }));
+  }
+
   /** Names of the components installed, in bundle order. */
   public get installedComponents(): string[] {
     return this.model.components.map((c) => c.name);
   }
 }
+
+/** @deprecated The constructor props of a {@link Platform} are {@link PlatformProps}. */
+export type PlatformConstructProps = PlatformProps;

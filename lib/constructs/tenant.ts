@@ -1,78 +1,27 @@
 import { Construct } from 'constructs';
 import type { TenantService } from '../model/app-definition.js';
-import { addAppRelease } from '../renderings/app-release.js';
-import { addObject, GVK } from '../renderings/objects.js';
-import type { Values } from '../model/component.js';
+import type { Values } from '../core/values.js';
 import { APP_DEFINITIONS } from '../../apps/catalog.js';
-import { PRUNE_DISABLED } from '../renderings/deletion-guardrail.js';
-import { CozystackValidationError, didYouMean, Problems } from '../core/errors.js';
-import { ManagedApp } from './managed-app.js';
-import { VALUES_SECRET } from '../model/platform-model.js';
-import { valuesYaml } from '../renderings/platform.js';
-import type { PlatformContext } from './platform-context.js';
+import { didYouMean, mapProblems, prefixed, Problems } from '../core/errors.js';
 import { isDnsSubdomain, isQuantity } from '../core/predicates.js';
-
-/** The four services a tenant can run for itself and its descendants. */
-export const TENANT_SERVICES: readonly TenantService[] = ['etcd', 'ingress', 'monitoring', 'seaweedfs'];
-/** Namespace of the root tenant. */
-export const ROOT_TENANT_NAMESPACE = 'tenant-root';
-/** Access levels of a tenant, lowest first. */
-export const ACCESS_LEVELS = ['view', 'use', 'admin', 'super-admin'] as const;
-/** One access level. */
-export type AccessLevel = (typeof ACCESS_LEVELS)[number];
-
-/**
- * Settings of a tenant: the values of the upstream tenant chart.
- */
-export interface TenantProps {
-  /**
-   * Domain of the tenant's services.
-   * @default - `<name>.<parent host>`
-   */
-  readonly host?: string;
-  /**
-   * Run an etcd for this tenant and its descendants (needed by Kubernetes clusters).
-   * @default false (true for the root tenant)
-   */
-  readonly etcd?: boolean;
-  /**
-   * Run an ingress controller for this tenant and its descendants.
-   * @default false (true for the root tenant)
-   */
-  readonly ingress?: boolean;
-  /**
-   * Run a monitoring stack for this tenant and its descendants.
-   * @default false (true for the root tenant)
-   */
-  readonly monitoring?: boolean;
-  /**
-   * Run SeaweedFS object storage for this tenant and its descendants (needed by Buckets).
-   * @default false (true for the root tenant)
-   */
-  readonly seaweedfs?: boolean;
-  /**
-   * Isolate the tenant's namespace with network policies.
-   * @default true
-   */
-  readonly isolated?: boolean;
-  /**
-   * Resource quotas of the namespace, resource name to quantity, e.g. `{ cpu: '4', memory: '8Gi' }`.
-   * @default {}
-   */
-  readonly resourceQuotas?: Readonly<Record<string, string | number>>;
-}
-
-/** Names of the RBAC groups of a tenant, one per access level. */
-export interface TenantGroups {
-  /** `<namespace>-view`. */
-  readonly view: string;
-  /** `<namespace>-use`. */
-  readonly use: string;
-  /** `<namespace>-admin`. */
-  readonly admin: string;
-  /** `<namespace>-super-admin`. */
-  readonly superAdmin: string;
-}
+import {
+  namespaceLabels,
+  namespaceValues,
+  releaseValues,
+  ROOT_TENANT_NAMESPACE,
+  TENANT_KEYS,
+  TENANT_SERVICES,
+  tenantGroups,
+  tenantHost,
+  tenantNamespace,
+  tenantServices,
+  type TenantGroups,
+  type TenantModel,
+  type TenantProps,
+} from '../model/tenant-model.js';
+import { ManagedApp } from './managed-app.js';
+import type { PlatformContext } from './platform-context.js';
+import { brand, hasBrand, platformContextOf, TENANT_BRAND } from './tree.js';
 
 /** Annotation of an app manifest naming an existing Secret that holds its credentials. */
 export const CREDENTIALS_SECRET_ANNOTATION = 'cdk8s.cozystack.io/credentials-secret';
@@ -92,20 +41,15 @@ export interface AppManifest {
   readonly spec?: Values;
 }
 
-const TENANT_BRAND = Symbol.for('cozystack-cdk8s.Tenant');
-const QUOTA_BARE_KEYS = new Set([
-  'pods', 'services', 'services.loadbalancers', 'services.nodeports', 'services.clusterip', 'configmaps', 'secrets',
-  'persistentvolumeclaims', 'replicationcontrollers', 'resourcequotas',
-]);
 
 /**
  * A tenant: a namespace of its own with a domain, services inherited from its ancestors unless it
  * runs them itself, and access for every ancestor. Nest tenants with {@link Tenant.addTenant}.
  */
-export class Tenant extends Construct {
+export class Tenant extends Construct implements TenantModel {
   /** True when `x` is a Tenant, also across copies of this package. */
   public static isTenant(x: unknown): x is Tenant {
-    return typeof x === 'object' && x !== null && TENANT_BRAND in x;
+    return hasBrand(x, TENANT_BRAND);
   }
 
   /** The nearest Tenant at or above a construct. Throws when there is none. */
@@ -140,7 +84,7 @@ export class Tenant extends Construct {
    */
   constructor(scope: Construct, name: string, props: TenantProps = {}) {
     const parent = Tenant.isTenant(scope) ? scope : undefined;
-    const context = parent ? parent.context : (scope as unknown as { tenantContext?: PlatformContext }).tenantContext;
+    const context = parent ? parent.context : platformContextOf(scope);
     if (!context) throw new Error(`Tenant '${name}': scope ${scope.node.path} is neither a Tenant nor a Platform; use platform.rootTenant.addTenant()`);
     const subject = parent ? `Tenant ${parent.namespace}/${name}` : `Tenant ${ROOT_TENANT_NAMESPACE}`;
     const p = new Problems(subject);
@@ -149,12 +93,12 @@ export class Tenant extends Construct {
       if (!nameValid) p.add('name', `'${String(name)}' is not a valid tenant name (lowercase letters and digits only, no '-')`, 'invalid-tenant-name');
       if (parent.childTenants.some((t) => t.tenantName === name)) p.add('name', `tenant '${name}' already exists in ${parent.namespace}`, 'duplicate-tenant');
     }
-    const namespace = parent ? (parent.parent ? `${parent.namespace}-${name}` : `tenant-${name}`) : ROOT_TENANT_NAMESPACE;
+    const namespace = tenantNamespace(parent, name);
     const namespaceOwner = context.namespaces.get(namespace);
     if (parent && nameValid && namespaceOwner !== undefined) p.add('name', `namespace ${namespace} is already ${namespaceOwner}'s`, 'duplicate-namespace');
     if (namespace.length > 63) p.add('name', `namespace '${namespace}' is longer than 63 characters (${namespace.length})`, 'namespace-too-long');
     validateProps(props, p);
-    const host = props.host || (parent ? (parent.host ? `${name}.${parent.host}` : '') : context.rootHost);
+    const host = tenantHost(parent, name, props, context.rootHost);
     // A host derived from an invalid name is not a second mistake.
     const hostPropValid = (props.host === undefined || props.host === '' || (typeof props.host === 'string' && isDnsSubdomain(props.host))) && (nameValid || !!props.host);
     if (host && hostPropValid && !isDnsSubdomain(host)) p.add('name', `host '${host}' is not a valid DNS name`, 'invalid-host');
@@ -170,7 +114,7 @@ export class Tenant extends Construct {
     p.throwIfAny();
 
     super(scope, parent ? name : ROOT_TENANT_NAMESPACE);
-    Object.defineProperty(this, TENANT_BRAND, { value: true });
+    brand(this, TENANT_BRAND);
     this.context = context;
     this.tenantName = parent ? name : 'root';
     this.namespace = namespace;
@@ -183,9 +127,8 @@ export class Tenant extends Construct {
     } else {
       this.ancestors = [];
     }
-    const own = (s: TenantService): boolean => props[s] ?? !parent;
-    this.services = Object.fromEntries(TENANT_SERVICES.map((s) => [s, own(s) ? namespace : parent?.services[s]])) as Record<TenantService, string | undefined>;
-    this.groups = { view: `${namespace}-view`, use: `${namespace}-use`, admin: `${namespace}-admin`, superAdmin: `${namespace}-super-admin` };
+    this.services = tenantServices(parent, namespace, props);
+    this.groups = tenantGroups(namespace);
     if (host) context.hosts.set(host, `tenant ${namespace}`);
     context.namespaces.set(namespace, `tenant ${parent ? `${parent.namespace}/${name}` : 'root'}`);
     for (const w of keyWarnings) context.warn(`${subject} ${w}`);
@@ -238,92 +181,28 @@ export class Tenant extends Construct {
     p.throwIfAny();
     if (kind === 'Tenant') {
       // Problems of a Tenant manifest are named by document paths, as for every other kind.
-      try {
-        return new Tenant(this, name!, spec as TenantProps);
-      } catch (e) {
-        if (!(e instanceof CozystackValidationError)) throw e;
-        throw new CozystackValidationError(e.problems.map((x) => ({ ...x, path: x.path === 'name' ? 'metadata.name' : x.path ? `spec.${x.path}` : x.path })), e.message.split(':')[0]);
-      }
+      return mapProblems(() => new Tenant(this, name!, spec as TenantProps), (x) => ({ ...x, path: x.path === 'name' ? 'metadata.name' : prefixed('spec.', x.path) }));
     }
     const annotations = (manifest.metadata.annotations ?? {}) as Record<string, unknown>;
     const secret = annotations[CREDENTIALS_SECRET_ANNOTATION];
-    return new ManagedApp(this, name!, definition!, spec as Values, typeof secret === 'string' ? { credentialsSecret: secret } : {});
+    return new ManagedApp(this, name!, { definition: definition!, values: spec as Values, ...(typeof secret === 'string' ? { credentialsSecret: secret } : {}) });
   }
 
   /** The `_namespace` values charts in this tenant read. */
   public get namespaceValues(): Values {
-    return {
-      etcd: this.services.etcd ?? '',
-      ingress: this.services.ingress ?? '',
-      monitoring: this.services.monitoring ?? '',
-      seaweedfs: this.services.seaweedfs ?? '',
-      host: this.host,
-    };
+    return namespaceValues(this);
   }
 
   /** Labels of the tenant's Namespace. */
   public get namespaceLabels(): Record<string, string> {
-    const labels: Record<string, string> = {};
-    for (const t of [...this.ancestors, this]) labels[`tenant.cozystack.io/${t.namespace}`] = '';
-    for (const s of TENANT_SERVICES) labels[`namespace.cozystack.io/${s}`] = this.services[s] ?? '';
-    labels['namespace.cozystack.io/host'] = this.host;
-    if (!this.isRoot) labels['alpha.kubevirt.io/auto-memory-limits-ratio'] = '1.0';
-    return labels;
+    return namespaceLabels(this);
   }
 
   /** Values of the tenant's HelmRelease: exactly what was set (and the root's host and services). */
   public get releaseValues(): Values {
-    const v: Values = {};
-    const s = this.settings;
-    if (this.isRoot) v.host = this.host;
-    else if (s.host !== undefined) v.host = s.host;
-    for (const k of TENANT_SERVICES) {
-      const set = s[k] ?? (this.isRoot ? true : undefined);
-      if (set !== undefined) v[k] = set;
-    }
-    if (s.isolated !== undefined) v.isolated = s.isolated;
-    if (s.resourceQuotas !== undefined) v.resourceQuotas = { ...s.resourceQuotas };
-    return v;
-  }
-
-  /** Adds this tenant's Namespace and `cozystack-values` Secret. @internal */
-  public _addNamespaceAndValues(scope: Construct): void {
-    addObject(scope, GVK.Namespace, { name: this.namespace, labels: this.namespaceLabels, annotations: { 'helm.sh/resource-policy': 'keep', ...PRUNE_DISABLED } });
-    addObject(
-      scope,
-      GVK.Secret,
-      { name: VALUES_SECRET, namespace: this.namespace, labels: { 'reconcile.fluxcd.io/watch': 'Enabled' } },
-      // `_cluster` sorts before `_namespace`: the text is the platform's `_cluster` part, written
-      // once per platform, followed by this tenant's `_namespace` part.
-      { type: 'Opaque', stringData: { 'values.yaml': `${clusterValuesText(this.context)}${valuesYaml({ _namespace: this.namespaceValues })}` } },
-    );
-  }
-
-  /** Adds the HelmRelease the platform's API stores for this tenant. @internal */
-  public _addRelease(scope: Construct): void {
-    addAppRelease(scope, {
-      kind: 'Tenant',
-      name: this.isRoot ? ROOT_TENANT_NAMESPACE : this.tenantName,
-      releaseName: this.isRoot ? ROOT_TENANT_NAMESPACE : `tenant-${this.tenantName}`,
-      namespace: this.parent?.namespace ?? ROOT_TENANT_NAMESPACE,
-      chart: 'tenant',
-      labels: { 'cozystack.io/ui': 'true' },
-      values: this.releaseValues,
-      ...(this.isRoot ? { dependsOn: this.context.rootTenantDependsOn } : {}),
-    });
+    return releaseValues(this);
   }
 }
-
-const clusterTexts = new WeakMap<PlatformContext, string>();
-
-/** The `_cluster` part of every tenant's values text, computed once per platform. */
-function clusterValuesText(context: PlatformContext): string {
-  let text = clusterTexts.get(context);
-  if (text === undefined) clusterTexts.set(context, (text = valuesYaml({ _cluster: context.clusterValues })));
-  return text;
-}
-
-const TENANT_KEYS = ['host', 'etcd', 'ingress', 'monitoring', 'seaweedfs', 'isolated', 'resourceQuotas'];
 
 /** Keys the tenant chart does not know: errors under strict, otherwise warnings (returned). */
 function unknownKeys(props: TenantProps, strict: boolean, p: Problems): string[] {
@@ -361,6 +240,3 @@ function validateProps(props: TenantProps, p: Problems): void {
     }
   }
 }
-
-/** @internal */
-export { QUOTA_BARE_KEYS };

@@ -18,12 +18,35 @@ export interface Problem {
 export class CozystackValidationError extends Error {
   /** Every problem found. */
   public readonly problems: readonly Problem[];
+  /** The first line of the message, e.g. `invalid platform settings`. */
+  public readonly heading: string;
 
   constructor(problems: readonly Problem[], heading = 'invalid input') {
     super(`${heading}:\n${problems.map((p) => `  - ${formatProblem(p)}`).join('\n')}`);
     this.name = 'CozystackValidationError';
     this.problems = problems;
+    this.heading = heading;
   }
+}
+
+/**
+ * Runs `build`; when it throws a {@link CozystackValidationError}, throws one whose problems are
+ * mapped by `map` (to name them as the caller's input names them: a document path, a prefix),
+ * under `heading` (by default the original heading). Other errors pass unchanged.
+ * @internal
+ */
+export function mapProblems<T>(build: () => T, map: (p: Problem) => Problem, heading?: string): T {
+  try {
+    return build();
+  } catch (e) {
+    if (!(e instanceof CozystackValidationError)) throw e;
+    throw new CozystackValidationError(e.problems.map(map), heading ?? e.heading);
+  }
+}
+
+/** `path` under `prefix` (`rootTenant.` + `host`), or `bare` for a problem of the whole thing. @internal */
+export function prefixed(prefix: string, path: string, bare = path): string {
+  return path ? `${prefix}${path}` : bare;
 }
 
 /** Renders a problem as one line: `subject path: message [rule]`. */

@@ -1,4 +1,14 @@
-import type { JsonValue, Values } from '../model/component.js';
+/**
+ * A JSON value as Helm values hold it.
+ */
+export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
+
+/**
+ * A Helm values map.
+ */
+export interface Values {
+  [key: string]: JsonValue;
+}
 
 /** True for a plain object (not an array, not null). */
 export function isPlainObject(v: unknown): v is Record<string, unknown> {
@@ -47,4 +57,11 @@ export function fillPlaceholders(value: JsonValue, lookup: (name: string) => Jso
     return out;
   }
   return value;
+}
+
+/** Drops keys whose value is undefined. @internal */
+export function compact<T extends Record<string, unknown>>(o: T): T {
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(o)) if (v !== undefined) out[k] = v;
+  return out as T;
 }

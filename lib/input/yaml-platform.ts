@@ -1,5 +1,5 @@
 import type { App } from 'cdk8s';
-import { CozystackValidationError, type Problem } from '../core/errors.js';
+import { CozystackValidationError, mapProblems, prefixed, type Problem } from '../core/errors.js';
 import { GitOpsBootstrap, type GitOpsProps } from '../renderings/gitops.js';
 import { loadManifests } from './manifest-loader.js';
 import { Platform, type PlatformConstructProps } from '../constructs/platform.js';
@@ -84,14 +84,8 @@ export function platformFromDocuments(app: App, docs: readonly InputDocument[], 
     ...(overrides.tenantRendering ? { tenantRendering: overrides.tenantRendering } : {}),
   };
   const where = documentName(platformDocs[0]!);
-  const inDocument = <T>(prefix: string, build: () => T): T => {
-    try {
-      return build();
-    } catch (e) {
-      if (!(e instanceof CozystackValidationError)) throw e;
-      throw new CozystackValidationError(e.problems.map((p) => ({ ...p, subject: `${where} ${p.subject}`, path: p.path ? `${prefix}${p.path}` : p.path })), 'invalid Platform');
-    }
-  };
+  const inDocument = <T>(prefix: string, build: () => T): T =>
+    mapProblems(build, (p) => ({ ...p, subject: `${where} ${p.subject}`, path: prefixed(prefix, p.path) }), 'invalid Platform');
   const platform = inDocument('spec.', () => new Platform(app, 'platform', finalProps));
   if (gitops) inDocument('spec.gitops.', () => new GitOpsBootstrap(platform, 'gitops', gitops));
   loadManifests(platform, manifests.map((d) => ({ manifest: d.value as AppManifest, source: documentName(d) })));

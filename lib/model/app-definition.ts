@@ -1,4 +1,4 @@
-import type { Values } from './component.js';
+import type { Values } from '../core/values.js';
 
 /** A tenant service an application chart may rely on. */
 export type TenantService = 'etcd' | 'ingress' | 'monitoring' | 'seaweedfs';
@@ -31,3 +31,23 @@ export interface AppDefinition {
   /** The chart's default values (its values.yaml). */
   readonly defaults: Values;
 }
+
+/** Options of an app that are not chart values; typed app props take them beside the values. */
+export interface AppOptions {
+  /**
+   * Read the app's credentials from this existing Secret in the tenant's namespace instead of
+   * a Secret the library writes. Credentials given in the values are left out of the HelmRelease
+   * and expected in the Secret under the keys the warning names.
+   * @default - credentials go to a Secret `<release>-credential-values` written under secrets/
+   */
+  readonly credentialsSecret?: string;
+  /**
+   * Credentials the existing Secret holds that the values do not mention: Secret key to values
+   * path (Flux targetPath, e.g. `users.alice.password`).
+   * @default {}
+   */
+  readonly credentialsSecretKeys?: Readonly<Record<string, string>>;
+}
+
+/** Names of {@link AppOptions}, which typed app props carry beside the chart values. @internal */
+export const APP_OPTION_KEYS: readonly (keyof AppOptions)[] = ['credentialsSecret', 'credentialsSecretKeys'];

@@ -1,7 +1,7 @@
 import type { Ajv, ErrorObject, ValidateFunction } from 'ajv';
 import { PRECOMPILED_VALIDATORS } from '../../apps/generated/validators.js';
 import type { AppDefinition } from './app-definition.js';
-import type { JsonValue, Values } from './component.js';
+import { isPlainObject, type JsonValue, type Values } from '../core/values.js';
 import { didYouMean } from '../core/errors.js';
 import { createValuesAjv } from './values-ajv.js';
 
@@ -25,9 +25,8 @@ export interface ValuesValidation {
 
 type JsonMap = { [key: string]: JsonValue };
 
-function isMap(v: unknown): v is JsonMap {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
+/** A values map: the one plain-object check of the library, typed for JSON values. */
+const isMap = isPlainObject as (v: unknown) => v is JsonMap;
 
 // ------------------------------------------------------------------ merging
 

@@ -1,14 +1,4 @@
-/**
- * A JSON value as Helm values hold it.
- */
-export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
-
-/**
- * A Helm values map.
- */
-export interface Values {
-  [key: string]: JsonValue;
-}
+import type { Values } from '../core/values.js';
 
 /**
  * A platform setting that switches part of a component definition on.

@@ -1,4 +1,4 @@
-import type { Values } from './component.js';
+import type { Values } from '../core/values.js';
 import { isPlainObject } from '../core/values.js';
 
 /** A key that holds a credential when its schema type is string. */

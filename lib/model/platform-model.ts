@@ -1,8 +1,9 @@
 import { createHash } from 'node:crypto';
 import { Bundle } from './bundle.js';
-import type { ComponentCondition, ComponentDefinition, JsonValue, Values } from './component.js';
+import type { ComponentCondition, ComponentDefinition } from './component.js';
+import type { JsonValue, Values } from '../core/values.js';
 import { didYouMean, Problems } from '../core/errors.js';
-import type { ExposedService, OperatorVariant, PlatformMode, PlatformProps, TenantRendering } from './settings.js';
+import type { ExposedService, OperatorVariant, PlatformMode, PlatformSettings, TenantRendering } from './settings.js';
 import { resolveSource, type ResolvedSource } from './source.js';
 import { DEFAULT_PLATFORM_VERSION, isPlatformVersion, KNOWN_RELEASES, migrationTargetOf } from '../releases/versions.js';
 import { deepMerge, fillPlaceholders, isPlainObject } from '../core/values.js';
@@ -91,24 +92,69 @@ export interface PlatformModel {
 
 /**
  * Validates the props and computes the platform model. Throws a CozystackValidationError that
- * lists every problem found.
+ * lists every problem found. Each section below checks its own settings in the order the
+ * settings are documented; every problem is collected before anything is computed.
  * @internal
  */
-export function resolvePlatform(props: PlatformProps, subject = 'Platform'): PlatformModel {
+export function resolvePlatform(props: PlatformSettings, subject = 'Platform'): PlatformModel {
   const p = new Problems(subject);
   if (!props || !Bundle.isBundle(props.bundle)) {
     p.add('bundle', 'expected a Bundle (e.g. Bundle.PAAS_FULL)', 'invalid-type');
     p.throwIfAny();
   }
   const bundle = props.bundle;
+  const { mode, tenantRendering } = checkModes(props, p);
+  const { clusterDomain, clusterIssuer, exposeIngress } = checkEndpoints(props, bundle, p);
+  checkNetwork(props, p);
+  const hr = resolveHelmReleaseTuning(props, p);
+  const { version, versionOk, migrationsTarget } = checkVersion(props, p);
+  if (props.deletionGuardrail !== undefined && typeof props.deletionGuardrail !== 'boolean') {
+    p.add('deletionGuardrail', `expected true or false, got ${JSON.stringify(props.deletionGuardrail)}`, 'invalid-type');
+  }
+  const source = resolveSource(props.source, p, 'source', version !== undefined && versionOk ? `v${version}` : undefined);
+  const operatorSettings = checkOperator(props, p, version !== undefined && versionOk ? version : undefined);
+  if (mode === 'operator') checkOperatorMode(source, hr, p);
+  const installedDefs = selectComponents(props, bundle, p);
+  p.throwIfAny(`invalid platform settings`);
+
+  const config = configMapData(props, bundle, clusterDomain, clusterIssuer, exposeIngress);
+  const components = installComponents(props, bundle, installedDefs, config, clusterDomain);
+  return {
+    bundle,
+    mode,
+    tenantRendering,
+    rootHost: props.rootHost ?? 'example.org',
+    source,
+    components,
+    namespaces: platformNamespaces(components),
+    config,
+    clusterValues: clusterValuesOf(config, props),
+    helmRelease: hr,
+    ...(version !== undefined ? { version } : {}),
+    migrationsTargetVersion: migrationsTarget ?? migrationTargetOf(version ?? DEFAULT_PLATFORM_VERSION)!,
+    deletionGuardrail: props.deletionGuardrail !== false,
+    telemetryDisabled: props.telemetry?.enabled === false,
+    operator: {
+      ...operatorSettings,
+      // Without a CNI of its own the bundle runs on a cluster that has one: a hosted cluster.
+      variant: operatorSettings.variant ?? (components.some((c) => c.name === 'cilium') ? 'talos' : 'hosted'),
+    },
+  };
+}
+
+/** Delivery mode and tenant rendering. */
+function checkModes(props: PlatformSettings, p: Problems): { mode: PlatformMode; tenantRendering: TenantRendering } {
   const mode = props.mode ?? 'flux';
   if (mode !== 'flux' && mode !== 'operator') p.add('mode', `'${String(mode)}' is not a mode (expected 'flux' or 'operator')`, 'invalid-enum');
   const tenantRendering = props.tenantRendering ?? 'release';
   if (tenantRendering !== 'release' && tenantRendering !== 'explicit') {
     p.add('tenantRendering', `'${String(tenantRendering)}' is not a tenant rendering (expected 'release' or 'explicit')`, 'invalid-enum');
   }
+  return { mode, tenantRendering };
+}
 
-  // Hosts and endpoints.
+/** Hosts, endpoints, certificates and exposure. */
+function checkEndpoints(props: PlatformSettings, bundle: Bundle, p: Problems): { clusterDomain: string; clusterIssuer: string; exposeIngress: string } {
   if (props.rootHost !== undefined && !isDnsSubdomain(props.rootHost)) {
     p.add('rootHost', `'${props.rootHost}' is not a valid DNS name (lowercase labels separated by dots)`, 'invalid-host');
   }
@@ -139,6 +185,11 @@ export function resolvePlatform(props: PlatformProps, subject = 'Platform'): Pla
   (props.expose?.externalIPs ?? []).forEach((ip, i) => {
     if (!isIpAddress(ip)) p.add(`expose.externalIPs[${i}]`, `'${ip}' is not an IP address`, 'invalid-ip');
   });
+  return { clusterDomain, clusterIssuer, exposeIngress };
+}
+
+/** Control-plane nodes, the pod and service networks, allocation ratios. */
+function checkNetwork(props: PlatformSettings, p: Problems): void {
   (props.controlPlaneNodeIPs ?? []).forEach((ip, i) => {
     if (!isIpAddress(ip)) p.add(`controlPlaneNodeIPs[${i}]`, `'${ip}' is not an IP address`, 'invalid-ip');
   });
@@ -153,6 +204,10 @@ export function resolvePlatform(props: PlatformProps, subject = 'Platform'): Pla
     const v = props.resources?.[k];
     if (v !== undefined && !(typeof v === 'number' && Number.isFinite(v) && v > 0)) p.add(`resources.${k}`, `expected a positive number, got ${JSON.stringify(v)}`, 'invalid-number');
   }
+}
+
+/** The HelmRelease settings with their defaults. */
+function resolveHelmReleaseTuning(props: PlatformSettings, p: Problems): PlatformModel['helmRelease'] {
   const hr = {
     interval: props.helmRelease?.interval ?? '5m',
     maxHistory: props.helmRelease?.maxHistory ?? 5,
@@ -160,11 +215,17 @@ export function resolvePlatform(props: PlatformProps, subject = 'Platform'): Pla
     upgradeTimeout: props.helmRelease?.upgradeTimeout ?? '10m',
     retryInterval: props.helmRelease?.retryInterval ?? '30s',
   };
-  for (const k of ['interval', 'installTimeout', 'upgradeTimeout', 'retryInterval'] as const) {
+  for (const k of HR_DURATIONS) {
     if (!isGoDuration(hr[k])) p.add(`helmRelease.${k}`, `'${hr[k]}' is not a Go duration (expected e.g. '5m')`, 'invalid-duration');
   }
   if (!Number.isInteger(hr.maxHistory) || hr.maxHistory < 0) p.add('helmRelease.maxHistory', `expected a non-negative integer, got ${JSON.stringify(hr.maxHistory)}`, 'invalid-number');
-  // Version, deletion guardrail.
+  return hr;
+}
+
+const HR_DURATIONS = ['interval', 'installTimeout', 'upgradeTimeout', 'retryInterval'] as const;
+
+/** The Cozystack release and its migration target. */
+function checkVersion(props: PlatformSettings, p: Problems): { version?: string; versionOk: boolean; migrationsTarget?: number } {
   const version = props.version;
   const versionOk = version === undefined || (typeof version === 'string' && isPlatformVersion(version));
   if (!versionOk) {
@@ -182,22 +243,21 @@ export function resolvePlatform(props: PlatformProps, subject = 'Platform'): Pla
       'unknown-version',
     );
   }
-  if (props.deletionGuardrail !== undefined && typeof props.deletionGuardrail !== 'boolean') {
-    p.add('deletionGuardrail', `expected true or false, got ${JSON.stringify(props.deletionGuardrail)}`, 'invalid-type');
-  }
-  const source = resolveSource(props.source, p, 'source', version !== undefined && versionOk ? `v${version}` : undefined);
-  const operatorSettings = checkOperator(props, p, version !== undefined && versionOk ? version : undefined);
-  if (mode === 'operator') {
-    // The operator takes the ref as comma-separated key=value pairs and refuses durations of zero.
-    for (const [k, v] of Object.entries(source.ref ?? {})) {
-      if (typeof v === 'string' && v.includes(',')) p.add(`source.ref.${k}`, `'${v}' contains a comma, which the operator's --platform-source-ref cannot carry`, 'invalid-ref');
-    }
-    for (const k of ['interval', 'installTimeout', 'upgradeTimeout', 'retryInterval'] as const) {
-      if (isGoDuration(hr[k]) && !/[1-9]/.test(hr[k])) p.add(`helmRelease.${k}`, `'${hr[k]}' is zero; the operator needs a positive duration`, 'invalid-duration');
-    }
-  }
+  return { ...(version !== undefined ? { version } : {}), versionOk, ...(migrationsTarget !== undefined ? { migrationsTarget } : {}) };
+}
 
-  // Components.
+/** What the operator's command line cannot carry: commas in the ref, zero durations. */
+function checkOperatorMode(source: ResolvedSource, hr: PlatformModel['helmRelease'], p: Problems): void {
+  for (const [k, v] of Object.entries(source.ref ?? {})) {
+    if (typeof v === 'string' && v.includes(',')) p.add(`source.ref.${k}`, `'${v}' contains a comma, which the operator's --platform-source-ref cannot carry`, 'invalid-ref');
+  }
+  for (const k of HR_DURATIONS) {
+    if (isGoDuration(hr[k]) && !/[1-9]/.test(hr[k])) p.add(`helmRelease.${k}`, `'${hr[k]}' is zero; the operator needs a positive duration`, 'invalid-duration');
+  }
+}
+
+/** The bundle's components that the settings install, in bundle order; checks the component settings. */
+function selectComponents(props: PlatformSettings, bundle: Bundle, p: Problems): ComponentDefinition[] {
   const oidc = props.oidc?.enabled === true;
   const known = bundle.componentNames;
   const enable = new Set(props.components?.enable ?? []);
@@ -235,12 +295,13 @@ export function resolvePlatform(props: PlatformProps, subject = 'Platform'): Pla
       p.add(`components.chartPaths.${n}`, `'${String(v)}' is not a relative chart folder (expected e.g. system/cilium)`, 'invalid-path');
     }
   }
-  p.throwIfAny(`invalid platform settings`);
+  return installedDefs;
+}
 
-  const config = configMapData(props, bundle, clusterDomain, clusterIssuer, exposeIngress);
-  const clusterValues = clusterValuesOf(config, props);
+/** The installed components with their values (placeholders filled, conditions and overrides applied) and dependencies. */
+function installComponents(props: PlatformSettings, bundle: Bundle, installedDefs: readonly ComponentDefinition[], config: Record<string, string>, clusterDomain: string): InstalledComponent[] {
   const conditions: Record<ComponentCondition, boolean> = {
-    oidc,
+    oidc: props.oidc?.enabled === true,
     telemetryDisabled: props.telemetry?.enabled === false,
     cpuAllocationRatioSet: props.resources?.cpuAllocationRatio !== undefined,
   };
@@ -250,7 +311,7 @@ export function resolvePlatform(props: PlatformProps, subject = 'Platform'): Pla
     if (v === undefined) throw new Error(`bundle ${bundle.name}: unknown placeholder {{${name}}}`);
     return v;
   };
-
+  const installedNames = new Set(installedDefs.map((c) => c.name));
   const byName = new Map<string, InstalledComponent>();
   const components: InstalledComponent[] = [];
   for (const def of installedDefs) {
@@ -278,38 +339,20 @@ export function resolvePlatform(props: PlatformProps, subject = 'Platform'): Pla
   for (const c of components) {
     (c as { dependsOn: readonly InstalledComponent[] }).dependsOn = (c.dependsOn as unknown as string[]).map((d) => byName.get(d)!);
   }
+  return components;
+}
 
+/** The namespaces of the installed components (privileged when one of its releases is), cozy-system and cozy-public, sorted. */
+function platformNamespaces(components: readonly InstalledComponent[]): PlatformNamespace[] {
   const ns = new Map<string, boolean>();
   for (const c of components) ns.set(c.namespace, (ns.get(c.namespace) ?? false) || c.privileged);
   ns.set(SYSTEM_NAMESPACE, true);
   if (!ns.has(PUBLIC_NAMESPACE)) ns.set(PUBLIC_NAMESPACE, false);
-  const namespaces = [...ns.entries()].sort(([a], [b]) => (a < b ? -1 : 1)).map(([name, privileged]) => ({ name, privileged }));
-
-  return {
-    bundle,
-    mode,
-    tenantRendering,
-    rootHost: props.rootHost ?? 'example.org',
-    source,
-    components,
-    namespaces,
-    config,
-    clusterValues,
-    helmRelease: hr,
-    ...(version !== undefined ? { version } : {}),
-    migrationsTargetVersion: migrationsTarget ?? migrationTargetOf(version ?? DEFAULT_PLATFORM_VERSION)!,
-    deletionGuardrail: props.deletionGuardrail !== false,
-    telemetryDisabled: props.telemetry?.enabled === false,
-    operator: {
-      ...operatorSettings,
-      // Without a CNI of its own the bundle runs on a cluster that has one: a hosted cluster.
-      variant: operatorSettings.variant ?? (components.some((c) => c.name === 'cilium') ? 'talos' : 'hosted'),
-    },
-  };
+  return [...ns.entries()].sort(([a], [b]) => (a < b ? -1 : 1)).map(([name, privileged]) => ({ name, privileged }));
 }
 
 /** Validates the operator settings; the variant stays undefined when not given. */
-function checkOperator(props: PlatformProps, p: Problems, version: string | undefined): Omit<ResolvedOperator, 'variant'> & { variant?: OperatorVariant } {
+function checkOperator(props: PlatformSettings, p: Problems, version: string | undefined): Omit<ResolvedOperator, 'variant'> & { variant?: OperatorVariant } {
   const o = props.operator ?? {};
   if (typeof o !== 'object' || o === null) {
     p.add('operator', `expected a map of operator settings, got ${JSON.stringify(o)}`, 'invalid-type');
@@ -353,7 +396,7 @@ function notInstalledReason(c: ComponentDefinition, oidc: boolean, disable: Set<
 }
 
 /** The upstream `cozystack` ConfigMap data these settings stand for, keys sorted. */
-function configMapData(props: PlatformProps, bundle: Bundle, clusterDomain: string, clusterIssuer: string, exposeIngress: string): Record<string, string> {
+function configMapData(props: PlatformSettings, bundle: Bundle, clusterDomain: string, clusterIssuer: string, exposeIngress: string): Record<string, string> {
   const d: Record<string, string> = {
     'bundle-name': bundle.name,
     'cluster-domain': clusterDomain,
@@ -384,7 +427,7 @@ function configMapData(props: PlatformProps, bundle: Bundle, clusterDomain: stri
   return Object.fromEntries(Object.entries(d).sort(([a], [b]) => (a < b ? -1 : 1)));
 }
 
-function clusterValuesOf(config: Record<string, string>, props: PlatformProps): Values {
+function clusterValuesOf(config: Record<string, string>, props: PlatformSettings): Values {
   const v: Values = { ...config };
   if (props.branding && Object.keys(props.branding).length) v.branding = { ...props.branding };
   if (props.scheduling && Object.keys(props.scheduling).length) v.scheduling = { ...props.scheduling };
@@ -395,7 +438,7 @@ function sha256(s: string): string {
   return createHash('sha256').update(s).digest('hex');
 }
 
-function placeholderValues(props: PlatformProps, clusterDomain: string, config: Record<string, string>): Record<string, JsonValue> {
+function placeholderValues(props: PlatformSettings, clusterDomain: string, config: Record<string, string>): Record<string, JsonValue> {
   return {
     clusterDomain,
     ipv4PodCidr: props.network?.podCidr ?? '',

@@ -1,5 +1,5 @@
 import type { Bundle } from './bundle.js';
-import type { Values } from './component.js';
+import type { Values } from '../core/values.js';
 import type { PlatformSourceProps } from './source.js';
 
 /** How the platform is delivered. */
@@ -154,7 +154,7 @@ export interface OperatorProps {
  * Settings of a Cozystack platform: what the upstream `cozystack` ConfigMap carries, and how it
  * is delivered.
  */
-export interface PlatformProps {
+export interface PlatformSettings {
   /** The bundle of system components to install. */
   readonly bundle: Bundle;
   /**

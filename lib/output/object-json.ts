@@ -1,5 +1,5 @@
 import { ApiObject, type App, ImplicitTokenResolver, LazyResolver, NumberStringUnionResolver } from 'cdk8s';
-import { LIBRARY_OBJECTS } from '../renderings/objects.js';
+import { LIBRARY_OBJECTS } from '../core/library-objects.js';
 
 /**
  * The JSON of an ApiObject, exactly as `ApiObject.toJson()` makes it, in one pass.

@@ -1,8 +1,8 @@
 import type { ApiObject } from 'cdk8s';
 import type { Construct } from 'constructs';
 import { addObject, GVK } from './objects.js';
-import type { Values } from '../model/component.js';
-import { compact } from './package-source.js';
+import type { Values } from '../core/values.js';
+import { compact } from '../core/values.js';
 import { VALUES_SECRET, SYSTEM_NAMESPACE } from '../model/platform-model.js';
 import { applicationArtifact } from './platform.js';
 

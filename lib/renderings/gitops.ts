@@ -1,7 +1,7 @@
 import { Construct } from 'constructs';
 import { addObject, GVK } from './objects.js';
 import { Problems } from '../core/errors.js';
-import { compact } from './package-source.js';
+import { compact } from '../core/values.js';
 import { isDnsSubdomain, isGitBranch, isGoDuration } from '../core/predicates.js';
 
 /** Namespace of Flux itself. */

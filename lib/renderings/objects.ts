@@ -5,6 +5,7 @@ import { HelmRelease } from '../../imports/helm.toolkit.fluxcd.io.js';
 import { Kustomization } from '../../imports/kustomize.toolkit.fluxcd.io.js';
 import { ArtifactGenerator } from '../../imports/source.extensions.fluxcd.io.js';
 import { GitRepository, OciRepository } from '../../imports/source.toolkit.fluxcd.io.js';
+import { LIBRARY_OBJECTS } from '../core/library-objects.js';
 
 /** Kinds the library emits, by short name. @internal */
 export const GVK = {
@@ -47,10 +48,3 @@ export function addObject(scope: Construct, gvk: GroupVersionKind, metadata: Met
   LIBRARY_OBJECTS.add(o);
   return o;
 }
-
-/**
- * The objects {@link addObject} made: plain data the library wrote (and the user's values), which
- * synthesis may serialize without copying them first (see objectView).
- * @internal
- */
-export const LIBRARY_OBJECTS = new WeakSet<ApiObject>();

@@ -4,6 +4,7 @@ import { Problems } from '../core/errors.js';
 import { artifactName } from '../model/names.js';
 import { SYSTEM_NAMESPACE } from '../model/platform-model.js';
 import { isDnsLabel } from '../core/predicates.js';
+import { compact } from '../core/values.js';
 
 /** How the operator installs a component as a HelmRelease. */
 export interface PackageSourceInstall {
@@ -185,11 +186,4 @@ function join(...parts: string[]): string {
 
 function nonEmpty<T extends object>(o: T | undefined): T | undefined {
   return o && Object.keys(o).length ? o : undefined;
-}
-
-/** Drops keys whose value is undefined. @internal */
-export function compact<T extends Record<string, unknown>>(o: T): T {
-  const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(o)) if (v !== undefined) out[k] = v;
-  return out as T;
 }

@@ -3,10 +3,11 @@ import { COZYSTACK_CRDS } from '../../imports/cozystack-crds.js';
 import { stringify } from 'yaml';
 import type { AppDefinition } from '../model/app-definition.js';
 import { addObject, GVK } from './objects.js';
-import type { Values } from '../model/component.js';
+import type { Values } from '../core/values.js';
 import { NO_DELETE_LABEL, PRUNE_DISABLED, renderDeletionGuardrail } from './deletion-guardrail.js';
 import { applicationPackageName, artifactName, componentPackageName, DEFAULT_VARIANT } from '../model/names.js';
-import { compact, PackageSource, type PackageSourceRef } from './package-source.js';
+import { compact } from '../core/values.js';
+import { PackageSource, type PackageSourceRef } from './package-source.js';
 import {
   type InstalledComponent,
   PACKAGES_SOURCE,

@@ -1,6 +1,9 @@
 import type { TenantService } from '../model/app-definition.js';
 import { addAppRelease } from './app-release.js';
-import type { Tenant } from '../constructs/tenant.js';
+import type { Construct } from 'constructs';
+import type { Values } from '../core/values.js';
+import type { TenantModel } from '../model/tenant-model.js';
+import { addNamespaceAndValues } from './tenant.js';
 import { addTenantNetworkPolicies } from './tenant-network-policies.js';
 import { addTenantQuota } from './tenant-quota.js';
 import { addTenantKeycloakGroups, addTenantRbac } from './tenant-rbac.js';
@@ -30,13 +33,12 @@ const MODULE_LABELS = { 'cozystack.io/ui': 'true', 'internal.cozystack.io/tenant
  *   is no Helm release to uninstall here).
  * @internal
  */
-export function renderTenantExplicit(tenant: Tenant): void {
-  const scope = tenant.context.objectScope(tenant);
-  tenant._addNamespaceAndValues(scope);
+export function renderTenantExplicit(scope: Construct, tenant: TenantModel, clusterValues: Values): void {
+  addNamespaceAndValues(scope, tenant, clusterValues);
   addTenantRbac(scope, tenant);
-  if (tenant.context.clusterValues['oidc-enabled'] === 'true') addTenantKeycloakGroups(scope, tenant);
+  if (clusterValues['oidc-enabled'] === 'true') addTenantKeycloakGroups(scope, tenant);
   if (tenant.settings.isolated ?? true) addTenantNetworkPolicies(scope, tenant);
-  addTenantQuota(scope, tenant);
+  addTenantQuota(scope, tenant, clusterValues);
   for (const { chart, kind, service } of MODULES) {
     if (service && !tenant.runs(service)) continue;
     addAppRelease(scope, {

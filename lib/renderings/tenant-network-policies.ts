@@ -1,6 +1,6 @@
 import type { Construct } from 'constructs';
 import { addObject, GVK } from './objects.js';
-import type { Tenant } from '../constructs/tenant.js';
+import type { TenantModel } from '../model/tenant-model.js';
 
 const CCNP = { apiVersion: 'cilium.io/v2', kind: 'CiliumClusterwideNetworkPolicy' };
 /** Cilium's label for an endpoint's namespace. */
@@ -41,7 +41,7 @@ const NAMESPACED_POLICIES: readonly (readonly [string, Record<string, unknown>])
  * `tenant.cozystack.io/<T>` selector of `<T>-egress` also covers all descendants.
  * @internal
  */
-export function addTenantNetworkPolicies(scope: Construct, t: Tenant): void {
+export function addTenantNetworkPolicies(scope: Construct, t: TenantModel): void {
   const ns = t.namespace;
   for (const [name, spec] of NAMESPACED_POLICIES) addObject(scope, GVK.CiliumNetworkPolicy, { name, namespace: ns }, { spec });
 

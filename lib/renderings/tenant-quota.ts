@@ -1,7 +1,7 @@
 import type { Construct } from 'constructs';
 import { addObject, GVK } from './objects.js';
-import type { Values } from '../model/component.js';
-import { QUOTA_BARE_KEYS, type Tenant } from '../constructs/tenant.js';
+import type { Values } from '../core/values.js';
+import { QUOTA_BARE_KEYS, type TenantModel } from '../model/tenant-model.js';
 
 /** Allocation ratios of the platform and their defaults (cluster values keys). */
 const RATIOS = {
@@ -115,9 +115,9 @@ const LIMIT_RANGE_SPEC = {
  * resource quotas.
  * @internal
  */
-export function addTenantQuota(scope: Construct, t: Tenant): void {
+export function addTenantQuota(scope: Construct, t: TenantModel, clusterValues: Values): void {
   const quotas = t.settings.resourceQuotas;
   if (!quotas || Object.keys(quotas).length === 0) return;
-  addObject(scope, GVK.ResourceQuota, { name: 'tenant-quota', namespace: t.namespace }, { spec: { hard: quotaHard(quotas, t.context.clusterValues) } });
+  addObject(scope, GVK.ResourceQuota, { name: 'tenant-quota', namespace: t.namespace }, { spec: { hard: quotaHard(quotas, clusterValues) } });
   addObject(scope, GVK.LimitRange, { name: 'tenant-range-limits', namespace: t.namespace }, { spec: LIMIT_RANGE_SPEC });
 }

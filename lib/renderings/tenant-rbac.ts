@@ -2,7 +2,7 @@ import type { Construct } from 'constructs';
 import { addObject, GVK } from './objects.js';
 import { APPS_GROUP } from './app-release.js';
 import { PUBLIC_NAMESPACE } from '../model/platform-model.js';
-import { ACCESS_LEVELS, type AccessLevel, type Tenant } from '../constructs/tenant.js';
+import { ACCESS_LEVELS, type AccessLevel, type TenantModel } from '../model/tenant-model.js';
 
 const RBAC_GROUP = 'rbac.authorization.k8s.io';
 
@@ -73,13 +73,13 @@ const CATALOG_RULES: readonly PolicyRule[] = [rule(['source.toolkit.fluxcd.io'],
 const LEVELS_BY_NAME = [...ACCESS_LEVELS].sort();
 
 /** Per tenant and level: the tenant's ServiceAccount, then its groups of that level and above. */
-const subjectBlocks = new WeakMap<Tenant, Readonly<Record<AccessLevel, readonly RbacSubject[]>>>();
+const subjectBlocks = new WeakMap<TenantModel, Readonly<Record<AccessLevel, readonly RbacSubject[]>>>();
 
-function serviceAccount(t: Tenant): RbacSubject {
+function serviceAccount(t: TenantModel): RbacSubject {
   return { kind: 'ServiceAccount', name: t.namespace, namespace: t.namespace };
 }
 
-function blocksOf(t: Tenant): Readonly<Record<AccessLevel, readonly RbacSubject[]>> {
+function blocksOf(t: TenantModel): Readonly<Record<AccessLevel, readonly RbacSubject[]>> {
   let blocks = subjectBlocks.get(t);
   if (!blocks) {
     const sa = serviceAccount(t);
@@ -98,7 +98,7 @@ function blocksOf(t: Tenant): Readonly<Record<AccessLevel, readonly RbacSubject[
  * (the tenant's non-root ancestors top down, the tenant itself, then `tenant-root`), its
  * ServiceAccount followed by its groups of that level and above, in name order.
  */
-export function levelSubjects(t: Tenant, level: AccessLevel): RbacSubject[] {
+export function levelSubjects(t: TenantModel, level: AccessLevel): RbacSubject[] {
   const chain = t.isRoot ? [t] : [...t.ancestors.slice(1), t, t.ancestors[0]!];
   return chain.flatMap((x) => blocksOf(x)[level]);
 }
@@ -107,7 +107,7 @@ export function levelSubjects(t: Tenant, level: AccessLevel): RbacSubject[] {
  * Subjects of the default RoleBinding: the ServiceAccounts of every ancestor (root first) and of
  * the tenant itself. (Upstream lists `tenant-root` twice for the root tenant; once is enough.)
  */
-export function defaultSubjects(t: Tenant): RbacSubject[] {
+export function defaultSubjects(t: TenantModel): RbacSubject[] {
   return [...t.ancestors, t].map(serviceAccount);
 }
 
@@ -121,7 +121,7 @@ function addRole(scope: Construct, name: string, namespace: string, rules: reado
  * RoleBindings, and the dashboard catalogue Role in `cozy-public`.
  * @internal
  */
-export function addTenantRbac(scope: Construct, t: Tenant): void {
+export function addTenantRbac(scope: Construct, t: TenantModel): void {
   const ns = t.namespace;
   addObject(scope, GVK.ServiceAccount, { name: ns, namespace: ns });
   addRole(scope, ns, ns, DEFAULT_RULES, defaultSubjects(t));
@@ -137,7 +137,7 @@ export function addTenantRbac(scope: Construct, t: Tenant): void {
  * Adds the four `KeycloakRealmGroup` objects (the OIDC groups the RoleBindings name).
  * @internal
  */
-export function addTenantKeycloakGroups(scope: Construct, t: Tenant): void {
+export function addTenantKeycloakGroups(scope: Construct, t: TenantModel): void {
   for (const level of ACCESS_LEVELS) {
     const name = `${t.namespace}-${level}`;
     addObject(

@@ -1,6 +1,7 @@
 import type { Problem } from '../core/errors.js';
 import type { KubeObject } from '../core/kube-object.js';
-import { ACCESS_LEVELS, type Tenant } from '../constructs/tenant.js';
+import type { Tenant } from '../constructs/tenant.js';
+import { ACCESS_LEVELS } from '../model/tenant-model.js';
 
 /** What the invariants need to know of a platform's tenants. */
 export interface TenantFacts {
