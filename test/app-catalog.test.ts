@@ -141,7 +141,7 @@ describe('application catalog against the reference', () => {
   });
 });
 
-describe('precompiled validators (apps/validators.ts)', () => {
+describe('precompiled validators (apps/generated/validators.ts)', () => {
   it('the generator fails when the standalone code would need a run-time import', () => {
     const tmp = mkdtempSync(join(tmpdir(), 'gen-apps-'));
     try {

@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { App } from 'cdk8s';
+import { Construct } from 'constructs';
 import { describe, expect, it } from 'vitest';
 import {
   APP_DEFINITIONS,
@@ -124,6 +125,44 @@ describe('prerequisites', () => {
     expect(problems(() => new ManagedApp(p.rootTenant.addTenant('x'), 'info', { definition: info }))).toEqual([expect.objectContaining({ rule: 'duplicate-release', message: expect.stringMatching(/info module of tenant tenant-x/) })]);
     // A tenant and an app may share a name, as on a cluster.
     expect(() => p.rootTenant.addTenant('db')).not.toThrow();
+  });
+});
+
+describe('placement in the construct tree', () => {
+  it("an app finds its tenant up the tree, through the user's own constructs, and keeps the id it was given", () => {
+    const p = platform();
+    const team = p.rootTenant.addTenant('team');
+    const group = new Construct(team, 'team-db');
+    const db = new Postgres(group, 'db', { replicas: 2 });
+    expect(db.tenant).toBe(team);
+    expect(db.node.id).toBe('db');
+    expect(db.node.scope).toBe(group);
+    expect(db.namespace).toBe('tenant-team');
+    // The HelmRelease is the same as for an app created in the tenant itself.
+    expect(releaseOf(db)).toMatchObject({ metadata: { name: 'postgres-db', namespace: 'tenant-team' }, spec: { values: { replicas: 2 } } });
+    const direct = platform();
+    const same = new Postgres(direct.rootTenant.addTenant('team'), 'db', { replicas: 2 });
+    expect(same.node.id).toBe('db');
+    expect(releaseOf(same)).toEqual(releaseOf(db));
+  });
+
+  it('an app outside every tenant fails with a hint; one of the same name in the same construct is a duplicate', () => {
+    const p = platform();
+    expect(problems(() => new Postgres(new Construct(p, 'loose'), 'db'))).toEqual([expect.objectContaining({ rule: 'not-in-tenant', message: expect.stringMatching(/must be created in a Tenant or a construct inside one/) })]);
+    const group = new Construct(p.rootTenant, 'group');
+    new Postgres(group, 'db');
+    expect(problems(() => new Postgres(group, 'db'))).toEqual([expect.objectContaining({ rule: 'duplicate-app' }), expect.objectContaining({ rule: 'duplicate-release' })]);
+    new Kubernetes(group, 'k8s');
+    expect(problems(() => new Postgres(group, 'k8s'))).toEqual([expect.objectContaining({ rule: 'duplicate-construct', message: expect.stringMatching(/already has a construct named 'k8s'/) })]);
+  });
+
+  it('typed apps take their options in their props, not as chart values', () => {
+    const p = platform();
+    const db = new Postgres(p.rootTenant, 'db', { users: { app: { password: 'pw' } }, credentialsSecret: 'db-creds' });
+    expect(db.values).toEqual({ users: { app: { password: 'pw' } } });
+    const hr = releaseOf(db) as unknown as { spec: { values: Record<string, unknown>; valuesFrom: { name: string }[] } };
+    expect(hr.spec.values).not.toHaveProperty('credentialsSecret');
+    expect(hr.spec.valuesFrom.map((v) => v.name)).toContain('db-creds');
   });
 });
 

@@ -344,7 +344,7 @@ describe('validateAppValues: list items and map entries (reference schemas)', ()
   });
 });
 
-describe('precompiled validators (apps/validators.ts)', () => {
+describe('precompiled validators (apps/generated/validators.ts)', () => {
   it('one per catalog kind, keyed by the definition\'s schema object, is what validatorFor returns', () => {
     expect(PRECOMPILED_VALIDATORS.size).toBe(APP_DEFINITIONS.length);
     for (const d of APP_DEFINITIONS) {

@@ -3,7 +3,7 @@ import { addAppRelease } from './app-release.js';
 import type { Construct } from 'constructs';
 import type { Values } from '../core/values.js';
 import type { TenantModel } from '../model/tenant-model.js';
-import { addNamespaceAndValues } from './tenant.js';
+import { addNamespaceAndValues } from './tenant-release.js';
 import { addTenantNetworkPolicies } from './tenant-network-policies.js';
 import { addTenantQuota } from './tenant-quota.js';
 import { addTenantKeycloakGroups, addTenantRbac } from './tenant-rbac.js';

@@ -55,21 +55,37 @@ function throwBroken(checkers: readonly SecurityInvariants[]): void {
 }
 
 /**
+ * The one synthesis pipeline: runs the constructs' validations and the platforms' tree checks
+ * (every problem thrown together), then hands each object to `visit` in construct order, as plain
+ * data (`view`: the library's own objects, not copied; otherwise cdk8s' resolved JSON), and checks
+ * the security invariants on each; their problems are thrown once every object is made.
+ */
+function eachObject(app: App, visit: (o: KubeObject, c: ApiObject, view: Record<string, unknown> | undefined) => void): Platform[] {
+  const nodes = app.node.findAll();
+  validateConstructs(nodes);
+  const platforms = nodes.filter((c): c is Platform => Platform.isPlatform(c));
+  validatePlatforms(platforms);
+  const checkers = invariantsOf(platforms);
+  // One walk over the whole app, each object serialized once: cdk8s' Chart.toJson() re-walks
+  // the whole app per chart, which makes many charts quadratic.
+  for (const c of nodes) {
+    if (!ApiObject.isApiObject(c)) continue;
+    const view = objectView(c, app);
+    const o = (view ?? objectJson(c, app)) as unknown as KubeObject;
+    for (const ch of checkers) ch.check(o);
+    visit(o, c, view);
+  }
+  throwBroken(checkers);
+  return platforms;
+}
+
+/**
  * Every object of the app, validated: runs the constructs' validations and throws them all
  * together. Objects come in construct order.
  */
 export function collectObjects(app: App): KubeObject[] {
-  const nodes = app.node.findAll();
-  validateConstructs(nodes);
-  const platforms = nodes.filter((c): c is Platform => Platform.isPlatform(c));
-  // One walk over the whole app, each object serialized once: cdk8s' Chart.toJson() re-walks
-  // the whole app per chart, which makes many charts quadratic.
   const objects: KubeObject[] = [];
-  for (const c of nodes) if (ApiObject.isApiObject(c)) objects.push(objectJson(c, app) as unknown as KubeObject);
-  validatePlatforms(platforms);
-  const checkers = invariantsOf(platforms);
-  for (const o of objects) for (const ch of checkers) ch.check(o);
-  throwBroken(checkers);
+  eachObject(app, (o, c, view) => objects.push(view ? (objectJson(c, app) as unknown as KubeObject) : o));
   return objects;
 }
 
@@ -94,25 +110,15 @@ export interface RenderedOutput {
  * @internal
  */
 export function renderOutput(app: App, onFile?: (path: string, content: string) => void): RenderedOutput {
-  const nodes = app.node.findAll();
-  validateConstructs(nodes);
-  const platforms = nodes.filter((c): c is Platform => Platform.isPlatform(c));
-  validatePlatforms(platforms);
-  const checkers = invariantsOf(platforms);
   const layout = new OutputLayout(onFile);
   const kinds: Record<string, number> = {};
   let objects = 0;
-  for (const c of nodes) {
-    if (!ApiObject.isApiObject(c)) continue;
+  const platforms = eachObject(app, (o, c, view) => {
     // Objects the library made are written without a sorted copy of all their data first.
-    const view = objectView(c, app);
-    const o = (view ?? objectJson(c, app)) as unknown as KubeObject;
-    for (const ch of checkers) ch.check(o);
     layout.add(o, view ? () => toYamlClean(view) ?? toYaml(objectJson(c, app)) : undefined);
     kinds[o.kind] = (kinds[o.kind] ?? 0) + 1;
     objects++;
-  }
-  throwBroken(checkers);
+  });
   const { paths, files } = layout.finish(extraFiles(platforms));
   return { paths, files, objects, kinds: Object.fromEntries(Object.entries(kinds).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) };
 }

@@ -49,22 +49,22 @@ export interface CorpusCase {
  * it changes the printed problems. All are outside the input reader and the command line.
  */
 export const KNOWN_BUGS = {
-  platformIndexPath: 'lib/platform-document.ts: Platform schema errors print list indexes as `.0` (spec.expose.services.0); every other path of the tool, and kubectl, writes `[0]`',
-  platformTypeAndEnum: 'lib/platform-document.ts: a value of the wrong type for an enum field is reported twice, as invalid-type and invalid-enum (app values report the type error alone)',
-  platformBoundRules: 'lib/platform-document.ts: bounds of the Platform schema are reported with the raw JSON-schema keyword as the rule (minimum, exclusiveMinimum); the library reports the same rule as invalid-number',
-  gitopsPath: 'lib/yaml-platform.ts: problems of spec.gitops lose the `gitops.` of their path (spec.url instead of spec.gitops.url)',
-  gitopsUnchecked: 'lib/gitops.ts: spec.gitops.secretName and spec.gitops.branch are not validated (an invalid Secret name or branch is written into the GitRepository)',
-  rootTenantPath: 'lib/yaml-platform.ts: problems of spec.rootTenant lose the `rootTenant.` of their path (spec.resourceQuotas.cpu instead of spec.rootTenant.resourceQuotas.cpu)',
-  tenantManifestPath: 'lib/tenant.ts: problems of a Tenant manifest are printed with construct paths (etcd, name) instead of document paths (spec.etcd, metadata.name) as every app kind does',
-  tenantStrict: 'lib/tenant.ts: unknown keys in a Tenant spec are neither warned about nor, with strict, errors (every app kind warns)',
-  exposeIngress: 'lib/platform-model.ts: spec.expose.ingress is only checked to be a DNS label; a namespace that is no tenant (or runs no ingress) is accepted, and the exposed services point at an ingress class nobody runs',
-  platformKind: 'lib/yaml-platform.ts: a document with the Platform apiVersion and another kind is reported as an unknown apiVersion, which names the right apiVersion as wrong; the kind is what is wrong',
-  metadataTypes: 'lib/manifest-loader.ts, lib/tenant.ts: a metadata.name or metadata.namespace of the wrong type is reported as missing (required), and a missing name is not reported when the namespace is missing too',
-  emptyRef: 'lib/platform-source.ts: an empty source.ref.tag is reported twice on the same path (not an OCI tag, and empty)',
-  tenantNamedRoot: 'lib/tenant.ts: a Tenant named root in tenant-root gets the namespace tenant-root, the root tenant\'s; it is caught only as a duplicate HelmRelease after synthesis, without file or document',
-  derivedHost: 'lib/tenant.ts: an invalid tenant name is also reported as an invalid host (the host derived from it), a second problem for the same mistake',
-  quotaInfinity: 'lib/tenant.ts: an infinite quota (.inf, 1e400) is printed as "null is not a quantity"',
-  quotaKeyPath: 'lib/tenant.ts: a resource quota key that is not an identifier is printed unquoted in the path (resourceQuotas.bad key!), where app values write ["bad key!"]',
+  platformIndexPath: 'lib/input/platform-document.ts: Platform schema errors print list indexes as `.0` (spec.expose.services.0); every other path of the tool, and kubectl, writes `[0]`',
+  platformTypeAndEnum: 'lib/input/platform-document.ts: a value of the wrong type for an enum field is reported twice, as invalid-type and invalid-enum (app values report the type error alone)',
+  platformBoundRules: 'lib/input/platform-document.ts: bounds of the Platform schema are reported with the raw JSON-schema keyword as the rule (minimum, exclusiveMinimum); the library reports the same rule as invalid-number',
+  gitopsPath: 'lib/input/yaml-platform.ts: problems of spec.gitops lose the `gitops.` of their path (spec.url instead of spec.gitops.url)',
+  gitopsUnchecked: 'lib/renderings/gitops.ts: spec.gitops.secretName and spec.gitops.branch are not validated (an invalid Secret name or branch is written into the GitRepository)',
+  rootTenantPath: 'lib/input/yaml-platform.ts: problems of spec.rootTenant lose the `rootTenant.` of their path (spec.resourceQuotas.cpu instead of spec.rootTenant.resourceQuotas.cpu)',
+  tenantManifestPath: 'lib/constructs/tenant.ts: problems of a Tenant manifest are printed with construct paths (etcd, name) instead of document paths (spec.etcd, metadata.name) as every app kind does',
+  tenantStrict: 'lib/constructs/tenant.ts: unknown keys in a Tenant spec are neither warned about nor, with strict, errors (every app kind warns)',
+  exposeIngress: 'lib/model/platform-model.ts: spec.expose.ingress is only checked to be a DNS label; a namespace that is no tenant (or runs no ingress) is accepted, and the exposed services point at an ingress class nobody runs',
+  platformKind: 'lib/input/yaml-platform.ts: a document with the Platform apiVersion and another kind is reported as an unknown apiVersion, which names the right apiVersion as wrong; the kind is what is wrong',
+  metadataTypes: 'lib/input/manifest-loader.ts, lib/constructs/tenant.ts: a metadata.name or metadata.namespace of the wrong type is reported as missing (required), and a missing name is not reported when the namespace is missing too',
+  emptyRef: 'lib/model/source.ts: an empty source.ref.tag is reported twice on the same path (not an OCI tag, and empty)',
+  tenantNamedRoot: 'lib/constructs/tenant.ts: a Tenant named root in tenant-root gets the namespace tenant-root, the root tenant\'s; it is caught only as a duplicate HelmRelease after synthesis, without file or document',
+  derivedHost: 'lib/constructs/tenant.ts: an invalid tenant name is also reported as an invalid host (the host derived from it), a second problem for the same mistake',
+  quotaInfinity: 'lib/constructs/tenant.ts: an infinite quota (.inf, 1e400) is printed as "null is not a quantity"',
+  quotaKeyPath: 'lib/constructs/tenant.ts: a resource quota key that is not an identifier is printed unquoted in the path (resourceQuotas.bad key!), where app values write ["bad key!"]',
 } as const;
 
 type BugId = keyof typeof KNOWN_BUGS;
