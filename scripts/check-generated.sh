@@ -1,11 +1,11 @@
 #!/usr/bin/env bash
-# Fails (exit 1) when apps/ is not what scripts/gen-apps.ts generates from the reference folder,
+# Fails (exit 1) when apps/ is not what scripts/gen-apps.ts generates from a release folder,
 # or when two generator runs on the same input differ.
-# Usage: scripts/check-generated.sh [REF_DIR]   (default ../shared/reference/cozystack)
+# Usage: scripts/check-generated.sh [RELEASE_DIR]   (default releases/v0.41.11)
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-ref="${1:-$root/../shared/reference/cozystack}"
+ref="${1:-$root/releases/v0.41.11}"
 tsx="$root/node_modules/.bin/tsx"
 tmp="$(mktemp -d)"
 trap 'rm -rf "$tmp"' EXIT

@@ -1,11 +1,15 @@
 #!/usr/bin/env bash
-# Regenerates imports/ from the pinned CRDs in the reference folder with `cdk8s import`.
+# Regenerates imports/ with `cdk8s import` from the pinned CRDs of a release folder (written by
+# scripts/snapshot-upstream.ts): the Flux CRDs the project uses (split from the Flux manifest
+# Cozystack embeds) and the cozystack.io Package/PackageSource CRDs.
 # CRDs of one API group are concatenated first: cdk8s import writes one file per group,
 # so importing them one by one would overwrite each other.
-# Usage: scripts/import-crds.sh [REFERENCE_DIR]   (default ../shared/reference)
+# Usage: scripts/import-crds.sh [RELEASE_DIR]   (default releases/v1.6.2)
 set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
-ref=$(cd "${1:-$here/../shared/reference}" && pwd)
+rel=$(cd "${1:-$here/releases/v1.6.2}" && pwd)
+flux="$rel/crds/flux"
+cozy="$rel/upstream/internal/crdinstall/manifests"
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 out="$here/imports"
@@ -13,13 +17,15 @@ rm -rf "$out" && mkdir -p "$out"
 
 group() { # group-name files...
   local name=$1; shift
-  cat "$@" > "$tmp/$name.yaml"
+  local f
+  for f in "$@"; do echo '---'; cat "$f"; done > "$tmp/$name.yaml"
   (cd "$tmp" && "$here/node_modules/.bin/cdk8s" import "./$name.yaml" -l typescript -o "$out" --no-check-upgrade --no-save >/dev/null)
 }
-group source.toolkit.fluxcd.io "$ref"/crds/flux/source.toolkit.fluxcd.io_*.yaml
-group source.extensions.fluxcd.io "$ref"/crds/flux/source.extensions.fluxcd.io_*.yaml
-group helm.toolkit.fluxcd.io "$ref"/crds/flux/helm.toolkit.fluxcd.io_*.yaml
-group kustomize.toolkit.fluxcd.io "$ref"/crds/flux/kustomize.toolkit.fluxcd.io_*.yaml
-group cozystack.io "$ref"/cozystack/crds/cozystack.io_*.yaml
+# The Flux kinds the output uses (the release folder has every Flux CRD; the others are not imported).
+group source.toolkit.fluxcd.io "$flux"/source.toolkit.fluxcd.io_{externalartifacts,gitrepositories,helmcharts,helmrepositories,ocirepositories}.yaml
+group source.extensions.fluxcd.io "$flux"/source.extensions.fluxcd.io_artifactgenerators.yaml
+group helm.toolkit.fluxcd.io "$flux"/helm.toolkit.fluxcd.io_helmreleases.yaml
+group kustomize.toolkit.fluxcd.io "$flux"/kustomize.toolkit.fluxcd.io_kustomizations.yaml
+group cozystack.io "$cozy"/cozystack.io_*.yaml
 
-"$here/node_modules/.bin/tsx" "$here/scripts/gen-crd-manifests.ts" "$ref/cozystack/crds" "$out/cozystack-crds.ts"
+"$here/node_modules/.bin/tsx" "$here/scripts/gen-crd-manifests.ts" "$cozy" "$out/cozystack-crds.ts"

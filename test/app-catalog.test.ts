@@ -10,26 +10,26 @@ import type { PostgresProps } from '../apps/postgres.js';
 import type { TenantValues } from '../apps/tenant.js';
 import type { VMDiskProps } from '../apps/vm-disk.js';
 import type { AppDefinition } from '../lib/model/app-definition.js';
-import { REFERENCE_DIR } from './support/reference.js';
+import { CATALOG_RELEASE, catalogIndex, releaseDir, upstreamFile } from './support/reference.js';
 
 const repo = resolve(import.meta.dirname, '..');
-const ref = join(REFERENCE_DIR, 'cozystack');
+const ref = releaseDir(CATALOG_RELEASE);
 
 type Obj = Record<string, unknown>;
 
-/** The reference with every string-valued `description` removed (schemas only use it as prose). */
+/** A schema file with every string-valued `description` removed (schemas only use it as prose). */
 function readSchema(file: string): unknown {
   return JSON.parse(readFileSync(file, 'utf8'), (k, v) => (k === 'description' && typeof v === 'string' ? undefined : v));
 }
 
-/** Rows of the chart table in apps/README.md: chart -> source dir, kind, plural, release name. */
-function readmeCharts(): Map<string, { dir: string; kind: string; plural: string; release: string }> {
+/**
+ * The catalog index of the release (releases/<tag>/apps.json, derived by scripts/snapshot-upstream.ts
+ * from the resource definitions and the charts' Chart.yaml): chart -> source dir, kind, plural, release name.
+ */
+function indexCharts(): Map<string, { dir: string; kind: string; plural: string; release: string }> {
   const rows = new Map<string, { dir: string; kind: string; plural: string; release: string }>();
-  for (const line of readFileSync(join(ref, 'apps', 'README.md'), 'utf8').split('\n')) {
-    const cells = line.split('|').map((c) => c.trim());
-    const m = /^(\w+) \((\w+)\)$/.exec(cells[4] ?? '');
-    if (!m || !cells[2]?.startsWith('packages/')) continue;
-    rows.set(cells[1]!, { dir: cells[2].replace(/^packages\//, ''), kind: m[1]!, plural: m[2]!, release: cells[5]!.replace(/`/g, '') });
+  for (const a of catalogIndex()) {
+    rows.set(a.chart, { dir: a.path.replace(/^packages\//, ''), kind: a.kind, plural: a.plural, release: a.prefix === '' ? a.chart : `${a.prefix}<name>` });
   }
   return rows;
 }
@@ -75,17 +75,18 @@ describe('application catalog', () => {
   });
 });
 
-describe('application catalog against the reference', () => {
-  const rdFiles = readdirSync(join(ref, 'cozyrds')).filter((f) => f.endsWith('.yaml')).sort();
-  const readme = readmeCharts();
+describe(`application catalog against the upstream release (releases/${CATALOG_RELEASE})`, () => {
+  const rdFiles = catalogIndex().map((a) => a.definition).sort();
+  const index = indexCharts();
 
-  it('has one definition per CozystackResourceDefinition and per README row', () => {
+  it('has one definition per CozystackResourceDefinition and per catalog index row', () => {
     expect(rdFiles).toHaveLength(APP_DEFINITIONS.length);
-    expect([...readme.keys()].sort()).toEqual(APP_DEFINITIONS.map((d) => d.chart).sort());
+    expect([...index.keys()].sort()).toEqual(APP_DEFINITIONS.map((d) => d.chart).sort());
   });
 
   it.each(rdFiles)('%s: kind, plural, chart, prefix, labels, category and module match', (file) => {
-    const rd = loadYaml(readFileSync(join(ref, 'cozyrds', file), 'utf8')) as Obj;
+    const rd = loadYaml(readFileSync(upstreamFile(CATALOG_RELEASE, file), 'utf8')) as Obj;
+    expect(rd.kind).toBe('CozystackResourceDefinition');
     const spec = rd.spec as Obj;
     const app = spec.application as Obj;
     const release = spec.release as Obj;
@@ -100,8 +101,8 @@ describe('application catalog against the reference', () => {
     expect(d.module).toBe(dashboard.module === true);
   });
 
-  it.each(APP_DEFINITIONS.map((d) => [d.kind, d] as const))('%s: chart folder and release naming match the README table', (_, d) => {
-    const row = readme.get(d.chart)!;
+  it.each(APP_DEFINITIONS.map((d) => [d.kind, d] as const))('%s: chart folder and release naming match the catalog index', (_, d) => {
+    const row = index.get(d.chart)!;
     expect(row).toBeDefined();
     expect(d.chartPath).toBe(row.dir);
     expect(d.kind).toBe(row.kind);
@@ -110,10 +111,9 @@ describe('application catalog against the reference', () => {
   });
 
   it.each(APP_DEFINITIONS.map((d) => [d.kind, d] as const))('%s: schema and defaults are the chart files', (_, d) => {
-    const folder = d.chartPath.split('/')[0]!;
-    const schema = readSchema(join(ref, 'apps', folder, `${d.chart}.values.schema.json`));
+    const schema = readSchema(upstreamFile(CATALOG_RELEASE, `packages/${d.chartPath}/values.schema.json`));
     expect(d.schema).toEqual(schema);
-    const values = loadYaml(readFileSync(join(ref, 'apps', folder, `${d.chart}.values.yaml`), 'utf8')) ?? {};
+    const values = loadYaml(readFileSync(upstreamFile(CATALOG_RELEASE, `packages/${d.chartPath}/values.yaml`), 'utf8')) ?? {};
     expect(d.defaults).toEqual(values);
   });
 
@@ -145,8 +145,8 @@ describe('precompiled validators (apps/generated/validators.ts)', () => {
   it('the generator fails when the standalone code would need a run-time import', () => {
     const tmp = mkdtempSync(join(tmpdir(), 'gen-apps-'));
     try {
-      for (const sub of ['cozyrds', 'apps']) cpSync(join(ref, sub), join(tmp, 'ref', sub), { recursive: true });
-      const file = join(tmp, 'ref', 'apps', 'apps', 'postgres.values.schema.json');
+      for (const sub of ['apps.json', 'upstream']) cpSync(join(ref, sub), join(tmp, 'ref', sub), { recursive: true });
+      const file = join(tmp, 'ref', 'upstream', 'packages', 'apps', 'postgres', 'values.schema.json');
       const schema = JSON.parse(readFileSync(file, 'utf8')) as { properties: Obj };
       // ajv-formats checks `date` with a function, which standalone code requires at run time.
       schema.properties.since = { type: 'string', format: 'date' };

@@ -1,6 +1,7 @@
-// Issue 3: the recursive tenant tree. Expected values come from the reference description of the
-// upstream tenant chart (shared/reference/cozystack/tenant.md, platform-v0.41.11.md §5) and from
-// the deliberate differences listed in docs/tenants.md (quirks 4, 6, 7).
+// Issue 3: the recursive tenant tree. Expected values come from the upstream tenant chart at
+// v0.41.11 (packages/apps/tenant, and the platform chart's tenant-root) as the project described it
+// when the tests were written, and from the deliberate differences listed in docs/tenants.md
+// (quirks 4, 6, 7).
 import { Testing } from 'cdk8s';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';

@@ -1,11 +1,12 @@
-// Validates objects against the CRD schemas of the reference folder (Flux v2.8 and Cozystack),
+// Validates objects against the pinned CRD schemas of releases/v1.6.2 (Flux v2.8 as Cozystack embeds
+// it, and the cozystack.io Package/PackageSource CRDs),
 // rejecting unknown fields, and checks the CEL rules ajv cannot ("chart or chartRef").
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Ajv, type ValidateFunction } from 'ajv';
 import addFormatsPkg from 'ajv-formats';
 import { parseAllDocuments } from 'yaml';
-import { REFERENCE_DIR } from './reference.js';
+import { DELIVERY_RELEASE, releaseDir, upstreamFile } from './reference.js';
 
 const addFormats = addFormatsPkg.default;
 type Schema = Record<string, unknown>;
@@ -24,9 +25,21 @@ addFormats(ajv);
 ajv.addFormat('duration', /^([0-9]+(\.[0-9]+)?(ns|us|µs|ms|s|m|h))+$/);
 
 const validators = new Map<string, ValidateFunction>();
+/** The Flux kinds the output uses (the release folder has every Flux CRD). */
+const FLUX_CRDS = [
+  'helm.toolkit.fluxcd.io_helmreleases.yaml',
+  'kustomize.toolkit.fluxcd.io_kustomizations.yaml',
+  'source.extensions.fluxcd.io_artifactgenerators.yaml',
+  'source.toolkit.fluxcd.io_externalartifacts.yaml',
+  'source.toolkit.fluxcd.io_gitrepositories.yaml',
+  'source.toolkit.fluxcd.io_helmcharts.yaml',
+  'source.toolkit.fluxcd.io_helmrepositories.yaml',
+  'source.toolkit.fluxcd.io_ocirepositories.yaml',
+];
+const cozystackCrdDir = upstreamFile(DELIVERY_RELEASE, 'internal/crdinstall/manifests');
 const crdFiles = [
-  ...readdirSync(join(REFERENCE_DIR, 'crds', 'flux')).filter((f) => f.endsWith('.yaml')).map((f) => join(REFERENCE_DIR, 'crds', 'flux', f)),
-  ...readdirSync(join(REFERENCE_DIR, 'cozystack', 'crds')).map((f) => join(REFERENCE_DIR, 'cozystack', 'crds', f)),
+  ...FLUX_CRDS.map((f) => join(releaseDir(DELIVERY_RELEASE), 'crds', 'flux', f)),
+  ...readdirSync(cozystackCrdDir).filter((f) => f.endsWith('.yaml')).sort().map((f) => join(cozystackCrdDir, f)),
 ];
 for (const file of crdFiles) {
   for (const doc of parseAllDocuments(readFileSync(file, 'utf8'))) {

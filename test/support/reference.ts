@@ -1,9 +1,25 @@
-// Reads the upstream reference data the tests compare against. The folder is the team's shared
-// reference (never copied into the repo): $COZYSTACK_REFERENCE, or ../shared/reference beside the repo.
+// Reads the upstream release data the tests compare against: releases/<tag>/ of this repository,
+// written by scripts/snapshot-upstream.ts from a git mirror of the upstream repository (see
+// releases/README.md). Nothing outside the repository is read.
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 
-export const REFERENCE_DIR = resolve(process.env.COZYSTACK_REFERENCE ?? join(import.meta.dirname, '..', '..', '..', 'shared', 'reference'));
+/** The repository's releases/ folder. */
+export const RELEASES_DIR = resolve(import.meta.dirname, '..', '..', 'releases');
+/** The release the bundles, tenants and the app catalog follow. */
+export const CATALOG_RELEASE = 'v0.41.11';
+/** The release whose Flux and cozystack.io CRDs the output is checked against. */
+export const DELIVERY_RELEASE = 'v1.6.2';
+
+/** The folder of one pinned release (releases/<tag>). */
+export function releaseDir(tag: string): string {
+  return join(RELEASES_DIR, tag);
+}
+
+/** A file copied verbatim from upstream: releases/<tag>/upstream/<path at the tag>. */
+export function upstreamFile(tag: string, path: string): string {
+  return join(RELEASES_DIR, tag, 'upstream', path);
+}
 
 export interface RefRelease {
   name: string;
@@ -29,7 +45,27 @@ export interface RefBundle {
   };
 }
 
-export const BUNDLES_JSON = JSON.parse(readFileSync(join(REFERENCE_DIR, 'cozystack', 'bundles.json'), 'utf8')) as {
+export const BUNDLES_JSON = JSON.parse(readFileSync(join(releaseDir(CATALOG_RELEASE), 'bundles.json'), 'utf8')) as {
   bundles: Record<string, RefBundle>;
 };
 export const BUNDLE_NAMES = Object.keys(BUNDLES_JSON.bundles);
+
+/** One row of releases/<tag>/apps.json: a resource definition and its chart (upstream paths). */
+export interface CatalogIndexEntry {
+  chart: string;
+  kind: string;
+  plural: string;
+  prefix: string;
+  module: boolean;
+  category: string;
+  path: string;
+  definition: string;
+  definitionKind: string;
+  schema: string | null;
+  values: string | null;
+}
+
+/** The app catalog index of a release. */
+export function catalogIndex(tag: string = CATALOG_RELEASE): CatalogIndexEntry[] {
+  return (JSON.parse(readFileSync(join(releaseDir(tag), 'apps.json'), 'utf8')) as { apps: CatalogIndexEntry[] }).apps;
+}

@@ -1,17 +1,16 @@
 // One entry point to validate any object the library emits against a schema:
 // - Kubernetes core/RBAC kinds with kubernetes-models v4 (types, required fields, quantity
 //   formats), plus checks it lacks: unknown fields, object names, label keys and values;
-// - Cilium policies against the CRD JSON schemas in the reference folder (ajv);
+// - Cilium policies against the JSON schemas of releases/cilium (ajv);
 // - Flux and Cozystack custom resources through ./crd-schemas.ts (closed CRD schemas).
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { Ajv, type ValidateFunction } from 'ajv';
 import addFormatsPkg from 'ajv-formats';
 import { LimitRange, Namespace, ResourceQuota, Secret, ServiceAccount } from 'kubernetes-models/v1';
 import { Role, RoleBinding } from 'kubernetes-models/rbac.authorization.k8s.io/v1';
 import { CRD_KINDS, validateCustomResource } from './crd-schemas.js';
 import { validateKubeObject } from './kube-schemas.js';
-import { REFERENCE_DIR } from './reference.js';
+import { upstreamFile } from './reference.js';
 
 const addFormats = addFormatsPkg.default;
 
@@ -148,8 +147,8 @@ ciliumAjv.addFormat('cidr', (s: string) => {
 ciliumAjv.addFormat('idn-hostname', (s: string) => s.length > 0 && s.length <= 253 && !/\s/.test(s));
 
 const CILIUM_FILES: Readonly<Record<string, string>> = {
-  'cilium.io/v2/CiliumNetworkPolicy': 'ciliumnetworkpolicy_v2.json',
-  'cilium.io/v2/CiliumClusterwideNetworkPolicy': 'ciliumclusterwidenetworkpolicy_v2.json',
+  'cilium.io/v2/CiliumNetworkPolicy': 'cilium.io/ciliumnetworkpolicy_v2.json',
+  'cilium.io/v2/CiliumClusterwideNetworkPolicy': 'cilium.io/ciliumclusterwidenetworkpolicy_v2.json',
 };
 const ciliumValidators = new Map<string, ValidateFunction>();
 function ciliumValidator(key: string): ValidateFunction | undefined {
@@ -157,7 +156,7 @@ function ciliumValidator(key: string): ValidateFunction | undefined {
   if (!file) return undefined;
   let v = ciliumValidators.get(key);
   if (!v) {
-    v = ciliumAjv.compile(JSON.parse(readFileSync(join(REFERENCE_DIR, 'crds', 'cilium', file), 'utf8')) as object);
+    v = ciliumAjv.compile(JSON.parse(readFileSync(upstreamFile('cilium', file), 'utf8')) as object);
     ciliumValidators.set(key, v);
   }
   return v;
@@ -181,7 +180,7 @@ export const SUPPORTED_KINDS: readonly string[] = [...Object.keys(CORE_KINDS), .
 /**
  * Problems of an object against the schema of its kind; empty when valid. Covers Namespace,
  * Secret, ServiceAccount, ResourceQuota, LimitRange, Role, RoleBinding, CiliumNetworkPolicy,
- * CiliumClusterwideNetworkPolicy and every Flux/Cozystack CRD kind of the reference folder
+ * CiliumClusterwideNetworkPolicy and every Flux/Cozystack CRD kind of releases/v1.6.2
  * ({@link SUPPORTED_KINDS}). An object of any other kind gives one "no schema" problem.
  */
 export function validateObject(obj: AnyObject): string[] {
