@@ -131,7 +131,7 @@ describe('dependencies', () => {
   const pkg = JSON.parse(readFileSync(join(REPO, 'package.json'), 'utf8')) as { dependencies: Record<string, string>; devDependencies: Record<string, string> };
   const read = (dir: string): string => tsFiles(dir).map((f) => readFileSync(join(REPO, f), 'utf8')).join('\n');
   const runtime = ['lib', 'apps', 'imports', 'bundles'].map(read).join('\n');
-  const tooling = [read('test'), read('scripts'), read('bench'), readFileSync(join(REPO, '.ci', 'run'), 'utf8'), ...readdirSync(join(REPO, 'scripts')).map((f) => readFileSync(join(REPO, 'scripts', f), 'utf8')), JSON.stringify(pkg)].join('\n');
+  const tooling = [read('test'), read('scripts'), read('bench'), readFileSync(join(REPO, '.ci', 'run'), 'utf8'), ...readdirSync(join(REPO, 'scripts'), { recursive: true, withFileTypes: true }).filter((e) => e.isFile()).map((e) => readFileSync(join(e.parentPath, e.name), 'utf8')), JSON.stringify(pkg)].join('\n');
   const imported = (text: string, name: string): boolean => new RegExp(`from '${name}(/[^']*)?'|import\\('${name}(/[^']*)?'\\)`).test(text);
 
   it('every runtime dependency is imported by the library', () => {
