@@ -112,8 +112,11 @@ function licenseOf(text: string): string {
   fail('cannot tell the license from LICENSE');
 }
 
+/** Subfolders of a release folder that other scripts write (scripts/record-renders.ts): kept and not checked here. */
+const OTHER_WRITERS = ['renders'];
+
 function writeFolder(dir: string, files: Map<string, OutFile>, header: string[]): void {
-  rmSync(dir, { recursive: true, force: true });
+  if (existsSync(dir)) for (const e of readdirSync(dir)) if (!OTHER_WRITERS.includes(e)) rmSync(join(dir, e), { recursive: true, force: true });
   const names = [...files.keys()].sort(byString);
   for (const name of names) {
     const path = join(dir, name);
@@ -173,6 +176,8 @@ function snapshotTag(m: Mirror, tag: string, outDir: string): void {
   const sourcePaths = all.filter((p) => /^packages\/core\/platform\/sources\/[^/]+\.yaml$/.test(p));
   const sources = verbatim(sourcePaths);
   verbatim(all.filter((p) => /^packages\/core\/platform\/values(-[^/]+)?\.yaml$/.test(p)));
+  // The installer's values: the operator image and the platform source it pins (v1.x).
+  verbatim(all.filter((p) => p === 'packages/core/installer/values.yaml'));
   const internal = m.files(commit, 'internal');
   verbatim(internal.filter((p) => /^internal\/crdinstall\/manifests\/[^/]+\.yaml$/.test(p)));
   const fluxPath = 'internal/fluxinstall/manifests/fluxcd.yaml';
@@ -339,7 +344,7 @@ function check(outDir: string): void {
       if (row) listed.set(row[1]!, row[2]!);
     }
     if (!listed.size) problems.push(`${f}/SOURCE.md: lists no files`);
-    const present = listFiles(dir).filter((p) => p !== 'SOURCE.md');
+    const present = listFiles(dir).filter((p) => p !== 'SOURCE.md' && !OTHER_WRITERS.some((o) => p.startsWith(`${o}/`)));
     for (const p of present) if (!listed.has(p)) problems.push(`${f}/${p}: not listed in SOURCE.md`);
     for (const [p, hash] of listed) {
       const path = join(dir, p);

@@ -1,6 +1,9 @@
 // Bootstrap from Git (issue 8): the operator-mode installer objects, version tracking and the
 // deletion guardrail. Expected values are the upstream installer's and platform chart's facts
 // (cozy-installer values.yaml and templates, platform templates, release tags), written out here.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parse as parseYaml } from 'yaml';
 import { App } from 'cdk8s';
 import { ValidatingAdmissionPolicy, ValidatingAdmissionPolicyBinding } from 'kubernetes-models/admissionregistration.k8s.io/v1';
 import { Deployment } from 'kubernetes-models/apps/v1';
@@ -14,10 +17,13 @@ import { validateCustomResource } from './support/crd-schemas.js';
 import { validateKubeObject } from './support/kube-schemas.js';
 import { ofKind, PAAS, spec, synthPlatform } from './support/synth.js';
 
-// Facts of upstream v1.6.0 (packages/core/installer/values.yaml).
-const V160_IMAGE = 'ghcr.io/cozystack/cozystack/cozystack-operator:v1.6.0@sha256:93b305f78823b070c59ca631b213e39bd9d8a256d5c520f156a03f5f72f57a5d';
-const PACKAGES_URL = 'oci://ghcr.io/cozystack/cozystack/cozystack-packages';
-const V160_REF = 'digest=sha256:bf68208730860fa8e47f378a0260e79a0262e0783fa63ba4f7f97f57a48b2d23';
+// Facts of upstream v1.6.2, the default release (packages/core/installer/values.yaml at the tag).
+const INSTALLER = (parseYaml(readFileSync(join(import.meta.dirname, '..', 'releases', 'v1.6.2', 'upstream', 'packages', 'core', 'installer', 'values.yaml'), 'utf8')) as {
+  cozystackOperator: { image: string; platformSourceUrl: string; platformSourceRef: string };
+}).cozystackOperator;
+const V162_IMAGE = INSTALLER.image;
+const PACKAGES_URL = INSTALLER.platformSourceUrl;
+const V162_REF = INSTALLER.platformSourceRef;
 const NO_DELETE = 'platform.cozystack.io/no-delete';
 const TALOS_ENV = [
   { name: 'KUBERNETES_SERVICE_HOST', value: 'localhost' },
@@ -189,8 +195,8 @@ describe('operator mode bootstrap: the installer objects', () => {
           containers: [
             {
               name: 'cozystack-operator',
-              image: V160_IMAGE,
-              args: [...FIXED_ARGS, '--platform-source-name=cozystack-platform', `--platform-source-url=${PACKAGES_URL}`, `--platform-source-ref=${V160_REF}`],
+              image: V162_IMAGE,
+              args: [...FIXED_ARGS, '--platform-source-name=cozystack-platform', `--platform-source-url=${PACKAGES_URL}`, `--platform-source-ref=${V162_REF}`],
               env: TALOS_ENV,
             },
           ],
@@ -211,7 +217,7 @@ describe('operator mode bootstrap: the installer objects', () => {
     for (const p of ofKind(objects, 'Package')) expect(sources.has(p.metadata.name), p.metadata.name).toBe(true);
     for (const ps of ofKind(objects, 'PackageSource')) expect(spec<{ sourceRef: { name: string } }>(ps).sourceRef.name).toBe('cozystack-packages');
     expect(ofKind(objects, 'OCIRepository').map((r) => `${r.metadata.namespace}/${r.metadata.name}`)).toEqual(['cozy-system/cozystack-packages']);
-    expect(spec(ofKind(objects, 'OCIRepository')[0]!)).toEqual({ url: PACKAGES_URL, interval: '5m', ref: { digest: V160_REF.slice('digest='.length) } });
+    expect(spec(ofKind(objects, 'OCIRepository')[0]!)).toEqual({ url: PACKAGES_URL, interval: '5m', ref: { digest: V162_REF.slice('digest='.length) } });
     expect(find(objects, 'Secret', 'cozystack-values', 'cozy-system')).toBeDefined();
   });
 
@@ -265,8 +271,9 @@ describe('operator arguments follow the settings', () => {
   ] as const)('ref: %s', (_, url, ref, expected) => {
     expect(refArg({ source: { url, ref } })).toEqual([expected]);
   });
-  it('the default artifact is pinned by the v1.6.0 digest', () => {
-    expect(refArg({})).toEqual([`--platform-source-ref=${V160_REF}`]);
+  it('the default artifact is pinned by the digest the v1.6.2 installer pins', () => {
+    expect(V162_REF).toMatch(/^digest=sha256:[0-9a-f]{64}$/);
+    expect(refArg({})).toEqual([`--platform-source-ref=${V162_REF}`]);
   });
   it('secret', () => {
     expect(args({ source: { secretName: 'ghcr-creds' } }).at(-1)).toBe('--platform-source-secret=ghcr-creds');
@@ -283,7 +290,7 @@ describe('operator arguments follow the settings', () => {
     ['upgradeTimeout', { upgradeTimeout: '25m' }, '--helmrelease-upgrade-timeout=25m'],
     ['maxHistory', { maxHistory: 0 }, '--helmrelease-max-history=0'],
   ] as const)('tuning: %s', (_, helmRelease, flag) => {
-    expect(optionalArgs({ helmRelease })).toEqual([flag, '--platform-source-name=cozystack-platform', `--platform-source-url=${PACKAGES_URL}`, `--platform-source-ref=${V160_REF}`]);
+    expect(optionalArgs({ helmRelease })).toEqual([flag, '--platform-source-name=cozystack-platform', `--platform-source-url=${PACKAGES_URL}`, `--platform-source-ref=${V162_REF}`]);
   });
   it('tuning flags in the installer order, and none when the settings equal the operator defaults', () => {
     const all = optionalArgs({ helmRelease: { maxHistory: 3, upgradeTimeout: '15m', installTimeout: '15m', retryInterval: '10s', interval: '10m' } });
@@ -326,13 +333,13 @@ describe('operator environment and image', () => {
     expect(container({ bundle: Bundle.PAAS_HOSTED }).env).toBeUndefined();
     expect(container({ bundle: Bundle.DISTRO_HOSTED, rootHost: undefined, apiServerEndpoint: undefined }).env).toBeUndefined();
   });
-  it('image: the given one, else the release of version, else the v1.6.0 image pinned by digest', () => {
+  it('image: the given one, else the release of version, else the v1.6.2 image pinned by digest', () => {
     expect(container({ operator: { image: 'registry.example:5000/cozy/cozystack-operator:dev' } }).image).toBe('registry.example:5000/cozy/cozystack-operator:dev');
     expect(container({ version: '1.6.2' }).image).toBe('ghcr.io/cozystack/cozystack/cozystack-operator:v1.6.2');
-    expect(container({}).image).toBe(V160_IMAGE);
+    expect(container({}).image).toBe(V162_IMAGE);
   });
   it('version: COZYSTACK_VERSION v<version>, first, before the endpoint', () => {
-    expect(container({ version: '1.5.0' }).env).toEqual([{ name: 'COZYSTACK_VERSION', value: 'v1.5.0' }, ...TALOS_ENV]);
+    expect(container({ version: '1.6.2' }).env).toEqual([{ name: 'COZYSTACK_VERSION', value: 'v1.6.2' }, ...TALOS_ENV]);
     expect(container({ version: '1.6.0', operator: { variant: 'hosted' } }).env).toEqual([{ name: 'COZYSTACK_VERSION', value: 'v1.6.0' }]);
     expect(container({}).env!.map((e) => e.name)).not.toContain('COZYSTACK_VERSION');
   });
@@ -349,35 +356,33 @@ describe('version tracking', () => {
       'kustomize.toolkit.fluxcd.io/ssa': 'IfNotPresent',
       'kustomize.toolkit.fluxcd.io/prune': 'disabled',
     });
-    // migrations.targetVersion of the platform chart at the v1.6.0 tag.
+    // migrations.targetVersion of the platform chart at the v1.6.2 tag.
     expect(cm.data).toEqual({ version: '54' });
   });
+  // migrations.targetVersion of packages/core/platform/values.yaml at each tag.
   it.each([
+    ['1.6.0', '54'],
     ['1.6.2', '54'],
-    ['1.5.4', '46'],
-    ['1.5.0', '45'],
-    ['1.4.1', '42'],
-    ['1.4.0', '40'],
-    ['1.2.2', '38'],
-    ['1.0.0', '34'],
   ])('version %s: data.version %s', (version, expected) => {
     expect(configMap({ version }).data).toEqual({ version: expected });
   });
   it('in both modes', () => {
-    expect(configMap({ mode: 'operator', version: '1.5.0' }).data).toEqual({ version: '45' });
+    expect(configMap({ mode: 'operator', version: '1.6.0' }).data).toEqual({ version: '54' });
   });
-  it('a release the library does not know needs migrationsTargetVersion', () => {
-    expect(problems(() => synthPlatform({ version: '1.7.0' }))).toEqual([expect.stringMatching(/^version \[unknown-version\].*1\.7\.0.*migrationsTargetVersion/)]);
-    expect(configMap({ version: '1.7.0', migrationsTargetVersion: 60 }).data).toEqual({ version: '60' });
+  it('a release the library does not pin is an error that lists the pinned ones; migrationsTargetVersion overrides the data version', () => {
+    for (const version of ['1.7.0', '1.5.4', '1.0.0']) {
+      expect(problems(() => synthPlatform({ version }))).toEqual([expect.stringMatching(new RegExp(`^version \\[unknown-version\\].*'${version.replace(/\./g, '\\.')}'.*0\\.41\\.11, 1\\.6\\.0, 1\\.6\\.2`))]);
+    }
+    expect(configMap({ version: '1.6.2', migrationsTargetVersion: 60 }).data).toEqual({ version: '60' });
   });
   it('the source follows the version (tag v<version>) unless a ref is given', () => {
-    const repos = ofKind(synthPlatform({ version: '1.5.0' }).objects, 'OCIRepository');
-    expect(repos.map((r) => spec(r).ref)).toEqual([{ tag: 'v1.5.0' }, { tag: 'v1.5.0' }]);
-    const pinned = ofKind(synthPlatform({ version: '1.5.0', source: { ref: { digest: `sha256:${'e'.repeat(64)}` } } }).objects, 'OCIRepository');
+    const repos = ofKind(synthPlatform({ version: '1.6.0' }).objects, 'OCIRepository');
+    expect(repos.map((r) => spec(r).ref)).toEqual([{ tag: 'v1.6.0' }, { tag: 'v1.6.0' }]);
+    const pinned = ofKind(synthPlatform({ version: '1.6.0', source: { ref: { digest: `sha256:${'e'.repeat(64)}` } } }).objects, 'OCIRepository');
     expect(spec(pinned[0]!).ref).toEqual({ digest: `sha256:${'e'.repeat(64)}` });
     const git = ofKind(synthPlatform({ version: '1.6.0', source: { url: 'https://github.com/cozystack/cozystack.git' } }).objects, 'GitRepository');
     expect(spec(git[0]!).ref).toEqual({ tag: 'v1.6.0' });
-    expect(args({ version: '1.5.0' })).toContain('--platform-source-ref=tag=v1.5.0');
+    expect(args({ version: '1.6.0' })).toContain('--platform-source-ref=tag=v1.6.0');
   });
 
   /** Files of a synthesized platform. */
@@ -389,29 +394,21 @@ describe('version tracking', () => {
   const changed = (a: Map<string, string>, b: Map<string, string>): string[] =>
     [...new Set([...a.keys(), ...b.keys()])].filter((f) => a.get(f) !== b.get(f)).sort();
 
-  it('flux mode, 1.5.0 -> 1.6.0: the two sources and the ConfigMap change, nothing else', () => {
-    expect(changed(files({ version: '1.5.0' }), files({ version: '1.6.0' }))).toEqual([
-      'platform/cozy-system/configmap-cozystack-version.yaml',
-      'platform/cozy-system/ocirepository-cozystack-packages.yaml',
-      'platform/cozy-system/ocirepository-cozystack-platform.yaml',
-    ]);
-  });
   it('flux mode, 1.6.0 -> 1.6.2 (same data version): only the two sources', () => {
     expect(changed(files({ version: '1.6.0' }), files({ version: '1.6.2' }))).toEqual([
       'platform/cozy-system/ocirepository-cozystack-packages.yaml',
       'platform/cozy-system/ocirepository-cozystack-platform.yaml',
     ]);
   });
-  it('operator mode, 1.5.0 -> 1.6.0: the ConfigMap, the operator Deployment and cozystack-packages', () => {
-    const a = files({ mode: 'operator', version: '1.5.0' });
-    const b = files({ mode: 'operator', version: '1.6.0' });
+  it('operator mode, 1.6.0 -> 1.6.2 (same data version): the operator Deployment and cozystack-packages', () => {
+    const a = files({ mode: 'operator', version: '1.6.0' });
+    const b = files({ mode: 'operator', version: '1.6.2' });
     expect(changed(a, b)).toEqual([
-      'platform/cozy-system/configmap-cozystack-version.yaml',
       'platform/cozy-system/deployment-cozystack-operator.yaml',
       'platform/cozy-system/ocirepository-cozystack-packages.yaml',
     ]);
-    expect(a.get('platform/cozy-system/deployment-cozystack-operator.yaml')).toContain('value: v1.5.0');
-    expect(b.get('platform/cozy-system/deployment-cozystack-operator.yaml')).toContain('image: ghcr.io/cozystack/cozystack/cozystack-operator:v1.6.0\n');
+    expect(a.get('platform/cozy-system/deployment-cozystack-operator.yaml')).toContain('value: v1.6.0');
+    expect(b.get('platform/cozy-system/deployment-cozystack-operator.yaml')).toContain('image: ghcr.io/cozystack/cozystack/cozystack-operator:v1.6.2\n');
   });
 });
 

@@ -141,6 +141,8 @@ export class ManagedApp<P = Values> extends Construct {
       releaseName,
       namespace: t.namespace,
       chart: definition.chart,
+      chartPath: definition.chartPath,
+      sourcing: context.charts,
       labels: definition.labels,
       values: shown,
       extraValuesFrom: valuesFrom,

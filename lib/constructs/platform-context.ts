@@ -1,6 +1,7 @@
 import type { Construct } from 'constructs';
 import type { Values } from '../core/values.js';
 import type { Tenant } from './tenant.js';
+import type { ChartSourcing } from '../model/platform-model.js';
 
 /**
  * What tenants and apps need from their platform, without importing it.
@@ -13,6 +14,8 @@ export interface PlatformContext {
   readonly namespaces: Map<string, string>;
   /** Hosts claimed so far, host to owner description. */
   readonly hosts: Map<string, string>;
+  /** Where app charts come from. */
+  readonly charts: ChartSourcing;
   /** Apps placed so far, `namespace/kind/name`. */
   readonly apps: Set<string>;
   readonly bundleName: string;

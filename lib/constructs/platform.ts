@@ -115,6 +115,7 @@ export class Platform extends Chart {
       scope.node.tryRemoveChild(id); // a platform that failed leaves nothing behind
       throw e;
     }
+    for (const w of this.model.warnings) this.warnings.push(`Platform ${this.node.path}: ${w}`);
     this.credentialsProps = props.credentials;
     this.exposeProps = props.expose;
     this.bundle = this.model.bundle;
@@ -145,7 +146,7 @@ export class Platform extends Chart {
       }
       return s;
     };
-    const env = { rendering, clusterValues: this.model.clusterValues, rootTenantDependsOn: this.rootTenantDependsOn() };
+    const env = { rendering, clusterValues: this.model.clusterValues, rootTenantDependsOn: this.rootTenantDependsOn(), sourcing: this.model.charts };
     this.tenantContext = {
       rootHost: this.model.rootHost,
       clusterValues: this.model.clusterValues,
@@ -158,6 +159,7 @@ export class Platform extends Chart {
       servesChart: (chart) => this.applications.some((a) => a.chart === chart),
       warn: (m) => this.warnings.push(m),
       apps: new Set(),
+      charts: this.model.charts,
       objectScope,
       renderTenant: (t) => renderTenant(objectScope(t), t, env),
     };

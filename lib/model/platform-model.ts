@@ -4,8 +4,9 @@ import type { ComponentCondition, ComponentDefinition } from './component.js';
 import type { JsonValue, Values } from '../core/values.js';
 import { didYouMean, Problems } from '../core/errors.js';
 import type { ExposedService, OperatorVariant, PlatformMode, PlatformSettings, TenantRendering } from './settings.js';
-import { resolveSource, type ResolvedSource } from './source.js';
-import { DEFAULT_PLATFORM_VERSION, isPlatformVersion, KNOWN_RELEASES, migrationTargetOf } from '../releases/versions.js';
+import { resolveSource, type ResolvedSource, UPSTREAM_REPOSITORY } from './source.js';
+import { isPlatformVersion, KNOWN_RELEASES } from '../releases/versions.js';
+import { DEFAULT_RELEASE, releaseOf, type ReleaseProfile, versionsWith } from '../releases/profiles.js';
 import { deepMerge, fillPlaceholders, isPlainObject } from '../core/values.js';
 import { isDnsLabel, isDnsSubdomain, isGoDuration, isHttpUrl, isIpAddress, isIpv4Cidr } from '../core/predicates.js';
 
@@ -23,8 +24,8 @@ const EXPOSED: readonly ExposedService[] = ['api', 'dashboard', 'cdi-uploadproxy
 const OPERATOR_VARIANTS: readonly OperatorVariant[] = ['talos', 'generic', 'hosted'];
 /** Repository of the upstream operator image. */
 export const OPERATOR_IMAGE_REPOSITORY = 'ghcr.io/cozystack/cozystack/cozystack-operator';
-/** The operator image the upstream v1.6.0 installer pins. */
-export const DEFAULT_OPERATOR_IMAGE = `${OPERATOR_IMAGE_REPOSITORY}:v1.6.0@sha256:93b305f78823b070c59ca631b213e39bd9d8a256d5c520f156a03f5f72f57a5d`;
+/** The operator image the installer of the default release pins. */
+export const DEFAULT_OPERATOR_IMAGE: string = DEFAULT_RELEASE.operatorImage!;
 const IMAGE_REFERENCE = /^[a-z0-9]+(?:[._-][a-z0-9]+)*(?::[0-9]+)?(?:\/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*(?::[A-Za-z0-9_][A-Za-z0-9_.-]{0,127})?(?:@sha256:[a-f0-9]{64})?$/;
 
 /** The cozystack-operator settings after validation. @internal */
@@ -58,8 +59,23 @@ export interface PlatformNamespace {
   readonly privileged: boolean;
 }
 
+/**
+ * Where the charts of components and apps come from: the release's artifacts (v1.x: ExternalArtifacts
+ * of the PackageSources), or chart folders of a Git source (v0.41: the upstream repository at the
+ * release's tag). @internal
+ */
+export type ChartSourcing =
+  | { readonly kind: 'artifacts' }
+  | { readonly kind: 'git'; readonly name: string; readonly namespace: string; readonly basePath: string };
+
 /** Everything the renderers need, computed once from the props. @internal */
 export interface PlatformModel {
+  /** The upstream release the platform pins. */
+  readonly release: ReleaseProfile;
+  /** Where charts come from. */
+  readonly charts: ChartSourcing;
+  /** Things the settings do that the user should know (e.g. charts the release lacks). */
+  readonly warnings: readonly string[];
   readonly bundle: Bundle;
   readonly mode: PlatformMode;
   readonly tenantRendering: TenantRendering;
@@ -80,8 +96,8 @@ export interface PlatformModel {
   };
   /** The Cozystack release, when the settings name one. */
   readonly version?: string;
-  /** `data.version` of the `cozystack-version` ConfigMap. */
-  readonly migrationsTargetVersion: number;
+  /** `data.version` of the `cozystack-version` ConfigMap; none for a release without migrations (v0.41). */
+  readonly migrationsTargetVersion?: number;
   /** Emit the deletion guardrail. */
   readonly deletionGuardrail: boolean;
   /** `telemetry.enabled` is false. */
@@ -108,18 +124,24 @@ export function resolvePlatform(props: PlatformSettings, subject = 'Platform'): 
   checkNetwork(props, p);
   const hr = resolveHelmReleaseTuning(props, p);
   const { version, versionOk, migrationsTarget } = checkVersion(props, p);
+  const release = (version !== undefined && versionOk ? releaseOf(version) : undefined) ?? DEFAULT_RELEASE;
   if (props.deletionGuardrail !== undefined && typeof props.deletionGuardrail !== 'boolean') {
     p.add('deletionGuardrail', `expected true or false, got ${JSON.stringify(props.deletionGuardrail)}`, 'invalid-type');
   }
-  const source = resolveSource(props.source, p, 'source', version !== undefined && versionOk ? `v${version}` : undefined);
+  const source = resolveSource(props.source, p, 'source', version !== undefined && versionOk ? `v${version}` : undefined, release);
   const operatorSettings = checkOperator(props, p, version !== undefined && versionOk ? version : undefined);
   if (mode === 'operator') checkOperatorMode(source, hr, p);
+  checkRelease(props, release, mode, source, p);
   const installedDefs = selectComponents(props, bundle, p);
+  const warnings = checkChartPaths(props, release, installedDefs, p);
   p.throwIfAny(`invalid platform settings`);
 
   const config = configMapData(props, bundle, clusterDomain, clusterIssuer, exposeIngress);
   const components = installComponents(props, bundle, installedDefs, config, clusterDomain);
   return {
+    release,
+    charts: release.delivery === 'bundles' ? { kind: 'git', name: PACKAGES_SOURCE, namespace: SYSTEM_NAMESPACE, basePath: source.basePath } : { kind: 'artifacts' },
+    warnings,
     bundle,
     mode,
     tenantRendering,
@@ -131,8 +153,8 @@ export function resolvePlatform(props: PlatformSettings, subject = 'Platform'): 
     clusterValues: clusterValuesOf(config, props),
     helmRelease: hr,
     ...(version !== undefined ? { version } : {}),
-    migrationsTargetVersion: migrationsTarget ?? migrationTargetOf(version ?? DEFAULT_PLATFORM_VERSION)!,
-    deletionGuardrail: props.deletionGuardrail !== false,
+    ...(release.migrationsTargetVersion !== undefined ? { migrationsTargetVersion: migrationsTarget ?? release.migrationsTargetVersion } : {}),
+    deletionGuardrail: release.delivery === 'packages' && props.deletionGuardrail !== false,
     telemetryDisabled: props.telemetry?.enabled === false,
     operator: {
       ...operatorSettings,
@@ -236,14 +258,42 @@ function checkVersion(props: PlatformSettings, p: Problems): { version?: string;
   if (migrationsTarget !== undefined && !(Number.isInteger(migrationsTarget) && migrationsTarget > 0)) {
     p.add('migrationsTargetVersion', `expected a positive integer, got ${JSON.stringify(migrationsTarget)}`, 'invalid-number');
   }
-  if (version !== undefined && versionOk && migrationsTarget === undefined && migrationTargetOf(version) === undefined) {
-    p.add(
-      'version',
-      `the migration target of Cozystack ${version} is not known to this library (it knows ${KNOWN_RELEASES[0]} to ${KNOWN_RELEASES[KNOWN_RELEASES.length - 1]}); set migrationsTargetVersion to the release's migrations.targetVersion`,
-      'unknown-version',
-    );
+  const known = versionOk && version !== undefined && releaseOf(version) !== undefined;
+  if (versionOk && version !== undefined && !known) {
+    p.add('version', `'${version}' is not a release this library pins (it knows ${KNOWN_RELEASES.join(', ')})${didYouMean(version, KNOWN_RELEASES)}`, 'unknown-version');
   }
-  return { ...(version !== undefined ? { version } : {}), versionOk, ...(migrationsTarget !== undefined ? { migrationsTarget } : {}) };
+  return { ...(version !== undefined ? { version } : {}), versionOk: versionOk && (version === undefined || known), ...(migrationsTarget !== undefined ? { migrationsTarget } : {}) };
+}
+
+/** Settings the release does not have: at v0.41 (bundles) there is no operator, no migrations, no guardrail, and charts come from Git. */
+function checkRelease(props: PlatformSettings, release: ReleaseProfile, mode: PlatformMode, source: ResolvedSource, p: Problems): void {
+  if (release.delivery !== 'bundles') return;
+  const v1 = versionsWith('packages').join(', ');
+  const lacks = (path: string, what: string): void => p.add(path, `Cozystack ${release.version} has ${what}; it is a setting of ${v1}`, 'not-in-release');
+  if (mode === 'operator') lacks('mode', 'no cozystack operator (its installer applies the platform chart, which makes HelmReleases): use mode flux');
+  if (props.operator !== undefined) lacks('operator', 'no cozystack operator');
+  if (props.deletionGuardrail === true) lacks('deletionGuardrail', 'no deletion guardrail');
+  if (props.migrationsTargetVersion !== undefined) lacks('migrationsTargetVersion', 'no platform migrations');
+  if (source.kind !== 'GitRepository') {
+    p.add('source.url', `Cozystack ${release.version} takes its charts from chart folders of a Git repository (Flux HelmCharts cannot read an OCI artifact); give a Git URL such as ${UPSTREAM_REPOSITORY}`, 'not-in-release');
+  }
+}
+
+/**
+ * Every chart folder the installed components use must exist in the release. At a release that
+ * delivers bundles it is an error; at a v1.x release, where the bundles are still those of v0.41
+ * (the v1 platform chart's Packages are not modelled yet), a warning per missing chart.
+ */
+function checkChartPaths(props: PlatformSettings, release: ReleaseProfile, installed: readonly ComponentDefinition[], p: Problems): string[] {
+  const warnings: string[] = [];
+  for (const def of installed) {
+    const path = props.components?.chartPaths?.[def.name] ?? def.chartPath;
+    if (release.charts.has(path)) continue;
+    const message = `component '${def.name}' uses chart folder ${path}, which Cozystack ${release.version} does not have`;
+    if (release.delivery === 'bundles') p.add(props.components?.chartPaths?.[def.name] !== undefined ? `components.chartPaths.${def.name}` : 'bundle', message, 'chart-not-in-release');
+    else warnings.push(`${message} [chart-not-in-release]`);
+  }
+  return warnings;
 }
 
 /** What the operator's command line cannot carry: commas in the ref, zero durations. */

@@ -1,10 +1,13 @@
 import { Problems } from '../core/errors.js';
 import { isDnsSubdomain, isGitBranch, isGoDuration } from '../core/predicates.js';
+import { DEFAULT_RELEASE, type ReleaseProfile } from '../releases/profiles.js';
 
-/** The upstream artifact that carries every Cozystack chart. */
-export const DEFAULT_SOURCE_URL = 'oci://ghcr.io/cozystack/cozystack/cozystack-packages';
-/** The artifact digest the upstream v1.6.0 installer pins. */
-export const DEFAULT_SOURCE_DIGEST = 'sha256:bf68208730860fa8e47f378a0260e79a0262e0783fa63ba4f7f97f57a48b2d23';
+/** The upstream artifact that carries every Cozystack chart (of a v1.x release). */
+export const DEFAULT_SOURCE_URL = DEFAULT_RELEASE.platformSource!.url;
+/** The artifact digest the installer of the default release pins. */
+export const DEFAULT_SOURCE_DIGEST = DEFAULT_RELEASE.platformSource!.digest;
+/** The upstream repository: the source of a release that delivers bundles (v0.41), at its tag. */
+export const UPSTREAM_REPOSITORY = 'https://github.com/cozystack/cozystack';
 
 /**
  * Which revision of the platform source to use. For an OCI source give one of `digest`, `tag`
@@ -35,12 +38,12 @@ export interface PlatformSourceRef {
 export interface PlatformSourceProps {
   /**
    * URL of the platform artifact or repository.
-   * @default 'oci://ghcr.io/cozystack/cozystack/cozystack-packages'
+   * @default - 'oci://ghcr.io/cozystack/cozystack/cozystack-packages' for a v1.x release; for 0.41.11, the upstream repository 'https://github.com/cozystack/cozystack'
    */
   readonly url?: string;
   /**
    * The revision to follow.
-   * @default - `tag: v<version>` when the platform's `version` is set; otherwise, for the default URL, the digest the upstream v1.6.0 installer pins, and none (the source's latest) for any other URL
+   * @default - `tag: v<version>` when the platform's `version` is set; otherwise, for the default URL, the digest the installer of the default release (1.6.2) pins, and none (the source's latest) for any other URL
    */
   readonly ref?: PlatformSourceRef;
   /**
@@ -72,12 +75,14 @@ export const OCI_KEYS = ['digest', 'tag', 'semver', 'semverFilter'] as const;
 export const GIT_KEYS = ['branch', 'tag', 'semver', 'name', 'commit'] as const;
 
 /**
- * Validates the source settings and fills defaults. `versionTag` (e.g. `v1.6.0`) is the ref when
- * none is given.
+ * Validates the source settings and fills defaults from the release: its artifact (v1.x) or the
+ * upstream repository (v0.41). `versionTag` (e.g. `v1.6.0`, when the platform names its version)
+ * is the ref when none is given.
  * @internal
  */
-export function resolveSource(props: PlatformSourceProps | undefined, problems: Problems, path = 'source', versionTag?: string): ResolvedSource {
-  const url = props?.url ?? DEFAULT_SOURCE_URL;
+export function resolveSource(props: PlatformSourceProps | undefined, problems: Problems, path = 'source', versionTag?: string, release: ReleaseProfile = DEFAULT_RELEASE): ResolvedSource {
+  const bundles = release.delivery === 'bundles';
+  const url = props?.url ?? (bundles ? UPSTREAM_REPOSITORY : DEFAULT_SOURCE_URL);
   const interval = props?.interval ?? '5m';
   if (!isGoDuration(interval)) problems.add(`${path}.interval`, `'${interval}' is not a Go duration (expected e.g. '5m')`, 'invalid-duration');
   if (props?.secretName !== undefined && !isDnsSubdomain(props.secretName)) {
@@ -127,7 +132,8 @@ export function resolveSource(props: PlatformSourceProps | undefined, problems: 
   }
   let defaulted: Record<string, string> | undefined;
   if (props?.ref === undefined) {
-    if (versionTag !== undefined) defaulted = { tag: versionTag };
+    if (bundles && url === UPSTREAM_REPOSITORY) defaulted = { tag: release.tag };
+    else if (versionTag !== undefined) defaulted = { tag: versionTag };
     else if (url === DEFAULT_SOURCE_URL) defaulted = { digest: DEFAULT_SOURCE_DIGEST };
   }
   const finalRef = defaulted ?? (Object.keys(ref).length ? ref : undefined);

@@ -3,7 +3,8 @@ import type { Construct } from 'constructs';
 import { addObject, GVK } from './objects.js';
 import type { Values } from '../core/values.js';
 import { compact } from '../core/values.js';
-import { VALUES_SECRET, SYSTEM_NAMESPACE } from '../model/platform-model.js';
+import { type ChartSourcing, VALUES_SECRET } from '../model/platform-model.js';
+import { chartFields } from './platform-common.js';
 import { applicationArtifact } from './platform.js';
 
 /** API group of the platform's application kinds. */
@@ -21,6 +22,10 @@ export interface AppReleaseSpec {
   readonly namespace: string;
   /** Chart name; its ExternalArtifact is `cozystack-<chart>-application-default-<chart>`. */
   readonly chart: string;
+  /** Chart folder in the release, e.g. `apps/postgres` (read when charts come from a Git source). */
+  readonly chartPath: string;
+  /** Where the release's charts come from. */
+  readonly sourcing: ChartSourcing;
   /** Labels of the definition. */
   readonly labels: Readonly<Record<string, string>>;
   /** Extra labels. */
@@ -62,7 +67,7 @@ export function addAppRelease(scope: Construct, s: AppReleaseSpec): ApiObject {
         interval: s.interval ?? '5m',
         timeout: s.timeout,
         releaseName: s.releaseName,
-        chartRef: { kind: 'ExternalArtifact', name: applicationArtifact(s.chart), namespace: SYSTEM_NAMESPACE },
+        ...chartFields(s.sourcing, s.chartPath, applicationArtifact(s.chart)),
         install: { remediation: { retries: -1 } },
         upgrade: { ...(s.upgradeForce ? { force: true } : {}), remediation: { retries: -1 } },
         valuesFrom: [{ kind: 'Secret', name: VALUES_SECRET }, ...(s.extraValuesFrom ?? []).map((v) => ({ ...v }))],

@@ -17,6 +17,8 @@ import {
   VALUES_SECRET,
 } from '../model/platform-model.js';
 import { renderOperatorBootstrap } from './operator-bootstrap.js';
+import { addNamespace, addValuesSecret } from './platform-common.js';
+import { renderBundlesPlatform } from './platform-bundles.js';
 import { VERSION_CONFIGMAP } from '../releases/versions.js';
 
 export { NO_DELETE_LABEL } from './deletion-guardrail.js';
@@ -40,9 +42,13 @@ export function packagesSourceRef(model: PlatformModel): PackageSourceRef {
  * @internal
  */
 export function renderPlatform(scope: Construct, model: PlatformModel, applications: readonly AppDefinition[]): void {
+  if (model.release.delivery === 'bundles') {
+    renderBundlesPlatform(scope, model);
+    return;
+  }
   renderCrds(scope);
   renderSources(scope, model);
-  renderVersionConfigMap(scope, model.migrationsTargetVersion);
+  if (model.migrationsTargetVersion !== undefined) renderVersionConfigMap(scope, model.migrationsTargetVersion);
   if (model.deletionGuardrail) renderDeletionGuardrail(scope);
   const ref = packagesSourceRef(model);
   const flux = model.mode === 'flux';
@@ -100,20 +106,6 @@ export function applicationArtifact(chart: string): string {
   return artifactName(applicationPackageName(chart), DEFAULT_VARIANT, chart);
 }
 
-/** A platform namespace. `cozy-system` is also protected from deletion, as the upstream installer labels it. */
-function addNamespace(scope: Construct, name: string, privileged: boolean): void {
-  const system = name === SYSTEM_NAMESPACE;
-  addObject(scope, GVK.Namespace, {
-    name,
-    labels: {
-      'cozystack.io/system': 'true',
-      ...(system ? { [NO_DELETE_LABEL]: 'true' } : {}),
-      ...(privileged ? { 'pod-security.kubernetes.io/enforce': 'privileged' } : {}),
-    },
-    // Never deleted by a Flux prune either: deleting a namespace deletes everything in it.
-    annotations: { 'helm.sh/resource-policy': 'keep', ...PRUNE_DISABLED },
-  });
-}
 
 /**
  * The cozystack.io CRDs (PackageSource, Package), so a cluster with only Flux accepts the
@@ -167,19 +159,7 @@ function renderVersionConfigMap(scope: Construct, migrationsTargetVersion: numbe
   );
 }
 
-function addValuesSecret(scope: Construct, namespace: string, values: Values): void {
-  addObject(
-    scope,
-    GVK.Secret,
-    { name: VALUES_SECRET, namespace, labels: { 'reconcile.fluxcd.io/watch': 'Enabled' } },
-    { type: 'Opaque', stringData: { 'values.yaml': valuesYaml(values) } },
-  );
-}
 
-/** Values as the YAML text a `cozystack-values` Secret carries (keys sorted). @internal */
-export function valuesYaml(values: Values): string {
-  return stringify(values, { sortMapEntries: true, lineWidth: 0 });
-}
 
 function addPackage(scope: Construct, name: string, components: Values | undefined): void {
   addObject(scope, GVK.Package, { name, annotations: { 'helm.sh/resource-policy': 'keep' } }, {

@@ -3,6 +3,7 @@ import { addAppRelease } from './app-release.js';
 import type { Construct } from 'constructs';
 import type { Values } from '../core/values.js';
 import type { TenantModel } from '../model/tenant-model.js';
+import type { ChartSourcing } from '../model/platform-model.js';
 import { addNamespaceAndValues } from './tenant-release.js';
 import { addTenantNetworkPolicies } from './tenant-network-policies.js';
 import { addTenantQuota } from './tenant-quota.js';
@@ -33,7 +34,7 @@ const MODULE_LABELS = { 'cozystack.io/ui': 'true', 'internal.cozystack.io/tenant
  *   is no Helm release to uninstall here).
  * @internal
  */
-export function renderTenantExplicit(scope: Construct, tenant: TenantModel, clusterValues: Values): void {
+export function renderTenantExplicit(scope: Construct, tenant: TenantModel, clusterValues: Values, sourcing: ChartSourcing): void {
   addNamespaceAndValues(scope, tenant, clusterValues);
   addTenantRbac(scope, tenant);
   if (clusterValues['oidc-enabled'] === 'true') addTenantKeycloakGroups(scope, tenant);
@@ -47,6 +48,8 @@ export function renderTenantExplicit(scope: Construct, tenant: TenantModel, clus
       releaseName: chart,
       namespace: tenant.namespace,
       chart,
+      chartPath: `extra/${chart}`,
+      sourcing,
       labels: MODULE_LABELS,
       timeout: '10m',
       upgradeForce: true,

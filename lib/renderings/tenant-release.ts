@@ -5,11 +5,11 @@
 import type { Construct } from 'constructs';
 import type { Values } from '../core/values.js';
 import { type TenantModel, namespaceLabels, namespaceValues, releaseValues, ROOT_TENANT_NAMESPACE } from '../model/tenant-model.js';
-import { VALUES_SECRET } from '../model/platform-model.js';
+import { type ChartSourcing, VALUES_SECRET } from '../model/platform-model.js';
 import { addAppRelease } from './app-release.js';
 import { PRUNE_DISABLED } from './deletion-guardrail.js';
 import { addObject, GVK } from './objects.js';
-import { valuesYaml } from './platform.js';
+import { valuesYaml } from './platform-common.js';
 
 /** A tenant's Namespace and its `cozystack-values` Secret. @internal */
 export function addNamespaceAndValues(scope: Construct, t: TenantModel, clusterValues: Values): void {
@@ -25,13 +25,15 @@ export function addNamespaceAndValues(scope: Construct, t: TenantModel, clusterV
 }
 
 /** The HelmRelease the platform's API stores for a tenant. @internal */
-export function addTenantRelease(scope: Construct, t: TenantModel, rootTenantDependsOn: readonly { name: string; namespace: string }[]): void {
+export function addTenantRelease(scope: Construct, t: TenantModel, rootTenantDependsOn: readonly { name: string; namespace: string }[], sourcing: ChartSourcing): void {
   addAppRelease(scope, {
     kind: 'Tenant',
     name: t.isRoot ? ROOT_TENANT_NAMESPACE : t.tenantName,
     releaseName: t.isRoot ? ROOT_TENANT_NAMESPACE : `tenant-${t.tenantName}`,
     namespace: t.parent?.namespace ?? ROOT_TENANT_NAMESPACE,
     chart: 'tenant',
+    chartPath: 'apps/tenant',
+    sourcing,
     labels: { 'cozystack.io/ui': 'true' },
     values: releaseValues(t),
     ...(t.isRoot ? { dependsOn: rootTenantDependsOn } : {}),

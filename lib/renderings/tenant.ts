@@ -2,6 +2,7 @@ import type { Construct } from 'constructs';
 import type { Values } from '../core/values.js';
 import type { TenantModel } from '../model/tenant-model.js';
 import type { TenantRendering } from '../model/settings.js';
+import type { ChartSourcing } from '../model/platform-model.js';
 import { renderTenantExplicit } from './tenant-explicit.js';
 import { addNamespaceAndValues, addTenantRelease } from './tenant-release.js';
 
@@ -12,6 +13,8 @@ export interface TenantRenderEnv {
   readonly clusterValues: Values;
   /** Releases the root tenant's HelmRelease waits for. */
   readonly rootTenantDependsOn: readonly { name: string; namespace: string }[];
+  /** Where the tenant chart and its modules come from. */
+  readonly sourcing: ChartSourcing;
 }
 
 /**
@@ -23,9 +26,9 @@ export interface TenantRenderEnv {
  */
 export function renderTenant(scope: Construct, tenant: TenantModel, env: TenantRenderEnv): void {
   if (env.rendering === 'explicit') {
-    renderTenantExplicit(scope, tenant, env.clusterValues);
+    renderTenantExplicit(scope, tenant, env.clusterValues, env.sourcing);
     return;
   }
   if (tenant.isRoot) addNamespaceAndValues(scope, tenant, env.clusterValues);
-  addTenantRelease(scope, tenant, env.rootTenantDependsOn);
+  addTenantRelease(scope, tenant, env.rootTenantDependsOn, env.sourcing);
 }
