@@ -115,7 +115,6 @@ export class Platform extends Chart {
       scope.node.tryRemoveChild(id); // a platform that failed leaves nothing behind
       throw e;
     }
-    for (const w of this.model.warnings) this.warnings.push(`Platform ${this.node.path}: ${w}`);
     this.credentialsProps = props.credentials;
     this.exposeProps = props.expose;
     this.bundle = this.model.bundle;

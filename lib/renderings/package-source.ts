@@ -6,65 +6,9 @@ import { SYSTEM_NAMESPACE } from '../model/platform-model.js';
 import { isDnsLabel } from '../core/predicates.js';
 import { compact } from '../core/values.js';
 
-/** How the operator installs a component as a HelmRelease. */
-export interface PackageSourceInstall {
-  /** Namespace of the release. */
-  readonly namespace: string;
-  /** Helm release name. @default - the component name */
-  readonly releaseName?: string;
-  /** The namespace needs the privileged pod-security level. @default false */
-  readonly privileged?: boolean;
-  /** Names of components of the same variant installed first. @default [] */
-  readonly dependsOn?: readonly string[];
-  /** CRD policy on upgrade. @default - helm-controller's default */
-  readonly upgradeCRDs?: 'Skip' | 'Create' | 'CreateReplace';
-}
+import type { PackageSourceRef, PackageSourceVariant } from '../model/package-sources.js';
 
-/** A chart of a PackageSource variant. */
-export interface PackageSourceComponent {
-  /** Component name, unique in the variant. */
-  readonly name: string;
-  /** Chart folder relative to the source's base path. */
-  readonly path: string;
-  /** Names of variant libraries copied into the chart's `charts/`. @default [] */
-  readonly libraries?: readonly string[];
-  /** Values files of the chart merged in order into its values.yaml. @default [] */
-  readonly valuesFiles?: readonly string[];
-  /** How to install it; without it the chart is only made available as an artifact. @default - not installed */
-  readonly install?: PackageSourceInstall;
-}
-
-/** A library chart a variant's components may include. */
-export interface PackageSourceLibrary {
-  /** Library name. @default - the last segment of the path */
-  readonly name?: string;
-  /** Folder of the library relative to the source's base path. */
-  readonly path: string;
-}
-
-/** One way to install a package. */
-export interface PackageSourceVariant {
-  /** Variant name; `default` is chosen when a Package names none. */
-  readonly name: string;
-  /** Packages that must be ready first. @default [] */
-  readonly dependsOn?: readonly string[];
-  /** Library charts. @default [] */
-  readonly libraries?: readonly PackageSourceLibrary[];
-  /** Charts of the variant. */
-  readonly components: readonly PackageSourceComponent[];
-}
-
-/** The Flux source a PackageSource reads charts from. */
-export interface PackageSourceRef {
-  /** `OCIRepository` or `GitRepository`. */
-  readonly kind: 'OCIRepository' | 'GitRepository';
-  /** Name of the source. */
-  readonly name: string;
-  /** Namespace of the source. */
-  readonly namespace: string;
-  /** Base folder inside the source. @default - the root of an OCI artifact, `packages` of a Git repository */
-  readonly path?: string;
-}
+export type { PackageSourceComponent, PackageSourceInstall, PackageSourceLibrary, PackageSourceRef, PackageSourceVariant } from '../model/package-sources.js';
 
 /** Properties of a {@link PackageSource}. */
 export interface PackageSourceProps {
