@@ -50,3 +50,4 @@ export { GUARDRAIL_NAME, NO_DELETE_LABEL } from './deletion-guardrail.js';
 export { DEFAULT_PLATFORM_VERSION, KNOWN_RELEASES, VERSION_CONFIGMAP } from './platform-version.js';
 export { DEFAULT_OPERATOR_IMAGE } from './platform-model.js';
 export { OutputWriteError } from './output-writer.js';
+export { MANIFEST as OUTPUT_MANIFEST, OutputRefusedError } from './output-ownership.js';

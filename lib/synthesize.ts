@@ -12,10 +12,20 @@ import { TreeWrite } from './output-writer.js';
 /** Options of {@link synthesize}. */
 export interface SynthesizeOptions {
   /**
-   * Folder to write to. Replaced as a whole, atomically.
-   * @default - `CDK8S_OUTDIR` when set, otherwise 'dist'
+   * Folder to write to: new, empty, or written by synthesize/synth before (it holds
+   * `.cozystack-cdk8s-manifest.json`, the list of the files the tool wrote). Only those files are
+   * replaced or deleted, atomically; every other file of the folder is kept. Not the current
+   * folder nor one of its parents, not empty.
+   * @default - `CDK8S_OUTDIR` when set and not empty, otherwise 'dist'
    */
   readonly outdir?: string;
+  /**
+   * Write into a non-empty folder the tool did not write (no manifest), such as a GitOps
+   * repository: `.git` and every file the tool does not write are kept, files at paths it writes
+   * are replaced.
+   * @default false
+   */
+  readonly adopt?: boolean;
 }
 
 /** What {@link synthesize} wrote. */
@@ -138,8 +148,8 @@ export function outputFiles(app: App, objects: readonly KubeObject[]): Map<strin
  * Nothing is written when synthesis fails; a previous output stays as it was.
  */
 export function synthesize(app: App, options: SynthesizeOptions = {}): SynthesisResult {
-  const outdir = options.outdir ?? process.env.CDK8S_OUTDIR ?? 'dist';
-  const write = new TreeWrite(outdir);
+  const outdir = options.outdir ?? (process.env.CDK8S_OUTDIR || 'dist');
+  const write = new TreeWrite(outdir, { adopt: options.adopt === true, label: 'outdir' });
   try {
     const { paths, files, objects, kinds } = renderOutput(app, (path, content) => write.add(path, content));
     write.commit(paths, files);

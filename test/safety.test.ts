@@ -1,7 +1,10 @@
 // Credentials stay out of the committed output; security invariants of the output hold.
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
 import { App } from 'cdk8s';
 import { describe, expect, it } from 'vitest';
-import { Bundle, collectObjects, CozystackValidationError, Platform, Postgres, renderFiles, type KubeObject } from '../lib/index.js';
+import { Bundle, collectObjects, CozystackValidationError, OUTPUT_MANIFEST, OutputRefusedError, Platform, Postgres, renderFiles, synthesize, type KubeObject } from '../lib/index.js';
 import { ClickHouse } from '../apps/index.js';
 import { checkSecurityInvariants, type TenantFacts } from '../lib/security-invariants.js';
 import { PAAS, spec } from './support/synth.js';
@@ -129,6 +132,53 @@ describe('security invariants', () => {
     } catch (e) {
       expect(e).toBeInstanceOf(CozystackValidationError);
       expect((e as CozystackValidationError).problems).toEqual([expect.objectContaining({ subject: 'Namespace tenant-evil', rule: 'tenant-namespace-privileged' })]);
+    }
+  });
+});
+
+describe('synthesize(app, { outdir }) owns its output folder as the command line does', () => {
+  const small = () => {
+    const app = new App({ outdir: '/nonexistent' });
+    new Platform(app, 'platform', { bundle: Bundle.DISTRO_HOSTED });
+    return app;
+  };
+  const refused = (f: () => unknown): string => {
+    try {
+      f();
+    } catch (e) {
+      expect(e).toBeInstanceOf(OutputRefusedError);
+      return (e as Error).message;
+    }
+    throw new Error('not refused');
+  };
+
+  it('refuses an empty outdir, the current folder and its parents, and a non-empty folder it did not write unless adopt', () => {
+    const ws = mkdtempSync(join(tmpdir(), 'cozystack-cdk8s-owned-'));
+    try {
+      expect(refused(() => synthesize(small(), { outdir: '' }))).toMatch(/^outdir is empty .*e\.g\. \{ outdir: 'dist' \}$/);
+      expect(refused(() => synthesize(small(), { outdir: process.cwd() }))).toMatch(/is the current folder/);
+      expect(refused(() => synthesize(small(), { outdir: dirname(process.cwd()) }))).toMatch(/is a parent of the current folder/);
+      const repo = join(ws, 'repo');
+      mkdirSync(join(repo, '.git'), { recursive: true });
+      writeFileSync(join(repo, '.git', 'config'), '[core]\n');
+      writeFileSync(join(repo, 'README.md'), 'ours\n');
+      expect(refused(() => synthesize(small(), { outdir: repo }))).toMatch(/is not empty and cozystack-cdk8s did not write it .* pass \{ adopt: true \}/);
+      expect(readdirSync(repo).sort()).toEqual(['.git', 'README.md']);
+      const r = synthesize(small(), { outdir: repo, adopt: true });
+      expect(r.files).toBeGreaterThan(10);
+      const manifest = JSON.parse(readFileSync(join(repo, OUTPUT_MANIFEST), 'utf8')) as { generator: string; version: number; files: string[] };
+      expect(manifest).toMatchObject({ generator: 'cozystack-cdk8s', version: 1 });
+      expect(manifest.files).toEqual([...manifest.files].sort());
+      expect(manifest.files).toHaveLength(r.files);
+      // Once written, no adopt is needed; the user's files stay byte for byte.
+      synthesize(small(), { outdir: repo });
+      expect(readFileSync(join(repo, 'README.md'), 'utf8')).toBe('ours\n');
+      expect(readFileSync(join(repo, '.git', 'config'), 'utf8')).toBe('[core]\n');
+      // An empty folder is written without adopt.
+      mkdirSync(join(ws, 'empty'));
+      expect(synthesize(small(), { outdir: join(ws, 'empty') }).files).toBe(r.files);
+    } finally {
+      rmSync(ws, { recursive: true, force: true });
     }
   });
 });

@@ -7,7 +7,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writerThreads } from '../lib/background-writer.js';
-import { OutputWriteError, readTree, TreeWrite, writeTreeAtomically } from '../lib/output-writer.js';
+import { OutputWriteError, readTree as readAll, TreeWrite, writeTreeAtomically } from '../lib/output-writer.js';
+import { MANIFEST, manifestText, readManifest } from '../lib/output-ownership.js';
 import { TreeCompare } from '../lib/tree-compare.js';
 
 const ws = mkdtempSync(join(tmpdir(), 'cozystack-cdk8s-tree-write-'));
@@ -38,6 +39,8 @@ function streamed(outdir: string, files: Map<string, string>, backgroundMinFiles
   }
 }
 
+/** The files of an output but its manifest (checked apart). */
+const readTree = (dir: string): Map<string, string> => new Map([...readAll(dir)].filter(([p]) => p !== MANIFEST));
 const leftovers = (outdir: string): string[] => readdirSync(join(outdir, '..')).filter((e) => e.startsWith('.out.'));
 const same = (a: Map<string, string>, b: Map<string, string>) => expect([...a]).toEqual([...b]);
 
@@ -54,6 +57,7 @@ for (const threads of ['1', '3']) describe(`TreeWrite with ${threads} worker thr
     const files = tree(500);
     expect(streamed(out, files)).toBe(files.size);
     same(readTree(out), files);
+    expect(readAll(out).get(MANIFEST)).toBe(manifestText(files.keys())); // the files the tool owns
     expect(leftovers(out)).toEqual([]);
   });
 
@@ -69,18 +73,19 @@ for (const threads of ['1', '3']) describe(`TreeWrite with ${threads} worker thr
     expect(leftovers(out)).toEqual([]);
   });
 
-  it('replaces a changed output whole, counting changed, added and removed files', () => {
+  it('replaces the tool\'s files of a changed output, counting changed, added and removed files; other files stay', () => {
     const out = fresh();
     streamed(out, tree(300));
-    writeFileSync(join(out, 'stray.yaml'), 'x'); // in the output only: removed
+    writeFileSync(join(out, 'stray.yaml'), 'x'); // not the tool's: kept
     const next = tree(300);
+    next.delete('tenants/tenant-t2/helmrelease-app-2.yaml'); // removed
     next.set('tenants/tenant-t0/helmrelease-app-0.yaml', 'changed\n'); // changed
     next.set('tenants/tenant-t0/helmrelease-new.yaml', 'new\n'); // added
     const inode = (p: string) => statSync(join(out, p)).ino;
     const kept = inode('tenants/tenant-t5/helmrelease-app-5.yaml');
     const rewritten = inode('tenants/tenant-t0/helmrelease-app-0.yaml');
     expect(streamed(out, next)).toBe(3);
-    same(readTree(out), new Map([...next].sort(([a], [b]) => (a < b ? -1 : 1))));
+    same(readTree(out), new Map([...next, ['stray.yaml', 'x'] as [string, string]].sort(([a], [b]) => (a < b ? -1 : 1))));
     expect(leftovers(out)).toEqual([]);
     // Unchanged files come over as hard links (no data written), changed ones are new files.
     expect(inode('tenants/tenant-t5/helmrelease-app-5.yaml')).toBe(kept);
@@ -167,14 +172,15 @@ for (const threads of ['1', '3']) describe(`TreeCompare (diff), ${threads} worke
       const next = tree(320);
       next.set('tenants/tenant-t0/helmrelease-app-0.yaml', 'changed\n');
       next.delete('tenants/tenant-t1/helmrelease-app-1.yaml');
-      const compare = new TreeCompare(out, minFiles);
+      const compare = new TreeCompare(out, minFiles, readManifest(out));
       try {
         for (const [p, c] of next) if (!p.endsWith('kustomization.yaml')) compare.add(p, c);
         const r = compare.finish([...next.keys()], lastOnes(next));
-        expect({ differing: [...r.differing.keys()], missing: r.missing }).toEqual(naive(out, next));
+        const want = naive(out, next);
+        expect({ differing: [...r.differing.keys()], missing: r.missing }).toEqual({ ...want, missing: want.missing.filter((p) => p !== 'stray.yaml' && p !== MANIFEST) });
         for (const [p, c] of r.differing) expect(c, p).toBe(next.get(p));
         expect(r.differing.has('tenants/tenant-t3/helmrelease-app-3.yaml')).toBe(true);
-        expect(r.missing).toEqual(['stray.yaml', 'tenants/tenant-t1/helmrelease-app-1.yaml']);
+        expect(r.missing).toEqual(['tenants/tenant-t1/helmrelease-app-1.yaml']); // stray.yaml is not the tool's
       } finally {
         compare.close();
       }
