@@ -192,6 +192,32 @@ describe('diff', () => {
     expect(d.stdout).toMatch(/\d+ added, \d+ removed, \d+ changed\n$/);
   });
 
+  it('prints no credential: Secret values and values at credential keys are masked, a change still shows', () => {
+    const dir = ws();
+    const t = join(dir, 'input', 'tenants.yaml');
+    const pg = (password: string, s3: string) =>
+      readFileSync(t, 'utf8').replace(/spec:\n  replicas: 2\n  size: 10Gi\n(  users:[\s\S]*?\n)?(?=---)/, `spec:\n  replicas: 2\n  size: 10Gi\n  users: {app: {password: '${password}'}}\n  backup: {enabled: true, s3AccessKey: AKIA-${s3}, s3SecretKey: '${s3}-secret'}\n`);
+    writeFileSync(t, pg('old-pw-111', 'old'));
+    expect(cli(['synth', '-f', 'input', '--out', 'out'], dir).code).toBe(0);
+    writeFileSync(t, pg('new-pw-222', 'new'));
+    const d = cli(['diff', '-f', 'input', '--out', 'out'], dir);
+    expect(d.code, d.stderr).toBe(1);
+    expect(d.stdout).toContain('~ Secret tenant-foo/postgres-db-credential-values (secrets/tenant-foo/secret-postgres-db-credential-values.yaml)');
+    for (const leak of ['old-pw-111', 'new-pw-222', 'AKIA-old', 'AKIA-new', 'old-secret', 'new-secret']) expect(d.stdout + d.stderr).not.toContain(leak);
+    expect(d.stdout).toMatch(/^-\s+\S+: \(masked\)$/m);
+    expect(d.stdout).toMatch(/^\+\s+\S+: \(masked, changed\)$/m);
+    // Inline credentials (in the HelmRelease's values) are masked by their key's name.
+    const p = join(dir, 'input', 'platform.yaml');
+    writeFileSync(p, readFileSync(p, 'utf8').replace(/^spec:\n/m, 'spec:\n  credentials: {handling: inline}\n'));
+    expect(cli(['synth', '-f', 'input', '--out', 'out'], dir).code).toBe(0);
+    writeFileSync(t, pg('third-pw-333', 'third'));
+    const inline = cli(['diff', '-f', 'input', '--out', 'out'], dir);
+    expect(inline.code, inline.stderr).toBe(1);
+    expect(inline.stdout).toContain('~ HelmRelease tenant-foo/postgres-db');
+    for (const leak of ['new-pw-222', 'third-pw-333', 'AKIA-new', 'AKIA-third']) expect(inline.stdout).not.toContain(leak);
+    expect(inline.stdout).toMatch(/^\+\s+password: \(masked, changed\)$/m);
+  });
+
   it('exits 2 on invalid input', () => {
     const dir = ws();
     writeFileSync(join(dir, 'input', 'platform.yaml'), 'apiVersion: cdk8s.cozystack.io/v1alpha1\nkind: Platform\nspec: {bundle: nope}\n');

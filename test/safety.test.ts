@@ -182,3 +182,36 @@ describe('synthesize(app, { outdir }) owns its output folder as the command line
     }
   });
 });
+
+describe('nothing printed leaks a credential', () => {
+  it('diff masks Secret data and stringData values and values at credential keys, marking changed ones', async () => {
+    const { maskForDiff, maskUrlUserinfo } = await import('../lib/credential-mask.js');
+    const secret = (pw: string, other: string) => `apiVersion: v1\nkind: Secret\nmetadata:\n  name: s\nstringData:\n  a: ${pw}\n  b: ${other}\ndata:\n  c: ${Buffer.from(pw).toString('base64')}\n`;
+    const [a, b] = maskForDiff(secret('old-pw', 'same'), secret('new-pw', 'same'));
+    expect(a + b).not.toMatch(/old-pw|new-pw|same|b2xkLXB3|bmV3LXB3/);
+    expect(a).toMatch(/^ {2}a: \(masked\)$/m);
+    expect(b).toMatch(/^ {2}a: '?\(masked, changed\)'?$/m);
+    expect(b).toMatch(/^ {2}b: '?\(masked\)'?$/m); // unchanged: no diff line
+    const hr = (pw: string) => `kind: HelmRelease\nmetadata:\n  name: x\nspec:\n  values:\n    users:\n      app:\n        password: ${pw}\n    replicas: 2\n    url: https://git:${pw}-tok@example.org/repo\n`;
+    const [c, d] = maskForDiff(hr('p1'), hr('p2'));
+    expect(c + d).not.toMatch(/p1|p2/);
+    expect(d).toContain('replicas: 2');
+    expect(d).toContain('https://git:(masked, changed)@example.org/repo');
+    // Nothing to mask: the texts are printed as they are.
+    expect(maskForDiff('kind: ConfigMap\ndata:\n  a: 1\n', 'kind: ConfigMap\ndata:\n  a: 2\n')).toEqual(['kind: ConfigMap\ndata:\n  a: 1\n', 'kind: ConfigMap\ndata:\n  a: 2\n']);
+    expect(maskUrlUserinfo('oci://ghcr.io/x and https://tok3n@h/ and ssh://u:p@h')).toBe('oci://ghcr.io/x and https://(masked)@h/ and ssh://u:(masked)@h');
+  });
+
+  it('a value error at a credential path gives the type, not the value', () => {
+    const { platform } = newPlatform();
+    try {
+      new Postgres(platform.rootTenant, 'db', { users: { app: { password: 12345678 as unknown as string } }, backup: { s3SecretKey: { nested: 'k3y-value' } as unknown as string } });
+      expect.unreachable();
+    } catch (e) {
+      const text = (e as Error).message + JSON.stringify((e as CozystackValidationError).problems);
+      expect(text).not.toMatch(/12345678|k3y-value/);
+      expect(text).toMatch(/got integer \(masked\) \(a credential path: the value is not shown\)/);
+      expect(text).toMatch(/got map \(masked\)/);
+    }
+  });
+});

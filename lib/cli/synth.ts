@@ -3,6 +3,7 @@ import { parse } from 'yaml';
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { TreeWrite } from '../output-writer.js';
+import { maskForDiff } from '../credential-mask.js';
 import { checkOutputLocation, MANIFEST, readManifest } from '../output-ownership.js';
 import { read, TreeCompare } from '../tree-compare.js';
 import { type Built, buildFromOptions } from './build.js';
@@ -103,7 +104,9 @@ export function diffCommand(o: ParsedOptions): CommandResult {
     } else {
       changed++;
       lines.push(`~ ${describe(p, b)}`);
-      patches.push(createTwoFilesPatch(`a/${p}`, `b/${p}`, a, b, '', '', { context: 3 }).replace(/^=+\n/, ''));
+      // Secret data and values at credential keys are masked: a change shows, never the value.
+      const [ma, mb] = maskForDiff(a, b);
+      patches.push(createTwoFilesPatch(`a/${p}`, `b/${p}`, ma, mb, '', '', { context: 3 }).replace(/^=+\n/, ''));
     }
   }
   const summary = `${added} added, ${removed} removed, ${changed} changed\n`;

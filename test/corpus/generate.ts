@@ -684,6 +684,9 @@ function tenantCases(add: Add, bug: Bug, strip: (p: ExpectedProblem) => Expected
 
 // ---- App values each chart's schema rejects
 
+/** The message of a wrong-typed integer at a credential path: its type, never its value. */
+const MASKED_INTEGER = '^expected a string, got integer \\(masked\\) \\(a credential path: the value is not shown\\)$';
+
 function appValueCases(add: Add): void {
   const p = platform();
   const A = 'apps.yaml';
@@ -699,7 +702,13 @@ function appValueCases(add: Add): void {
     ['Postgres', 'version', { version: 'v19' }, [S('.version', 'enum')]],
     ['Postgres', 'version-number', { version: 17 }, [S('.version', 'type', 'expected a string')]],
     ['Postgres', 'external-string', { external: 'yes' }, [S('.external', 'type', 'expected a boolean')]],
-    ['Postgres', 'user-password-number', { users: { alice: { password: 1234 } } }, [S('.users.alice.password', 'type')]],
+    ['Postgres', 'user-password-number', { users: { alice: { password: 1234 } } }, [S('.users.alice.password', 'type', MASKED_INTEGER)]],
+    // Values at credential paths are never echoed (issue 15, point 10): the type is, the value not.
+    ['Postgres', 'user-password-digits-masked', { users: { alice: { password: 12345678 } } }, [S('.users.alice.password', 'type', MASKED_INTEGER)]],
+    ['Postgres', 'user-password-boolean-masked', { users: { alice: { password: true } } }, [S('.users.alice.password', 'type', '^expected a string, got boolean \\(masked\\) \\(a credential path: the value is not shown\\)$')]],
+    ['Postgres', 's3-secret-key-number-masked', { backup: { s3SecretKey: 98765 } }, [S('.backup.s3SecretKey', 'type', MASKED_INTEGER)]],
+    ['Postgres', 'users-list-password-masked', { users: [{ password: 'hunter2-pw' }] }, [S('.users', 'type', '^expected a map, got list \\[\\{"password":"\\(masked\\)"\\}\\]$')]],
+    ['VPN', 'user-password-list-masked', { users: { bob: { password: ['pw-1', 'pw-2'] } } }, [S('.users.bob.password', 'type', '^expected a string, got list \\(masked\\) \\(a credential path: the value is not shown\\)$')]],
     ['Postgres', 'user-string', { users: { alice: 'secret' } }, [S('.users.alice', 'type', 'expected a map')]],
     ['Postgres', 'users-list', { users: ['alice'] }, [S('.users', 'type', 'expected a map')]],
     ['Postgres', 'database-extensions', { databases: { app: { extensions: 'postgis' } } }, [S('.databases.app.extensions', 'type', 'expected a list')]],
