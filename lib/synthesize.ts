@@ -7,6 +7,7 @@ import { toYaml, toYamlClean } from './yaml-emitter.js';
 import { layoutFiles, OutputLayout } from './output-layout.js';
 import { Platform } from './platform.js';
 import { SecurityInvariants, tenantFacts } from './security-invariants.js';
+import { NameLimits, nameOrigins } from './name-limits.js';
 import { TreeWrite } from './output-writer.js';
 
 /** Options of {@link synthesize}. */
@@ -59,9 +60,13 @@ function invariantsOf(platforms: readonly Platform[]): SecurityInvariants[] {
   return platforms.map((p) => new SecurityInvariants(tenantFacts(p.rootTenant, p.tenantRendering === 'explicit')));
 }
 
-function throwBroken(checkers: readonly SecurityInvariants[]): void {
-  const problems = checkers.flatMap((c) => c.finish());
-  if (problems.length) throw new CozystackValidationError(problems, 'the output breaks a security invariant');
+/** Name limits and security invariants of the output, all their problems in one report. */
+function throwBroken(checkers: readonly SecurityInvariants[], names: NameLimits): void {
+  const named = names.finish();
+  const broken = checkers.flatMap((c) => c.finish());
+  if (!named.length && !broken.length) return;
+  const heading = named.length && broken.length ? 'the output has names Flux or Kubernetes refuse, and breaks a security invariant' : named.length ? 'the output has names Flux or Kubernetes refuse' : 'the output breaks a security invariant';
+  throw new CozystackValidationError([...named, ...broken], heading);
 }
 
 /**
@@ -78,8 +83,12 @@ export function collectObjects(app: App): KubeObject[] {
   for (const c of nodes) if (ApiObject.isApiObject(c)) objects.push(objectJson(c, app) as unknown as KubeObject);
   validatePlatforms(platforms);
   const checkers = invariantsOf(platforms);
-  for (const o of objects) for (const ch of checkers) ch.check(o);
-  throwBroken(checkers);
+  const names = new NameLimits(nameOrigins(nodes));
+  for (const o of objects) {
+    names.check(o);
+    for (const ch of checkers) ch.check(o);
+  }
+  throwBroken(checkers, names);
   return objects;
 }
 
@@ -109,6 +118,7 @@ export function renderOutput(app: App, onFile?: (path: string, content: string) 
   const platforms = nodes.filter((c): c is Platform => Platform.isPlatform(c));
   validatePlatforms(platforms);
   const checkers = invariantsOf(platforms);
+  const names = new NameLimits(nameOrigins(nodes));
   const layout = new OutputLayout(onFile);
   const kinds: Record<string, number> = {};
   let objects = 0;
@@ -117,12 +127,13 @@ export function renderOutput(app: App, onFile?: (path: string, content: string) 
     // Objects the library made are written without a sorted copy of all their data first.
     const view = objectView(c, app);
     const o = (view ?? objectJson(c, app)) as unknown as KubeObject;
+    names.check(o);
     for (const ch of checkers) ch.check(o);
     layout.add(o, view ? () => toYamlClean(view) ?? toYaml(objectJson(c, app)) : undefined);
     kinds[o.kind] = (kinds[o.kind] ?? 0) + 1;
     objects++;
   }
-  throwBroken(checkers);
+  throwBroken(checkers, names);
   const { paths, files } = layout.finish(extraFiles(platforms));
   return { paths, files, objects, kinds: Object.fromEntries(Object.entries(kinds).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) };
 }

@@ -215,3 +215,63 @@ describe('nothing printed leaks a credential', () => {
     }
   });
 });
+
+describe('Flux and Kubernetes name limits, checked at synth', () => {
+  const problemsOf = (f: () => unknown): readonly { subject: string; path: string; message: string; rule: string }[] => {
+    try {
+      f();
+    } catch (e) {
+      expect(e).toBeInstanceOf(CozystackValidationError);
+      return (e as CozystackValidationError).problems;
+    }
+    throw new Error('no problem reported');
+  };
+
+  it('a 50-character tenant name gives a HelmRelease name over 53; a long user name a Secret data key over 253; all in one report naming object, origin, name and limit', () => {
+    const { app, platform } = newPlatform();
+    const long = `t${'x'.repeat(49)}`;
+    const team = platform.rootTenant.addTenant(long);
+    platform.rootTenant.addTenant(`u${'y'.repeat(49)}`);
+    const user = `u${'a'.repeat(259)}`;
+    new Postgres(team, 'db', { users: { [user]: { password: 'pw' } } });
+    const problems = problemsOf(() => renderFiles(app));
+    const hr = problems.filter((p) => p.subject.startsWith('HelmRelease tenant-root/tenant-'));
+    expect(hr).toHaveLength(2);
+    expect(hr[0]).toEqual({
+      subject: `HelmRelease tenant-root/tenant-${long}`,
+      path: 'metadata.name',
+      message: `'tenant-${long}' is 57 characters, over 53, the limit of a HelmRelease name (Helm release names, helm-controller); it comes from Tenant tenant-root/${long}`,
+      rule: 'name-too-long',
+    });
+    const key = problems.find((p) => p.subject.startsWith('Secret '))!;
+    expect(key.subject).toBe(`Secret tenant-${long}/postgres-db-credential-values`);
+    expect(key.rule).toBe('name-too-long');
+    expect(key.message).toMatch(new RegExp(`^'users\\.${user}\\.password' is 275 characters, over 253, the limit of a Secret data key; it comes from Postgres tenant-${long}/db$`));
+    // Through collectObjects the same.
+    expect(problemsOf(() => collectObjects(app)).map((p) => p.message)).toEqual(problems.map((p) => p.message));
+  });
+
+  it('object names, namespaces, label values and data keys of every kind', async () => {
+    const { NameLimits } = await import('../lib/name-limits.js');
+    const check = (o: Record<string, unknown>) => {
+      const n = new NameLimits({ releases: new Map(), namespaces: new Map([['tenant-a', 'Tenant tenant-root/a']]) });
+      n.check(o as unknown as KubeObject);
+      return n.finish().map((p) => `${p.path} ${p.rule}: ${p.message}`);
+    };
+    expect(check({ kind: 'ConfigMap', metadata: { name: 'ok', namespace: 'tenant-a', labels: { 'a.io/x': 'v' } }, data: { 'ok.key': '' } })).toEqual([]);
+    expect(check({ kind: 'Namespace', metadata: { name: `tenant-${'n'.repeat(60)}` } })).toEqual([expect.stringMatching(/^metadata\.name name-too-long: 'tenant-n+' is 67 characters, over 63, the limit of a Namespace name \(a DNS label\); it comes from the platform$/)]);
+    expect(check({ kind: 'Service', metadata: { name: `s${'v'.repeat(63)}`, namespace: 'tenant-a' } })).toEqual([expect.stringMatching(/over 63, the limit of a Service name .*; it comes from Tenant tenant-root\/a$/)]);
+    expect(check({ kind: 'ConfigMap', metadata: { name: 'c'.repeat(254), namespace: 'tenant-a' } })).toEqual([expect.stringMatching(/^metadata\.name name-too-long: .* 254 characters, over 253/)]);
+    expect(check({ kind: 'ConfigMap', metadata: { name: 'Bad_Name', namespace: 'tenant-a' } })).toEqual([expect.stringMatching(/^metadata\.name invalid-name: 'Bad_Name' is not a DNS subdomain/)]);
+    expect(check({ kind: 'RoleBinding', metadata: { name: 'system:x', namespace: 'tenant-a' } })).toEqual([]);
+    expect(check({ kind: 'ConfigMap', metadata: { name: 'c', namespace: 'tenant-a', labels: { l: 'v'.repeat(64), m: 'bad value' } } })).toEqual([
+      expect.stringMatching(/^metadata\.labels\.l name-too-long: .* 64 characters, over 63, the limit of a label value/),
+      expect.stringMatching(/^metadata\.labels\.m invalid-name: 'bad value' is not a label value/),
+    ]);
+    expect(check({ kind: 'Secret', metadata: { name: 's', namespace: 'tenant-a' }, stringData: { 'bad key': 'x', ['k'.repeat(254)]: 'y' } })).toEqual([
+      expect.stringMatching(/^stringData\.bad key invalid-name: 'bad key' is not a Secret data key/),
+      expect.stringMatching(/^stringData\.k+\.\.\. name-too-long: .* 254 characters, over 253, the limit of a Secret data key/),
+    ]);
+    expect(check({ kind: 'HelmRelease', metadata: { name: 'ok', namespace: 'tenant-a' }, spec: { releaseName: 'r'.repeat(54) } })).toEqual([expect.stringMatching(/^spec\.releaseName name-too-long: .* 54 characters, over 53/)]);
+  });
+});

@@ -673,6 +673,29 @@ function tenantCases(add: Add, bug: Bug, strip: (p: ExpectedProblem) => Expected
     errors: [e(T, 1, 'spec.resourceQuotas["bad key!"]', 'invalid-quota')],
     knownBug: bug(['tenantManifestPath', 'quotaKeyPath'], [e(T, 1, 'resourceQuotas.bad key!', 'invalid-quota')]),
   });
+  // Names Flux or Kubernetes refuse, found at synth in the generated objects (issue 15, point 7).
+  const longName = `t${'x'.repeat(49)}`;
+  add({
+    name: 'tenant-release-name-too-long',
+    description: 'a 50-character tenant name: its HelmRelease tenant-<name> is 57 characters, over the 53 of a Helm release name',
+    files: { 'platform.yaml': p, [T]: app('Tenant', longName, 'tenant-root') },
+    errors: [e(T, 1, 'metadata.name', 'name-too-long', `^'tenant-${longName}' is 57 characters, over 53, the limit of a HelmRelease name .*; it comes from Tenant tenant-root/${longName}$`)],
+  });
+  const child = 'c'.repeat(47);
+  add({
+    name: 'tenant-release-name-too-long-nested',
+    description: 'a nested tenant of 47 characters: its namespace fits 63, its HelmRelease in the parent does not fit 53',
+    files: { 'platform.yaml': p, [T]: stream(app('Tenant', 'foo', 'tenant-root'), app('Tenant', child, 'tenant-foo')) },
+    errors: [e(T, 2, 'metadata.name', 'name-too-long', `over 53, the limit of a HelmRelease name .*; it comes from Tenant tenant-foo/${child}$`)],
+  });
+  const user = `u${'a'.repeat(259)}`;
+  const key = `users.${user}.password`;
+  add({
+    name: 'app-secret-key-too-long',
+    description: 'a Postgres user name of 260 characters: its credential key in the Secret is 275 characters, over 253',
+    files: { 'platform.yaml': p, [T]: app('Postgres', 'db', 'tenant-root', { users: { [user]: { password: 'pw' } } }) },
+    errors: [e(T, 1, `stringData.${key.slice(0, 77)}...`, 'name-too-long', `^'${key}' is 275 characters, over 253, the limit of a Secret data key; it comes from Postgres tenant-root/db$`)],
+  });
   add({
     name: 'tenant-named-root',
     description: 'a Tenant named root in tenant-root: its namespace would be tenant-root, the root tenant\'s',
