@@ -21,6 +21,32 @@ export const ACCESS_LEVELS = ['view', 'use', 'admin', 'super-admin'] as const;
 /** One access level. */
 export type AccessLevel = (typeof ACCESS_LEVELS)[number];
 
+/** A group of a tenant (namespace) that is also another tenant's group. @internal */
+export interface GroupCollision {
+  readonly group: string;
+  readonly level: AccessLevel;
+  readonly owner: string;
+  readonly otherLevel: AccessLevel;
+}
+
+/**
+ * The groups `<namespace>-<level>` of a tenant that another existing tenant namespace also has
+ * (`<other>-<otherLevel>` with the same name), given which namespaces exist.
+ * @internal
+ */
+export function groupCollisions(namespace: string, exists: (ns: string) => boolean): GroupCollision[] {
+  const out: GroupCollision[] = [];
+  for (const level of ACCESS_LEVELS) {
+    const group = `${namespace}-${level}`;
+    for (const otherLevel of ACCESS_LEVELS) {
+      if (!group.endsWith(`-${otherLevel}`)) continue;
+      const owner = group.slice(0, -otherLevel.length - 1);
+      if (owner !== namespace && exists(owner)) out.push({ group, level, owner, otherLevel });
+    }
+  }
+  return out;
+}
+
 /**
  * Settings of a tenant: the values of the upstream tenant chart.
  */
@@ -153,6 +179,14 @@ export class Tenant extends Construct {
     const namespaceOwner = context.namespaces.get(namespace);
     if (parent && nameValid && namespaceOwner !== undefined) p.add('name', `namespace ${namespace} is already ${namespaceOwner}'s`, 'duplicate-namespace');
     if (namespace.length > 63) p.add('name', `namespace '${namespace}' is longer than 63 characters (${namespace.length})`, 'namespace-too-long');
+    // Access groups are cluster-wide (OIDC) and named `<namespace>-<level>`, as upstream names
+    // them: a name whose groups are another tenant's (`super` under foo: tenant-foo-super-admin is
+    // foo's super-admin group) would hand that tenant's rights to this one's members.
+    if (parent && nameValid) {
+      for (const collision of groupCollisions(namespace, (ns) => context.namespaces.has(ns))) {
+        p.add('name', `tenant name '${name}' would make the group ${collision.group} (its ${collision.level} group), which is the ${collision.otherLevel} group of ${collision.owner}: its ${collision.level}s would get ${collision.owner}'s ${collision.otherLevel} rights; choose another name`, 'subject-name-collision');
+      }
+    }
     validateProps(props, p);
     const host = props.host || (parent ? (parent.host ? `${name}.${parent.host}` : '') : context.rootHost);
     // A host derived from an invalid name is not a second mistake.

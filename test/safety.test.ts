@@ -107,6 +107,39 @@ describe('security invariants', () => {
     expect(rules([bind('tenant-a', { kind: 'Group', name: 'tenant-a-c-view' })])).toEqual(['RoleBinding tenant-a/r: tenant-bound-outside']);
     expect(rules([bind('cozy-dashboard', { kind: 'Group', name: 'tenant-a-admin' })])).toEqual(['RoleBinding cozy-dashboard/r: tenant-bound-outside']);
   });
+  it('subject names unique across the tree: a group two tenants would have, a KeycloakRealmGroup, ServiceAccount or RoleBinding made twice', () => {
+    const tree: TenantFacts = { ...facts, ancestors: new Map([...facts.ancestors, ['tenant-a-super', ['tenant-root', 'tenant-a']]]) };
+    expect(checkSecurityInvariants([], tree)).toEqual([
+      { subject: 'Group tenant-a-super-admin', path: '', message: 'is the super-admin group of tenant-a and the admin group of tenant-a-super: the members of one would get the rights of the other', rule: 'subject-name-collision' },
+    ]);
+    const realm = (ns: string, name: string) => obj('KeycloakRealmGroup', name, ns, { spec: { name } });
+    expect(rules([realm('tenant-a', 'tenant-a-view'), realm('tenant-b', 'tenant-a-view'), obj('ServiceAccount', 'tenant-b', 'tenant-b'), obj('ServiceAccount', 'tenant-b', 'tenant-b'), obj('RoleBinding', 'r', 'tenant-b'), obj('RoleBinding', 'r', 'tenant-b')])).toEqual([
+      'Group tenant-a-view: subject-name-collision',
+      'RoleBinding tenant-b/r: subject-name-collision',
+      'ServiceAccount tenant-b/tenant-b: subject-name-collision',
+    ]);
+  });
+  it('a tenant may not take a name whose groups are another tenant\'s (super under foo: tenant-foo-super-admin)', () => {
+    const { platform } = newPlatform();
+    const foo = platform.rootTenant.addTenant('foo');
+    try {
+      foo.addTenant('super');
+      expect.unreachable();
+    } catch (e) {
+      expect((e as CozystackValidationError).problems).toEqual([
+        {
+          subject: 'Tenant tenant-foo/super',
+          path: 'name',
+          message: "tenant name 'super' would make the group tenant-foo-super-admin (its admin group), which is the super-admin group of tenant-foo: its admins would get tenant-foo's super-admin rights; choose another name",
+          rule: 'subject-name-collision',
+        },
+      ]);
+    }
+    // Directly under the root (namespace tenant-super) nothing collides; nor does a deeper tenant named admin.
+    const sup = platform.rootTenant.addTenant('super');
+    sup.addTenant('admin').addTenant('view');
+    expect(() => collectObjects(platform.node.scope as App)).not.toThrow();
+  });
   it('an isolated tenant without its policies (explicit rendering)', () => {
     expect(rules([], { ...facts, isolated: new Set(['tenant-a']), explicit: true })).toEqual(['Tenant tenant-a: isolation-missing']);
   });

@@ -673,6 +673,19 @@ function tenantCases(add: Add, bug: Bug, strip: (p: ExpectedProblem) => Expected
     errors: [e(T, 1, 'spec.resourceQuotas["bad key!"]', 'invalid-quota')],
     knownBug: bug(['tenantManifestPath', 'quotaKeyPath'], [e(T, 1, 'resourceQuotas.bad key!', 'invalid-quota')]),
   });
+  // A name whose access groups are another tenant's (issue 15, point 5).
+  add({
+    name: 'tenant-named-super',
+    description: "a tenant super under foo: its admin group tenant-foo-super-admin is foo's super-admin group",
+    files: { 'platform.yaml': p, [T]: stream(app('Tenant', 'foo', 'tenant-root'), app('Tenant', 'super', 'tenant-foo')) },
+    errors: [e(T, 2, 'metadata.name', 'subject-name-collision', "^tenant name 'super' would make the group tenant-foo-super-admin \\(its admin group\\), which is the super-admin group of tenant-foo")],
+  });
+  add({
+    name: 'tenant-named-super-nested',
+    description: "a tenant super two levels down: tenant-foo-bar-super-admin is tenant-foo-bar's super-admin group",
+    files: { 'platform.yaml': p, [T]: stream(app('Tenant', 'foo', 'tenant-root'), app('Tenant', 'bar', 'tenant-foo'), app('Tenant', 'super', 'tenant-foo-bar')) },
+    errors: [e(T, 3, 'metadata.name', 'subject-name-collision', 'tenant-foo-bar-super-admin')],
+  });
   // Names Flux or Kubernetes refuse, found at synth in the generated objects (issue 15, point 7).
   const longName = `t${'x'.repeat(49)}`;
   add({
