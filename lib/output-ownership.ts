@@ -292,11 +292,14 @@ function carryOver(
 
 /** Undoes a partial swap: each entry's new content back into the staging folder, its old content back in place. */
 function rollBack(target: string, staging: string, aside: string, entries: readonly SwapEntry[]): void {
+  // Without its staging folder (removed by hand) what is in the output cannot be told new from
+  // old: it stays, and only entries missing from the output are put back.
+  const canMoveBack = existsSync(staging);
   for (const e of [...entries].reverse()) {
     const cur = join(target, e.name);
     const st = join(staging, e.name);
     const old = join(aside, e.name);
-    if (e.hasNew && !lexists(st) && lexists(cur)) renameSync(cur, st); // the new content was moved in
+    if (canMoveBack && e.hasNew && !lexists(st) && lexists(cur)) renameSync(cur, st); // the new content was moved in
     if (e.hadOld && lexists(old) && !lexists(cur)) renameSync(old, cur);
   }
 }

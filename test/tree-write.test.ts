@@ -204,3 +204,39 @@ it('uses one writer thread on a file system in memory, three on a device, or wha
     delete process.env.COZYSTACK_CDK8S_WRITER_THREADS;
   }
 });
+
+describe('an output that holds files of the user\'s', () => {
+  it('a journal whose staging folder is gone: the output stays as it is, missing entries come back from aside', async () => {
+    const { recoverSwap } = await import('../lib/output-ownership.js');
+    const out = fresh();
+    streamed(out, tree(20), 1_000_000);
+    writeFileSync(join(out, 'README.md'), 'mine\n');
+    const parent = join(out, '..');
+    // A run killed after moving kustomization.yaml aside, whose staging folder someone removed.
+    mkdirSync(join(parent, '.out.old'));
+    writeFileSync(join(parent, '.out.old', '.cozystack-cdk8s-aside'), '');
+    const { renameSync } = await import('node:fs');
+    renameSync(join(out, 'kustomization.yaml'), join(parent, '.out.old', 'kustomization.yaml'));
+    writeFileSync(join(parent, '.out.swap'), JSON.stringify({ staging: '.out.new-1-1', entries: [{ name: 'README.md', hadOld: false, hasNew: true }, { name: 'kustomization.yaml', hadOld: true, hasNew: true }] }));
+    recoverSwap(out);
+    same(readTree(out), new Map([...tree(20), ['README.md', 'mine\n'] as [string, string]].sort(([a], [b]) => (a < b ? -1 : 1))));
+    expect(leftovers(out)).toEqual([]);
+  });
+
+  it('what a run killed while clearing the aside folder left: the tool\'s files go, a user\'s file made meanwhile comes back', async () => {
+    const { recoverSwap } = await import('../lib/output-ownership.js');
+    const out = fresh();
+    const files = tree(20);
+    streamed(out, files, 1_000_000);
+    const parent = join(out, '..');
+    mkdirSync(join(parent, '.out.old', 'tenants', 'tenant-t1'), { recursive: true });
+    writeFileSync(join(parent, '.out.old', '.cozystack-cdk8s-aside'), '');
+    writeFileSync(join(parent, '.out.old', MANIFEST), manifestText(['tenants/tenant-t1/old.yaml']));
+    writeFileSync(join(parent, '.out.old', 'tenants', 'tenant-t1', 'old.yaml'), 'old\n'); // the tool's: removed
+    writeFileSync(join(parent, '.out.old', 'tenants', 'tenant-t1', 'NOTES.md'), 'notes\n'); // the user's: back in place
+    recoverSwap(out);
+    expect(readTree(out).get('tenants/tenant-t1/NOTES.md')).toBe('notes\n');
+    expect(readTree(out).has('tenants/tenant-t1/old.yaml')).toBe(false);
+    expect(leftovers(out)).toEqual([]);
+  });
+});
