@@ -2,6 +2,7 @@
 import { CozystackValidationError, formatProblem, type Problem } from '../errors.js';
 import { OutputWriteError } from '../output-writer.js';
 import { OutputRefusedError } from '../output-ownership.js';
+import { maskUrlUserinfo } from '../credential-mask.js';
 import { appsCommand, bundlesCommand } from './catalog.js';
 import { graphCommand } from './graph.js';
 import { initCommand } from './init.js';
@@ -148,5 +149,6 @@ function clip(s: string): string {
 }
 
 function clipProblem(p: Problem): Problem {
-  return { subject: clip(p.subject), path: clip(p.path), message: clip(p.message), rule: clip(p.rule) };
+  // A password in a URL's userinfo (a Git or source URL) is never printed.
+  return { subject: clip(p.subject), path: clip(p.path), message: clip(maskUrlUserinfo(p.message)), rule: clip(p.rule) };
 }

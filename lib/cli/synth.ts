@@ -3,7 +3,7 @@ import { parse } from 'yaml';
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { TreeWrite } from '../output-writer.js';
-import { maskForDiff } from '../credential-mask.js';
+import { maskForDiff, maskUrlUserinfo } from '../credential-mask.js';
 import { checkOutputLocation, MANIFEST, readManifest } from '../output-ownership.js';
 import { read, TreeCompare } from '../tree-compare.js';
 import { type Built, buildFromOptions } from './build.js';
@@ -17,7 +17,7 @@ export interface CommandResult {
 }
 
 function warnings(w: readonly string[]): string {
-  return w.map((x) => `warning: ${x}\n`).join('');
+  return w.map((x) => `warning: ${maskUrlUserinfo(x)}\n`).join('');
 }
 
 function noPositionals(command: string, o: ParsedOptions): void {

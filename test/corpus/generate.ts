@@ -453,6 +453,8 @@ function platformSettingCases(add: Add, bug: Bug, strip: (p: ExpectedProblem) =>
   // spec.gitops
   const gitops: [string, string, Spec, ExpectedProblem[], BugId[]][] = [
     ['url-ftp', 'a Git URL with an ftp:// scheme', { url: 'ftp://git.example.org/platform.git' }, [P('gitops.url', 'invalid-url')], ['gitopsPath']],
+    // The token in the userinfo of a URL is never printed (issue 15, points 4 and 10).
+    ['url-token-masked', 'an invalid Git URL with a token in its userinfo: the message masks the token', { url: 'https://bob:s3cr3t-tok@git example.org/x' }, [P('gitops.url', 'invalid-url', "^'https://bob:\\(masked\\)@git example\\.org/x' is not a Git URL")], ['gitopsPath']],
     ['url-scp', 'an scp-like Git address instead of a URL', { url: 'git@github.com:org/platform.git' }, [P('gitops.url', 'invalid-url')], ['gitopsPath']],
     ['interval', 'a GitOps interval without a unit', { url: GIT, interval: '10' }, [P('gitops.interval', 'invalid-duration')], ['gitopsPath']],
     ['path-escape', 'a GitOps path leaving the repository', { url: GIT, path: 'clusters/../../etc' }, [P('gitops.path', 'invalid-path')], ['gitopsPath']],
