@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { BackgroundWriter, backgroundMinFiles, type BackgroundResult, EarlyFiles, writerThreads } from './background-writer.js';
 import { explain, OutputWriteError } from './output-errors.js';
