@@ -164,6 +164,10 @@ interface Journal {
 const journalPath = (target: string): string => join(dirname(target), `.${basename(target)}.swap`);
 /** Marks a folder moved aside by a per-entry swap (an earlier version moved the whole tree aside). */
 const ASIDE_MARK = '.cozystack-cdk8s-aside';
+/** True when a swap of `target` was begun and not committed nor undone: its staging folder must stay for the next run. */
+export function swapPending(target: string): boolean {
+  return existsSync(journalPath(target));
+}
 const asidePath = (target: string): string => join(dirname(target), `.${basename(target)}.old`);
 
 /**

@@ -3,7 +3,7 @@ import { basename, dirname, join, resolve } from 'node:path';
 import { BackgroundWriter, backgroundMinFiles, type BackgroundResult, EarlyFiles, writerThreads } from './background-writer.js';
 import { explain, OutputWriteError } from './output-errors.js';
 import { isAlive, lock } from './output-lock.js';
-import { checkOutputLocation, MANIFEST, manifestText, type OutputLabel, ownedFiles, ownedNotIn, recoverSwap, swapOwned } from './output-ownership.js';
+import { checkOutputLocation, MANIFEST, manifestText, type OutputLabel, ownedFiles, ownedNotIn, recoverSwap, swapOwned, swapPending } from './output-ownership.js';
 import { read } from './tree-compare.js';
 
 /** The error of a failed write (re-exported; defined in output-errors.ts). */
@@ -159,7 +159,8 @@ export class TreeWrite {
     this.done = true;
     this.early.close();
     try {
-      if (this.staging && existsSync(this.staging)) rmSync(this.staging, { recursive: true, force: true });
+      // A swap that could not be undone keeps its staging folder: the next run undoes it from there.
+      if (this.staging && existsSync(this.staging) && !swapPending(this.target)) rmSync(this.staging, { recursive: true, force: true });
     } finally {
       this.release();
     }
