@@ -15,9 +15,13 @@ export const MASKED_CHANGED = '(masked, changed)';
 
 const isMap = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
-/** `scheme://user:password@host` with the password (or a lone token as user) masked. */
+/**
+ * `scheme://user:password@host` with the password (or a lone token as user) masked. Every part has
+ * a bounded length, so that the scan stays linear on hostile input (an 8 MB string of letters).
+ */
 export function maskUrlUserinfo(s: string): string {
-  return s.replace(/([a-z][a-z0-9+.-]*:\/\/)([^/@\s:]*)(?::([^/@\s]*))?@/gi, (_m, scheme: string, user: string, pass: string | undefined) =>
+  if (!s.includes('://')) return s;
+  return s.replace(/([a-z][a-z0-9+.-]{0,31}:\/\/)([^/@\s:]{0,256})(?::([^/@\s]{0,1024}))?@/gi, (_m, scheme: string, user: string, pass: string | undefined) =>
     pass === undefined ? `${scheme}${MASKED}@` : `${scheme}${user}:${MASKED}@`,
   );
 }

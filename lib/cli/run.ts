@@ -149,6 +149,17 @@ function clip(s: string): string {
 }
 
 function clipProblem(p: Problem): Problem {
-  // A password in a URL's userinfo (a Git or source URL) is never printed.
-  return { subject: clip(p.subject), path: clip(p.path), message: clip(maskUrlUserinfo(p.message)), rule: clip(p.rule) };
+  return { subject: clip(p.subject), path: clip(p.path), message: clipMasked(p.message), rule: clip(p.rule) };
+}
+
+/**
+ * A message clipped, with the password of a URL's userinfo masked (a Git or source URL): masked
+ * before it is clipped, so that a URL cut at the end cannot show a part of its password, on the
+ * head only (a URL's userinfo is at most 1,312 characters of the pattern), so hostile input
+ * costs no more than the clip.
+ */
+function clipMasked(s: string): string {
+  if (s.length <= MAX_FIELD) return maskUrlUserinfo(s);
+  const head = maskUrlUserinfo(s.slice(0, MAX_FIELD + 1400));
+  return `${head.slice(0, MAX_FIELD)}... (${s.length - MAX_FIELD} more characters)`;
 }
