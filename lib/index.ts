@@ -50,3 +50,4 @@ export { GUARDRAIL_NAME, NO_DELETE_LABEL } from './renderings/deletion-guardrail
 export { DEFAULT_PLATFORM_VERSION, KNOWN_RELEASES, VERSION_CONFIGMAP } from './releases/versions.js';
 export { DEFAULT_OPERATOR_IMAGE } from './model/platform-model.js';
 export { OutputWriteError } from './output/writer.js';
+export { MANIFEST as OUTPUT_MANIFEST, OutputRefusedError } from './output/ownership.js';

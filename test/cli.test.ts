@@ -1,5 +1,5 @@
 // The command line as a user runs it: spawned processes on real files in temporary folders.
-import { appendFileSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse, parseAllDocuments } from 'yaml';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -46,7 +46,7 @@ describe('synth', () => {
   it('the kustomization tree covers every synthesized file exactly once', () => {
     const files = [...snapshotTree(join(dir, 'out')).keys()];
     const manifests = files.filter((f) => f.endsWith('.yaml') && !f.endsWith('kustomization.yaml') && !f.startsWith('secrets/') && !f.startsWith('.'));
-    expect(files.filter((f) => !f.endsWith('.yaml'))).toEqual(['.gitignore']);
+    expect(files.filter((f) => !f.endsWith('.yaml'))).toEqual(['.cozystack-cdk8s-manifest.json', '.gitignore']);
     const reached: string[] = [];
     const visit = (folder: string) => {
       const k = parse(readFileSync(join(dir, 'out', folder, 'kustomization.yaml'), 'utf8')) as { resources: string[] };
@@ -79,6 +79,97 @@ describe('synth', () => {
   });
 });
 
+describe('the output folder is owned', () => {
+  const MANIFEST = '.cozystack-cdk8s-manifest.json';
+
+  it('refuses an empty --out, the current folder, a parent of it, and an output that is, contains or lies inside an input: exit 2, nothing touched', () => {
+    const dir = ws();
+    mkdirSync(join(dir, 'input', 'nested'));
+    const before = snapshotTree(dir);
+    const cases: [string[], string, RegExp][] = [
+      [['--out', ''], dir, /^error: --out is empty \(an unset shell variable\?\): synth would write into the current folder; name a folder of its own, e\.g\. --out dist\n$/],
+      [['--out', '.'], dir, /^error: --out \. is the current folder: synth owns its output folder/],
+      [['--out', '..'], join(dir, 'input'), /^error: --out \.\. is a parent of the current folder \(/],
+      [['--out', 'input'], dir, /^error: --out input is the input -f input: the output must be apart from the inputs/],
+      [['--out', 'input/nested'], dir, /^error: --out input\/nested lies inside the input -f input/],
+      [['--out', '.', '-f', 'input/platform.yaml'], join(dir), /^error: --out \. is the current folder/],
+    ];
+    for (const [args, cwd, message] of cases) {
+      const r = cli(['synth', '-f', cwd === dir ? 'input' : '.', ...args], cwd);
+      expect(r.code, `${args.join(' ')}: ${r.stderr}`).toBe(2);
+      expect(r.stdout).toBe('');
+      expect(r.stderr).toMatch(message);
+    }
+    // An output holding the input (the input is inside it).
+    const contains = cli(['synth', '-f', 'out/input', '--out', 'out'], dir);
+    expect(contains.code).toBe(2); // out/input does not exist, but would lie inside the output
+    expect(contains.stderr).toMatch(/^error: --out out contains the input -f out\/input/);
+    expect(snapshotTree(dir)).toEqual(before);
+    // diff refuses an empty --out as well.
+    expect(cli(['diff', '-f', 'input', '--out', ''], dir)).toMatchObject({ code: 2, stderr: expect.stringMatching(/--out is empty/) });
+  });
+
+  it('refuses a non-empty folder it did not write; --adopt writes into a GitOps repository root and keeps .git and the README byte for byte', () => {
+    const dir = ws();
+    const repo = join(dir, 'repo');
+    mkdirSync(join(repo, '.git', 'objects'), { recursive: true });
+    writeFileSync(join(repo, '.git', 'HEAD'), 'ref: refs/heads/main\n');
+    writeFileSync(join(repo, 'README.md'), '# our platform\n');
+    const userFiles = () => new Map([...snapshotTree(repo)].filter(([p]) => p.startsWith('.git/') || p === 'README.md' || p.startsWith('platform/notes')));
+    const refused = cli(['synth', '-f', 'input', '--out', 'repo'], dir);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toMatch(new RegExp(`^error: repo is not empty and cozystack-cdk8s did not write it \\(it has no ${MANIFEST.replace(/\./g, '\\.')}\\); .* pass --adopt: \\.git and every file synth does not write stay as they are`));
+    expect([...snapshotTree(repo).keys()].sort()).toEqual(['.git/HEAD', 'README.md']);
+
+    const adopted = cli(['synth', '-f', 'input', '--out', 'repo', '--adopt'], dir);
+    expect(adopted.code, adopted.stderr).toBe(0);
+    const manifest = JSON.parse(readFileSync(join(repo, MANIFEST), 'utf8')) as { files: string[] };
+    expect(manifest.files).toContain('kustomization.yaml');
+    expect(manifest.files.some((f) => f === 'README.md' || f.startsWith('.git/'))).toBe(false);
+    expect(existsSync(join(repo, '.git', 'objects'))).toBe(true); // even an empty folder of the user's stays
+    // A user's file inside one of the tool's folders stays too, across changes of that folder.
+    writeFileSync(join(repo, 'platform', 'notes.md'), 'why we run this\n');
+    const mine = userFiles();
+    expect(mine.size).toBe(3);
+    const t = join(dir, 'input', 'tenants.yaml');
+    writeFileSync(t, readFileSync(t, 'utf8').replace('replicas: 2', 'replicas: 3').replace(/---\napiVersion: apps.cozystack.io\/v1alpha1\nkind: Kubernetes[\s\S]*$/, ''));
+    const d = cli(['diff', '-f', 'input', '--out', 'repo'], dir);
+    expect(d.code).toBe(1);
+    expect(d.stdout).not.toMatch(/README|notes\.md|\.git/); // not the tool's: never shown as removed
+    const next = cli(['synth', '-f', 'input', '--out', 'repo'], dir); // no --adopt needed any more
+    expect(next.code, next.stderr).toBe(0);
+    expect(existsSync(join(repo, 'tenants', 'tenant-foo-bar', 'helmrelease-kubernetes-dev.yaml'))).toBe(false); // the tool's file it no longer writes: gone
+    expect(userFiles()).toEqual(mine); // bytes and modification times
+    expect(readdirSync(dir).filter((e) => e.startsWith('.repo.'))).toEqual([]);
+    // A user's file at a path synth writes (not in the manifest) is refused without --adopt.
+    rmSync(join(repo, 'tenants', 'tenant-foo', 'helmrelease-postgres-db.yaml'));
+    writeFileSync(join(repo, MANIFEST), readFileSync(join(repo, MANIFEST), 'utf8').replace('"tenants/tenant-foo/helmrelease-postgres-db.yaml",', ''));
+    writeFileSync(join(repo, 'tenants', 'tenant-foo', 'helmrelease-postgres-db.yaml'), 'mine\n');
+    const clash = cli(['synth', '-f', 'input', '--out', 'repo'], dir);
+    expect(clash.code).toBe(2);
+    expect(clash.stderr).toMatch(/repo\/tenants\/tenant-foo\/helmrelease-postgres-db\.yaml is not a file cozystack-cdk8s wrote \(not in its manifest\), and synth now writes a file there; move it away/);
+    expect(readFileSync(join(repo, 'tenants', 'tenant-foo', 'helmrelease-postgres-db.yaml'), 'utf8')).toBe('mine\n');
+  });
+
+  it('an unadopted folder: diff shows no removals and says why; a manifest that lists paths outside the folder or in .git is refused', () => {
+    const dir = ws();
+    mkdirSync(join(dir, 'other'));
+    writeFileSync(join(dir, 'other', 'README.md'), 'hello\n');
+    const d = cli(['diff', '-f', 'input', '--out', 'other'], dir);
+    expect(d.code).toBe(1);
+    expect(d.stdout).toMatch(/0 removed/);
+    expect(d.stderr).toMatch(/^note: other was not written by cozystack-cdk8s/);
+    for (const bad of ['../input/platform.yaml', '.git/config', '/etc/hostname']) {
+      writeFileSync(join(dir, 'other', MANIFEST), JSON.stringify({ generator: 'cozystack-cdk8s', version: 1, files: [bad] }));
+      const r = cli(['synth', '-f', 'input', '--out', 'other'], dir);
+      expect(r.code, bad).toBe(2);
+      expect(r.stderr).toMatch(/other\/\.cozystack-cdk8s-manifest\.json is not a manifest cozystack-cdk8s wrote/);
+    }
+    expect(readFileSync(join(dir, 'other', 'README.md'), 'utf8')).toBe('hello\n');
+    expect(existsSync(join(dir, 'input', 'platform.yaml'))).toBe(true);
+  });
+});
+
 describe('diff', () => {
   it('reports nothing before an edit and exactly the edit after it, with exit codes 0 and 1', () => {
     const dir = ws();
@@ -99,6 +190,32 @@ describe('diff', () => {
     expect(d.stdout).toMatch(/^-    replicas: 2$/m);
     expect(d.stdout).toMatch(/^\+    replicas: 3$/m);
     expect(d.stdout).toMatch(/\d+ added, \d+ removed, \d+ changed\n$/);
+  });
+
+  it('prints no credential: Secret values and values at credential keys are masked, a change still shows', () => {
+    const dir = ws();
+    const t = join(dir, 'input', 'tenants.yaml');
+    const pg = (password: string, s3: string) =>
+      readFileSync(t, 'utf8').replace(/spec:\n  replicas: 2\n  size: 10Gi\n(  users:[\s\S]*?\n)?(?=---)/, `spec:\n  replicas: 2\n  size: 10Gi\n  users: {app: {password: '${password}'}}\n  backup: {enabled: true, s3AccessKey: AKIA-${s3}, s3SecretKey: '${s3}-secret'}\n`);
+    writeFileSync(t, pg('old-pw-111', 'old'));
+    expect(cli(['synth', '-f', 'input', '--out', 'out'], dir).code).toBe(0);
+    writeFileSync(t, pg('new-pw-222', 'new'));
+    const d = cli(['diff', '-f', 'input', '--out', 'out'], dir);
+    expect(d.code, d.stderr).toBe(1);
+    expect(d.stdout).toContain('~ Secret tenant-foo/postgres-db-credential-values (secrets/tenant-foo/secret-postgres-db-credential-values.yaml)');
+    for (const leak of ['old-pw-111', 'new-pw-222', 'AKIA-old', 'AKIA-new', 'old-secret', 'new-secret']) expect(d.stdout + d.stderr).not.toContain(leak);
+    expect(d.stdout).toMatch(/^-\s+\S+: \(masked\)$/m);
+    expect(d.stdout).toMatch(/^\+\s+\S+: \(masked, changed\)$/m);
+    // Inline credentials (in the HelmRelease's values) are masked by their key's name.
+    const p = join(dir, 'input', 'platform.yaml');
+    writeFileSync(p, readFileSync(p, 'utf8').replace(/^spec:\n/m, 'spec:\n  credentials: {handling: inline}\n'));
+    expect(cli(['synth', '-f', 'input', '--out', 'out'], dir).code).toBe(0);
+    writeFileSync(t, pg('third-pw-333', 'third'));
+    const inline = cli(['diff', '-f', 'input', '--out', 'out'], dir);
+    expect(inline.code, inline.stderr).toBe(1);
+    expect(inline.stdout).toContain('~ HelmRelease tenant-foo/postgres-db');
+    for (const leak of ['new-pw-222', 'third-pw-333', 'AKIA-new', 'AKIA-third']) expect(inline.stdout).not.toContain(leak);
+    expect(inline.stdout).toMatch(/^\+\s+password: \(masked, changed\)$/m);
   });
 
   it('exits 2 on invalid input', () => {

@@ -1,7 +1,10 @@
 // Credentials stay out of the committed output; security invariants of the output hold.
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
 import { App } from 'cdk8s';
 import { describe, expect, it } from 'vitest';
-import { Bundle, collectObjects, CozystackValidationError, Platform, Postgres, renderFiles, type KubeObject } from '../lib/index.js';
+import { Bundle, collectObjects, CozystackValidationError, OUTPUT_MANIFEST, OutputRefusedError, Platform, Postgres, renderFiles, synthesize, type KubeObject } from '../lib/index.js';
 import { ClickHouse } from '../apps/index.js';
 import { checkSecurityInvariants, type TenantFacts } from '../lib/synthesis/security-invariants.js';
 import { PAAS, spec } from './support/synth.js';
@@ -104,6 +107,39 @@ describe('security invariants', () => {
     expect(rules([bind('tenant-a', { kind: 'Group', name: 'tenant-a-c-view' })])).toEqual(['RoleBinding tenant-a/r: tenant-bound-outside']);
     expect(rules([bind('cozy-dashboard', { kind: 'Group', name: 'tenant-a-admin' })])).toEqual(['RoleBinding cozy-dashboard/r: tenant-bound-outside']);
   });
+  it('subject names unique across the tree: a group two tenants would have, a KeycloakRealmGroup, ServiceAccount or RoleBinding made twice', () => {
+    const tree: TenantFacts = { ...facts, ancestors: new Map([...facts.ancestors, ['tenant-a-super', ['tenant-root', 'tenant-a']]]) };
+    expect(checkSecurityInvariants([], tree)).toEqual([
+      { subject: 'Group tenant-a-super-admin', path: '', message: 'is the super-admin group of tenant-a and the admin group of tenant-a-super: the members of one would get the rights of the other', rule: 'subject-name-collision' },
+    ]);
+    const realm = (ns: string, name: string) => obj('KeycloakRealmGroup', name, ns, { spec: { name } });
+    expect(rules([realm('tenant-a', 'tenant-a-view'), realm('tenant-b', 'tenant-a-view'), obj('ServiceAccount', 'tenant-b', 'tenant-b'), obj('ServiceAccount', 'tenant-b', 'tenant-b'), obj('RoleBinding', 'r', 'tenant-b'), obj('RoleBinding', 'r', 'tenant-b')])).toEqual([
+      'Group tenant-a-view: subject-name-collision',
+      'RoleBinding tenant-b/r: subject-name-collision',
+      'ServiceAccount tenant-b/tenant-b: subject-name-collision',
+    ]);
+  });
+  it('a tenant may not take a name whose groups are another tenant\'s (super under foo: tenant-foo-super-admin)', () => {
+    const { platform } = newPlatform();
+    const foo = platform.rootTenant.addTenant('foo');
+    try {
+      foo.addTenant('super');
+      expect.unreachable();
+    } catch (e) {
+      expect((e as CozystackValidationError).problems).toEqual([
+        {
+          subject: 'Tenant tenant-foo/super',
+          path: 'name',
+          message: "tenant name 'super' would make the group tenant-foo-super-admin (its admin group), which is the super-admin group of tenant-foo: its admins would get tenant-foo's super-admin rights; choose another name",
+          rule: 'subject-name-collision',
+        },
+      ]);
+    }
+    // Directly under the root (namespace tenant-super) nothing collides; nor does a deeper tenant named admin.
+    const sup = platform.rootTenant.addTenant('super');
+    sup.addTenant('admin').addTenant('view');
+    expect(() => collectObjects(platform.node.scope as App)).not.toThrow();
+  });
   it('an isolated tenant without its policies (explicit rendering)', () => {
     expect(rules([], { ...facts, isolated: new Set(['tenant-a']), explicit: true })).toEqual(['Tenant tenant-a: isolation-missing']);
   });
@@ -130,5 +166,146 @@ describe('security invariants', () => {
       expect(e).toBeInstanceOf(CozystackValidationError);
       expect((e as CozystackValidationError).problems).toEqual([expect.objectContaining({ subject: 'Namespace tenant-evil', rule: 'tenant-namespace-privileged' })]);
     }
+  });
+});
+
+describe('synthesize(app, { outdir }) owns its output folder as the command line does', () => {
+  const small = () => {
+    const app = new App({ outdir: '/nonexistent' });
+    new Platform(app, 'platform', { bundle: Bundle.DISTRO_HOSTED });
+    return app;
+  };
+  const refused = (f: () => unknown): string => {
+    try {
+      f();
+    } catch (e) {
+      expect(e).toBeInstanceOf(OutputRefusedError);
+      return (e as Error).message;
+    }
+    throw new Error('not refused');
+  };
+
+  it('refuses an empty outdir, the current folder and its parents, and a non-empty folder it did not write unless adopt', () => {
+    const ws = mkdtempSync(join(tmpdir(), 'cozystack-cdk8s-owned-'));
+    try {
+      expect(refused(() => synthesize(small(), { outdir: '' }))).toMatch(/^outdir is empty .*e\.g\. \{ outdir: 'dist' \}$/);
+      expect(refused(() => synthesize(small(), { outdir: process.cwd() }))).toMatch(/is the current folder/);
+      expect(refused(() => synthesize(small(), { outdir: dirname(process.cwd()) }))).toMatch(/is a parent of the current folder/);
+      const repo = join(ws, 'repo');
+      mkdirSync(join(repo, '.git'), { recursive: true });
+      writeFileSync(join(repo, '.git', 'config'), '[core]\n');
+      writeFileSync(join(repo, 'README.md'), 'ours\n');
+      expect(refused(() => synthesize(small(), { outdir: repo }))).toMatch(/is not empty and cozystack-cdk8s did not write it .* pass \{ adopt: true \}/);
+      expect(readdirSync(repo).sort()).toEqual(['.git', 'README.md']);
+      const r = synthesize(small(), { outdir: repo, adopt: true });
+      expect(r.files).toBeGreaterThan(10);
+      const manifest = JSON.parse(readFileSync(join(repo, OUTPUT_MANIFEST), 'utf8')) as { generator: string; version: number; files: string[] };
+      expect(manifest).toMatchObject({ generator: 'cozystack-cdk8s', version: 1 });
+      expect(manifest.files).toEqual([...manifest.files].sort());
+      expect(manifest.files).toHaveLength(r.files);
+      // Once written, no adopt is needed; the user's files stay byte for byte.
+      synthesize(small(), { outdir: repo });
+      expect(readFileSync(join(repo, 'README.md'), 'utf8')).toBe('ours\n');
+      expect(readFileSync(join(repo, '.git', 'config'), 'utf8')).toBe('[core]\n');
+      // An empty folder is written without adopt.
+      mkdirSync(join(ws, 'empty'));
+      expect(synthesize(small(), { outdir: join(ws, 'empty') }).files).toBe(r.files);
+    } finally {
+      rmSync(ws, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('nothing printed leaks a credential', () => {
+  it('diff masks Secret data and stringData values and values at credential keys, marking changed ones', async () => {
+    const { maskForDiff } = await import('../lib/cli/diff-mask.js');
+    const { maskUrlUserinfo } = await import('../lib/model/credential-mask.js');
+    const secret = (pw: string, other: string) => `apiVersion: v1\nkind: Secret\nmetadata:\n  name: s\nstringData:\n  a: ${pw}\n  b: ${other}\ndata:\n  c: ${Buffer.from(pw).toString('base64')}\n`;
+    const [a, b] = maskForDiff(secret('old-pw', 'same'), secret('new-pw', 'same'));
+    expect(a + b).not.toMatch(/old-pw|new-pw|same|b2xkLXB3|bmV3LXB3/);
+    expect(a).toMatch(/^ {2}a: \(masked\)$/m);
+    expect(b).toMatch(/^ {2}a: '?\(masked, changed\)'?$/m);
+    expect(b).toMatch(/^ {2}b: '?\(masked\)'?$/m); // unchanged: no diff line
+    const hr = (pw: string) => `kind: HelmRelease\nmetadata:\n  name: x\nspec:\n  values:\n    users:\n      app:\n        password: ${pw}\n    replicas: 2\n    url: https://git:${pw}-tok@example.org/repo\n`;
+    const [c, d] = maskForDiff(hr('p1'), hr('p2'));
+    expect(c + d).not.toMatch(/p1|p2/);
+    expect(d).toContain('replicas: 2');
+    expect(d).toContain('https://git:(masked, changed)@example.org/repo');
+    // Nothing to mask: the texts are printed as they are.
+    expect(maskForDiff('kind: ConfigMap\ndata:\n  a: 1\n', 'kind: ConfigMap\ndata:\n  a: 2\n')).toEqual(['kind: ConfigMap\ndata:\n  a: 1\n', 'kind: ConfigMap\ndata:\n  a: 2\n']);
+    expect(maskUrlUserinfo('oci://ghcr.io/x and https://tok3n@h/ and ssh://u:p@h')).toBe('oci://ghcr.io/x and https://(masked)@h/ and ssh://u:(masked)@h');
+  });
+
+  it('a value error at a credential path gives the type, not the value', () => {
+    const { platform } = newPlatform();
+    try {
+      new Postgres(platform.rootTenant, 'db', { users: { app: { password: 12345678 as unknown as string } }, backup: { s3SecretKey: { nested: 'k3y-value' } as unknown as string } });
+      expect.unreachable();
+    } catch (e) {
+      const text = (e as Error).message + JSON.stringify((e as CozystackValidationError).problems);
+      expect(text).not.toMatch(/12345678|k3y-value/);
+      expect(text).toMatch(/got integer \(masked\) \(a credential path: the value is not shown\)/);
+      expect(text).toMatch(/got map \(masked\)/);
+    }
+  });
+});
+
+describe('Flux and Kubernetes name limits, checked at synth', () => {
+  const problemsOf = (f: () => unknown): readonly { subject: string; path: string; message: string; rule: string }[] => {
+    try {
+      f();
+    } catch (e) {
+      expect(e).toBeInstanceOf(CozystackValidationError);
+      return (e as CozystackValidationError).problems;
+    }
+    throw new Error('no problem reported');
+  };
+
+  it('a 50-character tenant name gives a HelmRelease name over 53; a long user name a Secret data key over 253; all in one report naming object, origin, name and limit', () => {
+    const { app, platform } = newPlatform();
+    const long = `t${'x'.repeat(49)}`;
+    const team = platform.rootTenant.addTenant(long);
+    platform.rootTenant.addTenant(`u${'y'.repeat(49)}`);
+    const user = `u${'a'.repeat(259)}`;
+    new Postgres(team, 'db', { users: { [user]: { password: 'pw' } } });
+    const problems = problemsOf(() => renderFiles(app));
+    const hr = problems.filter((p) => p.subject.startsWith('HelmRelease tenant-root/tenant-'));
+    expect(hr).toHaveLength(2);
+    expect(hr[0]).toEqual({
+      subject: `HelmRelease tenant-root/tenant-${long}`,
+      path: 'metadata.name',
+      message: `'tenant-${long}' is 57 characters, over 53, the limit of a HelmRelease name (Helm release names, helm-controller); it comes from Tenant tenant-root/${long}`,
+      rule: 'name-too-long',
+    });
+    const key = problems.find((p) => p.subject.startsWith('Secret '))!;
+    expect(key.subject).toBe(`Secret tenant-${long}/postgres-db-credential-values`);
+    expect(key.rule).toBe('name-too-long');
+    expect(key.message).toMatch(new RegExp(`^'users\\.${user}\\.password' is 275 characters, over 253, the limit of a Secret data key; it comes from Postgres tenant-${long}/db$`));
+    // Through collectObjects the same.
+    expect(problemsOf(() => collectObjects(app)).map((p) => p.message)).toEqual(problems.map((p) => p.message));
+  });
+
+  it('object names, namespaces, label values and data keys of every kind', async () => {
+    const { NameLimits } = await import('../lib/synthesis/name-limits.js');
+    const check = (o: Record<string, unknown>) => {
+      const n = new NameLimits({ releases: new Map(), namespaces: new Map([['tenant-a', 'Tenant tenant-root/a']]) });
+      n.check(o as unknown as KubeObject);
+      return n.finish().map((p) => `${p.path} ${p.rule}: ${p.message}`);
+    };
+    expect(check({ kind: 'ConfigMap', metadata: { name: 'ok', namespace: 'tenant-a', labels: { 'a.io/x': 'v' } }, data: { 'ok.key': '' } })).toEqual([]);
+    expect(check({ kind: 'Namespace', metadata: { name: `tenant-${'n'.repeat(60)}` } })).toEqual([expect.stringMatching(/^metadata\.name name-too-long: 'tenant-n+' is 67 characters, over 63, the limit of a Namespace name \(a DNS label\); it comes from the platform$/)]);
+    expect(check({ kind: 'Service', metadata: { name: `s${'v'.repeat(63)}`, namespace: 'tenant-a' } })).toEqual([expect.stringMatching(/over 63, the limit of a Service name .*; it comes from Tenant tenant-root\/a$/)]);
+    expect(check({ kind: 'ConfigMap', metadata: { name: 'c'.repeat(254), namespace: 'tenant-a' } })).toEqual([expect.stringMatching(/^metadata\.name name-too-long: .* 254 characters, over 253/)]);
+    expect(check({ kind: 'ConfigMap', metadata: { name: 'Bad_Name', namespace: 'tenant-a' } })).toEqual([expect.stringMatching(/^metadata\.name invalid-name: 'Bad_Name' is not a DNS subdomain/)]);
+    expect(check({ kind: 'RoleBinding', metadata: { name: 'system:x', namespace: 'tenant-a' } })).toEqual([]);
+    expect(check({ kind: 'ConfigMap', metadata: { name: 'c', namespace: 'tenant-a', labels: { l: 'v'.repeat(64), m: 'bad value' } } })).toEqual([
+      expect.stringMatching(/^metadata\.labels\.l name-too-long: .* 64 characters, over 63, the limit of a label value/),
+      expect.stringMatching(/^metadata\.labels\.m invalid-name: 'bad value' is not a label value/),
+    ]);
+    expect(check({ kind: 'Secret', metadata: { name: 's', namespace: 'tenant-a' }, stringData: { 'bad key': 'x', ['k'.repeat(254)]: 'y' } })).toEqual([
+      expect.stringMatching(/^stringData\.bad key invalid-name: 'bad key' is not a Secret data key/),
+      expect.stringMatching(/^stringData\.k+\.\.\. name-too-long: .* 254 characters, over 253, the limit of a Secret data key/),
+    ]);
+    expect(check({ kind: 'HelmRelease', metadata: { name: 'ok', namespace: 'tenant-a' }, spec: { releaseName: 'r'.repeat(54) } })).toEqual([expect.stringMatching(/^spec\.releaseName name-too-long: .* 54 characters, over 53/)]);
   });
 });

@@ -7,7 +7,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writerThreads } from '../lib/output/worker.js';
-import { OutputWriteError, readTree, TreeWrite, writeTreeAtomically } from '../lib/output/writer.js';
+import { OutputWriteError, readTree as readAll, TreeWrite, writeTreeAtomically } from '../lib/output/writer.js';
+import { MANIFEST, manifestText, readManifest } from '../lib/output/ownership.js';
 import { TreeCompare } from '../lib/output/compare.js';
 
 const ws = mkdtempSync(join(tmpdir(), 'cozystack-cdk8s-tree-write-'));
@@ -38,6 +39,8 @@ function streamed(outdir: string, files: Map<string, string>, backgroundMinFiles
   }
 }
 
+/** The files of an output but its manifest (checked apart). */
+const readTree = (dir: string): Map<string, string> => new Map([...readAll(dir)].filter(([p]) => p !== MANIFEST));
 const leftovers = (outdir: string): string[] => readdirSync(join(outdir, '..')).filter((e) => e.startsWith('.out.'));
 const same = (a: Map<string, string>, b: Map<string, string>) => expect([...a]).toEqual([...b]);
 
@@ -54,6 +57,7 @@ for (const threads of ['1', '3']) describe(`TreeWrite with ${threads} worker thr
     const files = tree(500);
     expect(streamed(out, files)).toBe(files.size);
     same(readTree(out), files);
+    expect(readAll(out).get(MANIFEST)).toBe(manifestText(files.keys())); // the files the tool owns
     expect(leftovers(out)).toEqual([]);
   });
 
@@ -69,18 +73,19 @@ for (const threads of ['1', '3']) describe(`TreeWrite with ${threads} worker thr
     expect(leftovers(out)).toEqual([]);
   });
 
-  it('replaces a changed output whole, counting changed, added and removed files', () => {
+  it('replaces the tool\'s files of a changed output, counting changed, added and removed files; other files stay', () => {
     const out = fresh();
     streamed(out, tree(300));
-    writeFileSync(join(out, 'stray.yaml'), 'x'); // in the output only: removed
+    writeFileSync(join(out, 'stray.yaml'), 'x'); // not the tool's: kept
     const next = tree(300);
+    next.delete('tenants/tenant-t2/helmrelease-app-2.yaml'); // removed
     next.set('tenants/tenant-t0/helmrelease-app-0.yaml', 'changed\n'); // changed
     next.set('tenants/tenant-t0/helmrelease-new.yaml', 'new\n'); // added
     const inode = (p: string) => statSync(join(out, p)).ino;
     const kept = inode('tenants/tenant-t5/helmrelease-app-5.yaml');
     const rewritten = inode('tenants/tenant-t0/helmrelease-app-0.yaml');
     expect(streamed(out, next)).toBe(3);
-    same(readTree(out), new Map([...next].sort(([a], [b]) => (a < b ? -1 : 1))));
+    same(readTree(out), new Map([...next, ['stray.yaml', 'x'] as [string, string]].sort(([a], [b]) => (a < b ? -1 : 1))));
     expect(leftovers(out)).toEqual([]);
     // Unchanged files come over as hard links (no data written), changed ones are new files.
     expect(inode('tenants/tenant-t5/helmrelease-app-5.yaml')).toBe(kept);
@@ -167,14 +172,15 @@ for (const threads of ['1', '3']) describe(`TreeCompare (diff), ${threads} worke
       const next = tree(320);
       next.set('tenants/tenant-t0/helmrelease-app-0.yaml', 'changed\n');
       next.delete('tenants/tenant-t1/helmrelease-app-1.yaml');
-      const compare = new TreeCompare(out, minFiles);
+      const compare = new TreeCompare(out, minFiles, readManifest(out));
       try {
         for (const [p, c] of next) if (!p.endsWith('kustomization.yaml')) compare.add(p, c);
         const r = compare.finish([...next.keys()], lastOnes(next));
-        expect({ differing: [...r.differing.keys()], missing: r.missing }).toEqual(naive(out, next));
+        const want = naive(out, next);
+        expect({ differing: [...r.differing.keys()], missing: r.missing }).toEqual({ ...want, missing: want.missing.filter((p) => p !== 'stray.yaml' && p !== MANIFEST) });
         for (const [p, c] of r.differing) expect(c, p).toBe(next.get(p));
         expect(r.differing.has('tenants/tenant-t3/helmrelease-app-3.yaml')).toBe(true);
-        expect(r.missing).toEqual(['stray.yaml', 'tenants/tenant-t1/helmrelease-app-1.yaml']);
+        expect(r.missing).toEqual(['tenants/tenant-t1/helmrelease-app-1.yaml']); // stray.yaml is not the tool's
       } finally {
         compare.close();
       }
@@ -197,4 +203,40 @@ it('uses one writer thread on a file system in memory, three on a device, or wha
   } finally {
     delete process.env.COZYSTACK_CDK8S_WRITER_THREADS;
   }
+});
+
+describe('an output that holds files of the user\'s', () => {
+  it('a journal whose staging folder is gone: the output stays as it is, missing entries come back from aside', async () => {
+    const { recoverSwap } = await import('../lib/output/ownership.js');
+    const out = fresh();
+    streamed(out, tree(20), 1_000_000);
+    writeFileSync(join(out, 'README.md'), 'mine\n');
+    const parent = join(out, '..');
+    // A run killed after moving kustomization.yaml aside, whose staging folder someone removed.
+    mkdirSync(join(parent, '.out.old'));
+    writeFileSync(join(parent, '.out.old', '.cozystack-cdk8s-aside'), '');
+    const { renameSync } = await import('node:fs');
+    renameSync(join(out, 'kustomization.yaml'), join(parent, '.out.old', 'kustomization.yaml'));
+    writeFileSync(join(parent, '.out.swap'), JSON.stringify({ staging: '.out.new-1-1', entries: [{ name: 'README.md', hadOld: false, hasNew: true }, { name: 'kustomization.yaml', hadOld: true, hasNew: true }] }));
+    recoverSwap(out);
+    same(readTree(out), new Map([...tree(20), ['README.md', 'mine\n'] as [string, string]].sort(([a], [b]) => (a < b ? -1 : 1))));
+    expect(leftovers(out)).toEqual([]);
+  });
+
+  it('what a run killed while clearing the aside folder left: the tool\'s files go, a user\'s file made meanwhile comes back', async () => {
+    const { recoverSwap } = await import('../lib/output/ownership.js');
+    const out = fresh();
+    const files = tree(20);
+    streamed(out, files, 1_000_000);
+    const parent = join(out, '..');
+    mkdirSync(join(parent, '.out.old', 'tenants', 'tenant-t1'), { recursive: true });
+    writeFileSync(join(parent, '.out.old', '.cozystack-cdk8s-aside'), '');
+    writeFileSync(join(parent, '.out.old', MANIFEST), manifestText(['tenants/tenant-t1/old.yaml']));
+    writeFileSync(join(parent, '.out.old', 'tenants', 'tenant-t1', 'old.yaml'), 'old\n'); // the tool's: removed
+    writeFileSync(join(parent, '.out.old', 'tenants', 'tenant-t1', 'NOTES.md'), 'notes\n'); // the user's: back in place
+    recoverSwap(out);
+    expect(readTree(out).get('tenants/tenant-t1/NOTES.md')).toBe('notes\n');
+    expect(readTree(out).has('tenants/tenant-t1/old.yaml')).toBe(false);
+    expect(leftovers(out)).toEqual([]);
+  });
 });

@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readTree } from '../lib/output/writer.js';
+import { recoverSwap } from '../lib/output/ownership.js';
 import { REPO } from './support/cli.js';
 
 const MAIN = join(REPO, 'lib', 'cli', 'main.ts');
@@ -92,6 +93,7 @@ const original = fs[fn];
 let calls = 0;
 fs[fn] = function (...args) {
   if (String(args[0]).includes(match) && calls++ >= Number(after)) {
+    if (code === 'KILL') process.kill(process.pid, 'SIGKILL'); // killed right there, deterministically
     const e = new Error(code + ': emulated fault, ' + fn + " '" + String(args[0]) + "'");
     Object.assign(e, { code, syscall: fn, path: String(args[0]) });
     throw e;
@@ -174,10 +176,19 @@ describe('synth killed (SIGKILL) at random moments', () => {
     expect(refA.size).toBeGreaterThan(2000);
   });
 
-  it('leaves the complete old tree or the complete new one, never a mixture; the next run succeeds and cleans up', async () => {
+  it('leaves the complete old tree or the complete new one, never a mixture, and the user\'s files as they were; the next run succeeds and cleans up', async () => {
     const dir = join(ws, 'kill');
     mkdirSync(dir);
     cpSync(join(ws, 'ref-a'), join(dir, 'out'), { recursive: true });
+    // The output is a GitOps repository: files of the user's at its root and inside a folder of the tool's.
+    const USER: Tree = new Map([['.git/HEAD', 'ref: refs/heads/main\n'], ['README.md', '# platform\n'], ['tenants/NOTES.md', 'notes\n']]);
+    for (const [p, c] of USER) {
+      mkdirSync(join(dir, 'out', p, '..'), { recursive: true });
+      writeFileSync(join(dir, 'out', p), c);
+    }
+    const isUser = (p: string) => USER.has(p);
+    const toolTree = (d: string): Tree => new Map([...readTree(d)].filter(([p]) => !isUser(p)));
+    const userTree = (d: string): Tree => new Map([...readTree(d)].filter(([p]) => isUser(p)));
     const refs = { a: refA, b: refB };
     let current: 'a' | 'b' = 'a';
     const outcomes: string[] = [];
@@ -204,9 +215,16 @@ describe('synth killed (SIGKILL) at random moments', () => {
       child.kill('SIGKILL');
       const r = await done;
       const outDir = join(dir, 'out');
-      const state = existsSync(outDir) ? readTree(outDir) : undefined;
       let outcome: string;
-      if (state && sameTree(state, refs[current])) outcome = 'old tree';
+      let undone = '';
+      if (existsSync(join(dir, '.out.swap'))) {
+        // Killed during the swap, before its commit: the journal beside the output lets the next run undo it.
+        recoverSwap(outDir);
+        undone = ' (swap interrupted, undone from its journal)';
+      }
+      const state = existsSync(outDir) ? toolTree(outDir) : undefined;
+      if (state && !sameTree(userTree(outDir), USER)) throw new Error(`run ${i} killed ${how}: the user's files changed`);
+      if (state && sameTree(state, refs[current])) outcome = `old tree${undone}`;
       else if (state && sameTree(state, refs[target])) {
         outcome = 'new tree';
         current = target;
@@ -221,7 +239,8 @@ describe('synth killed (SIGKILL) at random moments', () => {
     // The next run succeeds and leaves no staging folder, no lock and no old tree behind.
     const last = await runCli(['synth', '-f', join('..', 'b'), '--out', 'out'], dir);
     expect(last.code, `${last.stderr}\n${outcomes.join('\n')}`).toBe(0);
-    expect(sameTree(readTree(join(dir, 'out')), refB), outcomes.join('\n')).toBe(true);
+    expect(sameTree(toolTree(join(dir, 'out')), refB), outcomes.join('\n')).toBe(true);
+    expect(sameTree(userTree(join(dir, 'out')), USER)).toBe(true);
     expect(leftovers(dir, 'out'), outcomes.join('\n')).toEqual([]);
     console.info(`write-faults: ${outcomes.length} killed runs:\n  ${outcomes.join('\n  ')}`);
   });
@@ -239,6 +258,66 @@ describe('a run killed between the two renames of the swap', () => {
     const r = await runCli(['synth', '-f', join(ws, 'medium'), '--out', 'out'], dir, { file: preload, env: { FAULT: 'writeFileSync:ENOSPC:20:.out.new-', ...IN_MAIN_THREAD } });
     expect(r.code, r.stderr).toBe(1);
     expect(sameTree(readTree(join(dir, 'out')), small)).toBe(true);
+    expect(leftovers(dir, 'out')).toEqual([]);
+  });
+});
+
+describe('an output folder that holds files of the user\'s (a GitOps repository)', () => {
+  const USER: Tree = new Map([['.git/HEAD', 'ref: refs/heads/main\n'], ['README.md', '# platform\n'], ['platform/NOTES.md', 'notes\n']]);
+  /** An output of the small input with the user's files added. */
+  function repo(name: string): string {
+    const dir = join(ws, name);
+    mkdirSync(dir);
+    cpSync(join(ws, 'ref-small'), join(dir, 'out'), { recursive: true });
+    for (const [p, c] of USER) {
+      mkdirSync(join(dir, 'out', p, '..'), { recursive: true });
+      writeFileSync(join(dir, 'out', p), c);
+    }
+    return dir;
+  }
+  const split = (d: string) => {
+    const all = readTree(d);
+    return { tool: new Map([...all].filter(([p]) => !USER.has(p))), user: new Map([...all].filter(([p]) => USER.has(p))) };
+  };
+
+  it('a swap that fails after some entries were swapped puts every entry back; the user\'s files stay', async () => {
+    const dir = repo('swap-fails');
+    // Renames out of the staging folder: the third one fails (two entries are in place by then).
+    const r = await runCli(['synth', '-f', join(ws, 'medium'), '--out', 'out'], dir, { file: preload, env: { FAULT: 'renameSync:EROFS:2:.out.new-', ...IN_MAIN_THREAD } });
+    expect(r.code, r.stderr).toBe(1);
+    expect(r.stderr).toMatch(/^error: cannot write out: read-only file system \(EROFS, renameSync \S+\.out\.new-\S+\); out is unchanged\n$/);
+    const { tool, user } = split(join(dir, 'out'));
+    expect(sameTree(tool, small), describeMix(tool, small, medium)).toBe(true);
+    expect(sameTree(user, USER)).toBe(true);
+    expect(leftovers(dir, 'out')).toEqual([]);
+  });
+
+  it('a run killed in the middle of the swap leaves a journal; the next run undoes the swap first, even a run that then fails', async () => {
+    const dir = repo('swap-killed');
+    const killed = await runCli(['synth', '-f', join(ws, 'medium'), '--out', 'out'], dir, { file: preload, env: { FAULT: 'renameSync:KILL:2:.out.new-', ...IN_MAIN_THREAD } });
+    expect(killed.signal).toBe('SIGKILL');
+    expect(existsSync(join(dir, '.out.swap'))).toBe(true);
+    const mixed = split(join(dir, 'out')).tool;
+    expect(sameTree(mixed, small) || sameTree(mixed, medium)).toBe(false); // a mixture, until the next run
+    const next = await runCli(['synth', '-f', join(ws, 'no-such-input'), '--out', 'out'], dir);
+    expect(next.code).toBe(1);
+    const { tool, user } = split(join(dir, 'out'));
+    expect(sameTree(tool, small), describeMix(tool, small, medium)).toBe(true);
+    expect(sameTree(user, USER)).toBe(true);
+    expect(leftovers(dir, 'out')).toEqual([]);
+  });
+
+  it('a changed output written by worker threads keeps the user\'s files, and unchanged ones are left untouched', async () => {
+    const dir = repo('worker-repo');
+    const r = await runCli(['synth', '-f', join(ws, 'medium'), '--out', 'out'], dir, IN_WORKER);
+    expect(r.code, r.stderr).toBe(0);
+    let { tool, user } = split(join(dir, 'out'));
+    expect(sameTree(tool, medium)).toBe(true);
+    expect(sameTree(user, USER)).toBe(true);
+    const again = await runCli(['synth', '-f', join(ws, 'medium'), '--out', 'out'], dir, IN_WORKER);
+    expect(again.stdout).toMatch(/ 0 changed/);
+    ({ tool, user } = split(join(dir, 'out')));
+    expect(sameTree(tool, medium) && sameTree(user, USER)).toBe(true);
     expect(leftovers(dir, 'out')).toEqual([]);
   });
 });
@@ -328,7 +407,7 @@ describe('a read-only output location', () => {
     const r = await runCli(['synth', '-f', join(ws, 'medium'), '--out', 'out'], dir);
     spawnSync('chattr', ['-i', join(dir, 'out')]);
     expect(r.code, r.stderr).toBe(1);
-    expect(r.stderr).toMatch(/^error: cannot write out: operation not permitted \(EPERM, rename \S+\/out\); out is unchanged\n$/);
+    expect(r.stderr).toMatch(/^error: cannot write out: operation not permitted \(EPERM, rename \S+\/out\/\S+\); out is unchanged\n$/);
     expect(sameTree(readTree(join(dir, 'out')), small)).toBe(true);
     expect(leftovers(dir, 'out')).toEqual([]);
   });

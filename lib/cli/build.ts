@@ -4,7 +4,8 @@ import type { Platform } from '../constructs/platform.js';
 import type { PlatformMode, TenantRendering } from '../model/settings.js';
 import { renderOutput } from '../synthesis/synthesize.js';
 import { platformFromDocuments } from '../input/yaml-platform.js';
-import { readYamlInputs } from '../input/yaml-input.js';
+import { documentName, type InputDocument, readYamlInputs } from '../input/yaml-input.js';
+import { CozystackValidationError } from '../core/errors.js';
 import { UsageError, type ParsedOptions } from './options.js';
 
 /** A platform built from the command line's input. */
@@ -37,6 +38,36 @@ export function buildFromOptions(o: ParsedOptions, onFile?: (path: string, conte
     ...(o.tenantRendering ? { tenantRendering: o.tenantRendering as TenantRendering } : {}),
     ...(gitops ? { gitops } : {}),
   });
-  const { paths, files, objects, kinds } = renderOutput(app, onFile);
+  let rendered;
+  try {
+    rendered = renderOutput(app, onFile);
+  } catch (e) {
+    throw blameDocuments(e, docs);
+  }
+  const { paths, files, objects, kinds } = rendered;
   return { platform, objects, kinds, paths, files };
+}
+
+/**
+ * Problems found in the output (a name over a limit) say which tenant or app they come from
+ * (`...; it comes from Tenant tenant-root/x`): each is given the file and document of that object.
+ */
+function blameDocuments(e: unknown, docs: readonly InputDocument[]): unknown {
+  if (!(e instanceof CozystackValidationError)) return e;
+  const byObject = new Map<string, string>();
+  for (const d of docs) {
+    const v = d.value as { kind?: unknown; metadata?: { name?: unknown; namespace?: unknown } } | null;
+    if (v && typeof v.kind === 'string' && typeof v.metadata?.name === 'string') byObject.set(`${v.kind} ${String(v.metadata.namespace)}/${v.metadata.name}`, documentName(d));
+  }
+  let blamed = false;
+  const problems = e.problems.map((p) => {
+    const origin = /; it comes from (\S+ \S+\/\S+)$/.exec(p.message)?.[1];
+    const where = origin && byObject.get(origin);
+    if (!where) return p;
+    blamed = true;
+    return { ...p, subject: `${where} ${p.subject}` };
+  });
+  if (!blamed) return e;
+  const nl = e.message.indexOf('\n');
+  return new CozystackValidationError(problems, nl === -1 ? e.message : e.message.slice(0, nl).replace(/:$/, ''));
 }

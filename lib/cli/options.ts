@@ -9,6 +9,7 @@ export interface ParsedOptions {
   readonly out: string;
   readonly mode?: string;
   readonly strict: boolean;
+  readonly adopt: boolean;
   readonly tenantRendering?: string;
   readonly gitUrl?: string;
   readonly gitBranch?: string;
@@ -23,6 +24,7 @@ const OPTIONS = {
   out: { type: 'string', short: 'o' },
   mode: { type: 'string' },
   strict: { type: 'boolean' },
+  adopt: { type: 'boolean' },
   'tenant-rendering': { type: 'string' },
   'git-url': { type: 'string' },
   'git-branch': { type: 'string' },
@@ -50,8 +52,10 @@ export function parseOptions(command: string, args: string[], allowed: readonly 
   if (!allowed.includes('file') && parsed.positionals.length > 1) throw new UsageError(`${command}: too many arguments`);
   return {
     files: (v.file as string[] | undefined) ?? [],
-    out: (v.out as string | undefined) ?? process.env.CDK8S_OUTDIR ?? 'dist',
+    // An empty --out is refused where it is used (an unset shell variable); an empty CDK8S_OUTDIR is unset.
+    out: (v.out as string | undefined) ?? (process.env.CDK8S_OUTDIR || 'dist'),
     strict: v.strict === true,
+    adopt: v.adopt === true,
     help: v.help === true,
     positionals: parsed.positionals,
     ...(v.mode ? { mode: v.mode as string } : {}),

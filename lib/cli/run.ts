@@ -1,6 +1,8 @@
 // The command line as a function: what main.ts runs, and what tests call in-process.
 import { CozystackValidationError, formatProblem, type Problem } from '../core/errors.js';
 import { OutputWriteError } from '../output/writer.js';
+import { OutputRefusedError } from '../output/ownership.js';
+import { maskUrlUserinfo } from '../model/credential-mask.js';
 import { appsCommand, bundlesCommand } from './catalog.js';
 import { graphCommand } from './graph.js';
 import { initCommand } from './init.js';
@@ -36,11 +38,18 @@ run 'cozystack-cdk8s COMMAND --help' for a command's options
   synth: `usage: cozystack-cdk8s synth -f PATH [-f PATH ...] [--out DIR] [options]
 
 Synthesizes the platform into DIR (default dist/, or $CDK8S_OUTDIR): one object per file,
-a kustomization.yaml per folder. The new tree replaces the old one only when synthesis
-succeeds; on any error the old tree stays as it was.
+a kustomization.yaml per folder, and .cozystack-cdk8s-manifest.json listing the files synth
+wrote. Only those files are ever replaced or deleted: other files in DIR (.git, a README)
+are kept byte for byte. DIR must be new, empty, or written by synth before (or --adopt).
+The new files replace the old ones only when synthesis succeeds; on any error the old
+output stays as it was.
 
 ${INPUT}
-  -o, --out DIR            output folder (default dist)
+  -o, --out DIR            output folder (default dist); not the current folder or a parent
+                           of it, and apart from every -f input
+      --adopt              write into a non-empty folder cozystack-cdk8s did not write (a
+                           GitOps repository, an older output): .git and every file synth
+                           does not write are kept, files at the paths it writes are replaced
 ${GIT}
 `,
   validate: `usage: cozystack-cdk8s validate -f PATH [-f PATH ...] [options]
@@ -95,7 +104,8 @@ export function run(argv: string[]): CommandResult {
       case 'validate':
       case 'diff':
       case 'graph': {
-        const allowed = command === 'graph' ? (['file', 'mode', 'strict', 'tenant-rendering', 'format'] as const) : command === 'validate' ? (['file', 'mode', 'strict', 'tenant-rendering'] as const) : (['file', 'out', 'mode', 'strict', 'tenant-rendering', 'git-url', 'git-branch', 'git-path'] as const);
+        const output = ['file', 'out', 'mode', 'strict', 'tenant-rendering', 'git-url', 'git-branch', 'git-path'] as const;
+        const allowed = command === 'graph' ? (['file', 'mode', 'strict', 'tenant-rendering', 'format'] as const) : command === 'validate' ? (['file', 'mode', 'strict', 'tenant-rendering'] as const) : command === 'synth' ? ([...output, 'adopt'] as const) : output;
         const o = parseOptions(command, args, allowed);
         if (o.help) return { stdout: HELP[command]!, code: 0 };
         return command === 'synth' ? synthCommand(o) : command === 'validate' ? validateCommand(o) : command === 'diff' ? diffCommand(o) : graphCommand(o);
@@ -121,7 +131,7 @@ export function run(argv: string[]): CommandResult {
       const heading = nl === -1 ? e.message : e.message.slice(0, nl);
       return { stdout: '', stderr: `error: ${clip(heading)}\n${e.problems.map((p) => `  ${formatProblem(clipProblem(p))}\n`).join('')}`, code: failure };
     }
-    if (e instanceof UsageError) return { stdout: '', stderr: `error: ${e.message}\n`, code: 2 };
+    if (e instanceof UsageError || e instanceof OutputRefusedError) return { stdout: '', stderr: `error: ${e.message}\n`, code: 2 };
     if (e instanceof OutputWriteError) return { stdout: '', stderr: `error: ${e.message}\n`, code: failure };
     const err = e as NodeJS.ErrnoException;
     if (err.code && err.path) return { stdout: '', stderr: `error: ${err.code} on ${err.path}: ${err.message}\n`, code: failure };
@@ -139,5 +149,17 @@ function clip(s: string): string {
 }
 
 function clipProblem(p: Problem): Problem {
-  return { subject: clip(p.subject), path: clip(p.path), message: clip(p.message), rule: clip(p.rule) };
+  return { subject: clip(p.subject), path: clip(p.path), message: clipMasked(p.message), rule: clip(p.rule) };
+}
+
+/**
+ * A message clipped, with the password of a URL's userinfo masked (a Git or source URL): masked
+ * before it is clipped, so that a URL cut at the end cannot show a part of its password, on the
+ * head only (a URL's userinfo is at most 1,312 characters of the pattern), so hostile input
+ * costs no more than the clip.
+ */
+function clipMasked(s: string): string {
+  if (s.length <= MAX_FIELD) return maskUrlUserinfo(s);
+  const head = maskUrlUserinfo(s.slice(0, MAX_FIELD + 1400));
+  return `${head.slice(0, MAX_FIELD)}... (${s.length - MAX_FIELD} more characters)`;
 }

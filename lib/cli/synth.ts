@@ -1,8 +1,12 @@
 import { createTwoFilesPatch } from 'diff';
 import { parse } from 'yaml';
+import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { TreeWrite } from '../output/writer.js';
 import { read, TreeCompare } from '../output/compare.js';
+import { maskForDiff } from './diff-mask.js';
+import { maskUrlUserinfo } from '../model/credential-mask.js';
+import { checkOutputLocation, MANIFEST, readManifest } from '../output/ownership.js';
 import { type Built, buildFromOptions } from './build.js';
 import { type ParsedOptions, UsageError } from './options.js';
 
@@ -14,7 +18,7 @@ export interface CommandResult {
 }
 
 function warnings(w: readonly string[]): string {
-  return w.map((x) => `warning: ${x}\n`).join('');
+  return w.map((x) => `warning: ${maskUrlUserinfo(x)}\n`).join('');
 }
 
 function noPositionals(command: string, o: ParsedOptions): void {
@@ -26,7 +30,7 @@ export function synthCommand(o: ParsedOptions): CommandResult {
   noPositionals('synth', o);
   const started = performance.now();
   // The lock is taken first, so files can be written while the rest is made.
-  const write = new TreeWrite(o.out);
+  const write = new TreeWrite(o.out, { adopt: o.adopt, inputs: o.files });
   let built: Built;
   let changed: number;
   try {
@@ -54,8 +58,11 @@ export function validateCommand(o: ParsedOptions): CommandResult {
 /** `diff`: what a synth would add, remove and change in the output folder; exit 1 when anything changes. */
 export function diffCommand(o: ParsedOptions): CommandResult {
   noPositionals('diff', o);
+  if (o.out.trim() === '') checkOutputLocation(o.out, [], '--out'); // refused: an unset shell variable
+  // Only the tool's files (its manifest) are compared: a folder it did not write shows no removals.
+  const owned = readManifest(o.out);
   // Files are compared with the folder's while the rest is made; only those that differ are read.
-  const compare = new TreeCompare(o.out);
+  const compare = new TreeCompare(o.out, undefined, owned ?? null);
   let built: Built;
   let differing: Map<string, string>;
   let missing: string[];
@@ -98,10 +105,13 @@ export function diffCommand(o: ParsedOptions): CommandResult {
     } else {
       changed++;
       lines.push(`~ ${describe(p, b)}`);
-      patches.push(createTwoFilesPatch(`a/${p}`, `b/${p}`, a, b, '', '', { context: 3 }).replace(/^=+\n/, ''));
+      // Secret data and values at credential keys are masked: a change shows, never the value.
+      const [ma, mb] = maskForDiff(a, b);
+      patches.push(createTwoFilesPatch(`a/${p}`, `b/${p}`, ma, mb, '', '', { context: 3 }).replace(/^=+\n/, ''));
     }
   }
   const summary = `${added} added, ${removed} removed, ${changed} changed\n`;
   const body = lines.length ? `${lines.join('\n')}\n\n${patches.join('')}` : '';
-  return { stdout: `${body}${summary}`, stderr: warnings(built.platform.warnings), code: added + removed + changed ? 1 : 0 };
+  const unowned = !owned && existsSync(o.out) && readdirSync(o.out).length > 0 ? `note: ${o.out} was not written by cozystack-cdk8s (no ${MANIFEST}): synth refuses it without --adopt, which keeps its other files; none is shown as removed\n` : '';
+  return { stdout: `${body}${summary}`, stderr: unowned + warnings(built.platform.warnings), code: added + removed + changed ? 1 : 0 };
 }

@@ -11,6 +11,7 @@ import {
   ROOT_TENANT_NAMESPACE,
   TENANT_KEYS,
   TENANT_SERVICES,
+  groupCollisions,
   tenantGroups,
   tenantHost,
   tenantNamespace,
@@ -97,6 +98,14 @@ export class Tenant extends Construct implements TenantModel {
     const namespaceOwner = context.namespaces.get(namespace);
     if (parent && nameValid && namespaceOwner !== undefined) p.add('name', `namespace ${namespace} is already ${namespaceOwner}'s`, 'duplicate-namespace');
     if (namespace.length > 63) p.add('name', `namespace '${namespace}' is longer than 63 characters (${namespace.length})`, 'namespace-too-long');
+    // Access groups are cluster-wide (OIDC) and named `<namespace>-<level>`, as upstream names
+    // them: a name whose groups are another tenant's (`super` under foo: tenant-foo-super-admin is
+    // foo's super-admin group) would hand that tenant's rights to this one's members.
+    if (parent && nameValid) {
+      for (const collision of groupCollisions(namespace, (ns) => context.namespaces.has(ns))) {
+        p.add('name', `tenant name '${name}' would make the group ${collision.group} (its ${collision.level} group), which is the ${collision.otherLevel} group of ${collision.owner}: its ${collision.level}s would get ${collision.owner}'s ${collision.otherLevel} rights; choose another name`, 'subject-name-collision');
+      }
+    }
     validateProps(props, p);
     const host = tenantHost(parent, name, props, context.rootHost);
     // A host derived from an invalid name is not a second mistake.

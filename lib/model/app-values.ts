@@ -1,4 +1,5 @@
 import type { Ajv, ErrorObject, ValidateFunction } from 'ajv';
+import { isCredentialPath, MASKED, maskCredentials } from './credential-mask.js';
 import { PRECOMPILED_VALIDATORS } from '../../apps/generated/validators.js';
 import type { AppDefinition } from './app-definition.js';
 import { isPlainObject, type JsonValue, type Values } from '../core/values.js';
@@ -148,7 +149,8 @@ function convertErrors(errs: readonly ErrorObject[], data: JsonValue, user: Valu
 
 function convertError(e: ErrorObject, data: JsonValue, user: Values): ValuesProblem {
   const path = pointerToPath(e.instancePath, data);
-  const given = describe(e.data as JsonValue);
+  // A value at a credential path is never echoed (its type is); credentials inside a map or list are masked.
+  const given = isCredentialPath(path) ? describeMasked(e.data as JsonValue) : describe(maskCredentials(e.data) as JsonValue);
   const parent = (e.parentSchema ?? {}) as JsonMap;
   switch (e.keyword) {
     case 'type':
@@ -199,6 +201,14 @@ function article(type: string): string {
     default:
       return `a ${type}`;
   }
+}
+
+/** `string (masked)`: the type of a value at a credential path, not the value. */
+function describeMasked(v: JsonValue | undefined): string {
+  if (v === undefined) return 'nothing';
+  if (v === null) return 'null';
+  const kind = Array.isArray(v) ? 'list' : isMap(v) ? 'map' : typeof v === 'number' ? (Number.isInteger(v) ? 'integer' : 'number') : typeof v;
+  return `${kind} ${MASKED} (a credential path: the value is not shown)`;
 }
 
 /** `string "abc"`, `integer 3`, `boolean true`, `null`, `list [1,2]`, `map {"a":1}` (shortened). */

@@ -9,6 +9,11 @@ export type CredentialPattern = readonly string[];
 
 const cache = new WeakMap<object, CredentialPattern[]>();
 
+/** True when a values key's name says it holds a credential (password, secret, token, access key). */
+export function isCredentialKey(key: string): boolean {
+  return CREDENTIAL_KEY.test(key);
+}
+
 /** Paths of string properties whose name says they hold a credential (password, secret, token, access key). */
 export function credentialPatterns(schema: Values): CredentialPattern[] {
   let found = cache.get(schema);

@@ -24,6 +24,32 @@ export const QUOTA_BARE_KEYS: ReadonlySet<string> = new Set([
 /** Keys of the tenant chart's values. @internal */
 export const TENANT_KEYS: readonly string[] = ['host', 'etcd', 'ingress', 'monitoring', 'seaweedfs', 'isolated', 'resourceQuotas'];
 
+/** A group of a tenant (namespace) that is also another tenant's group. @internal */
+export interface GroupCollision {
+  readonly group: string;
+  readonly level: AccessLevel;
+  readonly owner: string;
+  readonly otherLevel: AccessLevel;
+}
+
+/**
+ * The groups `<namespace>-<level>` of a tenant that another existing tenant namespace also has
+ * (`<other>-<otherLevel>` with the same name), given which namespaces exist.
+ * @internal
+ */
+export function groupCollisions(namespace: string, exists: (ns: string) => boolean): GroupCollision[] {
+  const out: GroupCollision[] = [];
+  for (const level of ACCESS_LEVELS) {
+    const group = `${namespace}-${level}`;
+    for (const otherLevel of ACCESS_LEVELS) {
+      if (!group.endsWith(`-${otherLevel}`)) continue;
+      const owner = group.slice(0, -otherLevel.length - 1);
+      if (owner !== namespace && exists(owner)) out.push({ group, level, owner, otherLevel });
+    }
+  }
+  return out;
+}
+
 /**
  * Settings of a tenant: the values of the upstream tenant chart.
  */

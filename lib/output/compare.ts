@@ -1,6 +1,7 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { BackgroundWriter, backgroundMinFiles, EarlyFiles, writerThreads } from './worker.js';
+import { ownedNotIn } from './ownership.js';
 
 /**
  * Which files of a tree differ from a folder's, for `diff`: files are handed over as they are
@@ -11,9 +12,11 @@ import { BackgroundWriter, backgroundMinFiles, EarlyFiles, writerThreads } from 
 export class TreeCompare {
   private readonly early: EarlyFiles;
 
+  /** `owned`: the folder's files that are the tool's (its manifest); only they can be missing. Without it, every file of the folder is. */
   constructor(
     private readonly dir: string,
     minFiles: number = backgroundMinFiles(),
+    private readonly owned?: ReadonlySet<string> | null,
   ) {
     this.early = new EarlyFiles(minFiles, () => new BackgroundWriter(dir, dir, 'compare', { report: true, threads: writerThreads(existsSync(dir) ? dir : '.') }));
   }
@@ -40,7 +43,8 @@ export class TreeCompare {
       if (worker) worker.add(p, c);
       else check(p, c);
     }
-    const missing = filesNotIn(this.dir, new Set(paths)); // while the worker compares
+    // While the worker compares. A folder the tool did not write (owned null) lacks nothing of its own.
+    const missing = this.owned === undefined ? filesNotIn(this.dir, new Set(paths)) : this.owned === null ? [] : ownedNotIn(this.dir, this.owned, new Set(paths));
     if (worker) {
       const r = worker.sync();
       if (r.error) throw r.error;

@@ -1,24 +1,38 @@
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { BackgroundWriter, backgroundMinFiles, type BackgroundResult, EarlyFiles, writerThreads } from './worker.js';
 import { explain, OutputWriteError } from './errors.js';
 import { isAlive, lock } from './lock.js';
-import { filesNotIn } from './compare.js';
+import { checkOutputLocation, MANIFEST, manifestText, type OutputLabel, ownedFiles, ownedNotIn, recoverSwap, swapOwned, swapPending } from './ownership.js';
+import { read } from './compare.js';
 
 /** The error of a failed write (re-exported; defined in output-errors.ts). */
 export { OutputWriteError };
 
+/** Options of {@link TreeWrite} and {@link writeTreeAtomically}. */
+export interface TreeWriteOptions {
+  /** Files handed over before a worker thread takes the file system work. */
+  readonly backgroundMinFiles?: number;
+  /** Write into a non-empty folder the tool did not write (no manifest), keeping its other files. */
+  readonly adopt?: boolean;
+  /** The input paths: an output that is, contains or lies inside one is refused. */
+  readonly inputs?: readonly string[];
+  /** How the output is named in messages: `--out` (command line, default) or `outdir` (library). */
+  readonly label?: OutputLabel;
+}
+
 /**
  * Writes a tree of files into `outdir` atomically and returns how many paths changed (0: `outdir`
- * already held exactly these files and was left untouched): the tree is written beside `outdir`, then
- * swapped in with two renames; the previous tree is removed only after the swap. A run that fails
- * before the swap leaves `outdir` as it was. A swap interrupted between the two renames is
- * completed by the next run (the previous tree is kept under `.<name>.old`), and staging folders
- * of killed runs are removed by it. Two runs on the same folder are serialized by a lock file
+ * already held exactly these files and was left untouched). The tool owns only the files its
+ * manifest (`.cozystack-cdk8s-manifest.json`, written with the tree) lists: other files of the
+ * folder (`.git`, a README) are kept. A new folder is written beside `outdir` and renamed into
+ * place; an existing one gets its owned top-level entries swapped for new ones (see
+ * `swapOwned`), undone when it fails or, after a kill, by the next run. Staging folders of killed
+ * runs are removed by the next run. Two runs on the same folder are serialized by a lock file
  * `.<name>.lock` beside it: the second fails with a clear message.
  */
-export function writeTreeAtomically(outdir: string, files: ReadonlyMap<string, string>): number {
-  const write = new TreeWrite(outdir);
+export function writeTreeAtomically(outdir: string, files: ReadonlyMap<string, string>, options: TreeWriteOptions = {}): number {
+  const write = new TreeWrite(outdir, options);
   try {
     return write.commit([...files.keys()], files);
   } finally {
@@ -45,13 +59,19 @@ export class TreeWrite {
   private readonly mode: 'write' | 'compare';
   private staging?: string;
   private readonly early: EarlyFiles;
+  /** The tool's files in the existing output (its manifest); undefined when there is no output. */
+  private readonly owned?: Set<string>;
+  private readonly adopt: boolean;
   private done = false;
 
-  /** `backgroundMinFiles`: files handed over before a worker thread takes the file system work. */
+  /** Refuses an output location it must not write (see checkOutputLocation), then takes the lock. */
   constructor(
     private readonly outdir: string,
-    options: { backgroundMinFiles?: number } = {},
+    options: TreeWriteOptions = {},
   ) {
+    const label = options.label ?? '--out';
+    checkOutputLocation(outdir, options.inputs ?? [], label);
+    this.adopt = options.adopt === true;
     this.target = resolve(outdir);
     this.parent = dirname(this.target);
     this.name = basename(this.target);
@@ -62,12 +82,13 @@ export class TreeWrite {
       throw explain(e, `cannot lock ${outdir} for writing`);
     }
     try {
-      recoverInterruptedSwap(this.target, join(this.parent, `.${this.name}.old`)); // a killed run's leftovers first
+      recoverInterruptedSwap(this.target); // a killed run's leftovers first
+      this.owned = ownedFiles(this.target, outdir, this.adopt, label);
     } catch (e) {
       this.release();
       throw explain(e, `cannot write ${outdir}`, `${outdir} is unchanged`);
     }
-    this.mode = existsSync(this.target) ? 'compare' : 'write';
+    this.mode = this.owned ? 'compare' : 'write';
     this.early = new EarlyFiles(options.backgroundMinFiles ?? backgroundMinFiles(), () => this.startWorker());
   }
 
@@ -94,26 +115,37 @@ export class TreeWrite {
         const all = new Map<string, string>(this.early.takePending());
         for (const [p, c] of files) all.set(p, c);
         requireContents(paths, (p) => all.has(p));
-        const changed = changedPaths(readTree(this.target), all);
-        if (changed === 0) return 0;
-        swapIn(this.target, this.parent, this.name, all, this.newStaging());
+        if (all.has(MANIFEST)) throw new Error(`TreeWrite: the tree must not hold ${MANIFEST}`);
+        const manifest = manifestText(paths);
+        const changed = this.owned ? changedPaths(this.target, this.owned, all) : all.size;
+        if (changed === 0 && read(join(this.target, MANIFEST)) === manifest) return 0;
+        const staging = this.newStaging();
+        all.set(MANIFEST, manifest);
+        writeStaging(staging, all);
+        if (this.owned) swapOwned(this.target, staging, this.owned, paths, this.adopt, this.outdir);
+        else swapStaged(this.target, staging);
         return changed;
       }
       requireContents(paths, (p) => this.early.handedOver(p) || files.has(p));
       for (const [p, c] of files) if (!this.early.handedOver(p)) worker.add(p, c);
+      const manifest = manifestText(paths);
       if (this.mode === 'write') {
         throwIfFailed(worker.sync());
-        swapStaged(this.target, this.parent, this.name, this.staging!);
+        writeStaging(this.staging!, new Map([[MANIFEST, manifest]]));
+        swapStaged(this.target, this.staging!);
         return paths.length;
       }
-      const removed = filesNotIn(this.target, new Set(paths)).length; // while the worker compares
+      const owned = this.owned!;
+      const removed = ownedNotIn(this.target, owned, new Set(paths)).length; // while the worker compares
+      const manifestChanged = read(join(this.target, MANIFEST)) !== manifest;
       const changed = throwIfFailed(worker.sync()).differing + removed;
-      if (changed === 0) return 0;
+      if (changed === 0 && !manifestChanged) return 0;
       // Something changed: the worker writes the whole tree (it kept every file) into staging.
       mkdirSync(this.staging!); // named when the worker started
       worker.writeKept();
       throwIfFailed(worker.sync());
-      swapStaged(this.target, this.parent, this.name, this.staging!);
+      writeStaging(this.staging!, new Map([[MANIFEST, manifest]]));
+      swapOwned(this.target, this.staging!, owned, paths, this.adopt, this.outdir);
       return changed;
     } catch (e) {
       throw explain(e, `cannot write ${this.outdir}`, `${this.outdir} is unchanged`);
@@ -127,7 +159,8 @@ export class TreeWrite {
     this.done = true;
     this.early.close();
     try {
-      if (this.staging && existsSync(this.staging)) rmSync(this.staging, { recursive: true, force: true });
+      // A swap that could not be undone keeps its staging folder: the next run undoes it from there.
+      if (this.staging && existsSync(this.staging) && !swapPending(this.target)) rmSync(this.staging, { recursive: true, force: true });
     } finally {
       this.release();
     }
@@ -155,17 +188,17 @@ function throwIfFailed(r: BackgroundResult): BackgroundResult {
   return r;
 }
 
-/** How many paths are added, removed or changed between two trees. */
-function changedPaths(current: ReadonlyMap<string, string>, files: ReadonlyMap<string, string>): number {
+/** How many paths of the tool's are added, removed or changed (the manifest included) in `target`. */
+function changedPaths(target: string, owned: ReadonlySet<string>, files: ReadonlyMap<string, string>): number {
   let n = 0;
-  for (const [p, c] of files) if (current.get(p) !== c) n++;
-  for (const p of current.keys()) if (!files.has(p)) n++;
-  return n;
+  for (const [p, c] of files) if (read(join(target, p)) !== c) n++;
+  return n + ownedNotIn(target, owned, files).length;
 }
 
-function swapIn(target: string, parent: string, name: string, files: ReadonlyMap<string, string>, staging: string): void {
+/** Writes files into a staging folder (made when missing); on failure the staging folder is removed. */
+function writeStaging(staging: string, files: ReadonlyMap<string, string>): void {
   try {
-    mkdirSync(staging);
+    mkdirSync(staging, { recursive: true });
     const dirs = new Set<string>();
     for (const [path, content] of files) {
       const full = join(staging, path);
@@ -185,40 +218,25 @@ function swapIn(target: string, parent: string, name: string, files: ReadonlyMap
     rmSync(staging, { recursive: true, force: true });
     throw e;
   }
-  swapStaged(target, parent, name, staging);
 }
 
-/** Swaps a complete staging folder in place of `target`; on failure the previous tree is put back and the staging folder removed. */
-function swapStaged(target: string, parent: string, name: string, staging: string): void {
-  const old = join(parent, `.${name}.old`); // leftovers of killed runs were removed when the lock was taken
-  let movedAside = false;
+/**
+ * Renames a complete staging folder into place where there was no output (one rename: atomic). An
+ * output made meanwhile is never replaced (a rename onto a non-empty folder fails); on failure the
+ * staging folder is removed.
+ */
+function swapStaged(target: string, staging: string): void {
   try {
-    if (existsSync(target)) {
-      if (!statSync(target).isDirectory()) throw new OutputWriteError(`output ${target} exists and is not a folder`, 'ENOTDIR');
-      rmSync(old, { recursive: true, force: true });
-      renameSync(target, old);
-      movedAside = true;
-    }
     renameSync(staging, target);
   } catch (e) {
-    // The previous tree goes back in place if it was moved aside, and the staging folder goes.
     rmSync(staging, { recursive: true, force: true });
-    if (movedAside && !existsSync(target)) {
-      try {
-        renameSync(old, target);
-      } catch {
-        throw explain(e, `cannot write ${target}`, `the previous output is kept in ${old}; the next run puts it back`);
-      }
-    }
     throw e;
   }
-  rmSync(old, { recursive: true, force: true });
 }
 
-function recoverInterruptedSwap(target: string, old: string): void {
-  if (!existsSync(target) && existsSync(old)) renameSync(old, target);
-  // A run killed after its swap, while removing the previous tree: the swap is complete.
-  else if (existsSync(old)) rmSync(old, { recursive: true, force: true });
+function recoverInterruptedSwap(target: string): void {
+  // A swap a killed run did not commit is undone; what it moved aside is cleared of the tool's files.
+  recoverSwap(target);
   const name = basename(target);
   for (const e of readdirSync(dirname(target))) {
     if (e.startsWith(`.${name}.new-`)) rmSync(join(dirname(target), e), { recursive: true, force: true });

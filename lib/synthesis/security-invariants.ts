@@ -36,7 +36,10 @@ const LEVEL_SUFFIX = new RegExp(`-(${[...ACCESS_LEVELS].sort((a, b) => b.length 
  * - `tenant-bound-outside`: a tenant's accounts and groups are bound only in its own namespace or a
  *   descendant's (and in cozy-public, for the app catalogue);
  * - `isolation-missing`: every isolated tenant has its isolation policies (explicit rendering);
- * - `app-in-system-namespace`: nothing a tenant orders lands in a `cozy-*` namespace.
+ * - `app-in-system-namespace`: nothing a tenant orders lands in a `cozy-*` namespace;
+ * - `subject-name-collision`: subject names are unique across the tree: no two tenants (or levels)
+ *   have the same group name `<namespace>-<level>` (groups are cluster-wide, from OIDC), and no
+ *   KeycloakRealmGroup, ServiceAccount or RoleBinding is made twice.
  */
 export function checkSecurityInvariants(objects: readonly KubeObject[], facts: TenantFacts): Problem[] {
   const checker = new SecurityInvariants(facts);
@@ -60,6 +63,8 @@ function ownerOf(subject: Subject): string | undefined {
 export class SecurityInvariants {
   private readonly problems: Problem[] = [];
   private readonly policies = new Set<string>();
+  /** Per subject identity (`Group <name>`, `ServiceAccount <ns>/<name>`, `RoleBinding <ns>/<name>`), how many objects make it. */
+  private readonly subjects = new Map<string, number>();
 
   constructor(private readonly facts: TenantFacts) {}
 
@@ -87,6 +92,7 @@ export class SecurityInvariants {
       }
       case 'RoleBinding': {
         const subjects = ((o as { subjects?: Subject[] }).subjects ?? []);
+        this.count(`RoleBinding ${ns}/${o.metadata.name}`);
         for (const s of subjects) {
           const owner = ownerOf(s);
           if (!owner || !ns || ns === 'cozy-public') continue;
@@ -95,6 +101,14 @@ export class SecurityInvariants {
         }
         break;
       }
+      case 'KeycloakRealmGroup': {
+        const group = (o as { spec?: { name?: unknown } }).spec?.name;
+        if (typeof group === 'string') this.count(`Group ${group}`);
+        break;
+      }
+      case 'ServiceAccount':
+        this.count(`ServiceAccount ${ns}/${o.metadata.name}`);
+        break;
       case 'CiliumNetworkPolicy':
         policies.add(`${ns}/${o.metadata.name}`);
         break;
@@ -109,9 +123,31 @@ export class SecurityInvariants {
     }
   }
 
-  /** The problems of all objects checked, and the isolation policies none of them provided. */
+  private count(subject: string): void {
+    this.subjects.set(subject, (this.subjects.get(subject) ?? 0) + 1);
+  }
+
+  /** The problems of all objects checked, the isolation policies none of them provided, and subject names that are not unique. */
   finish(): Problem[] {
     const problems = [...this.problems];
+    // Every tenant's groups, by name: one tenant and level each.
+    const owners = new Map<string, string[]>();
+    for (const ns of this.facts.ancestors.keys()) {
+      for (const level of ACCESS_LEVELS) {
+        const g = `${ns}-${level}`;
+        const list = owners.get(g);
+        if (list) list.push(`the ${level} group of ${ns}`);
+        else owners.set(g, [`the ${level} group of ${ns}`]);
+      }
+    }
+    for (const [g, list] of [...owners].sort(([a], [b]) => (a < b ? -1 : 1))) {
+      if (list.length > 1) problems.push({ subject: `Group ${g}`, path: '', message: `is ${list.join(' and ')}: the members of one would get the rights of the other`, rule: 'subject-name-collision' });
+    }
+    for (const [subject, n] of [...this.subjects].sort(([a], [b]) => (a < b ? -1 : 1))) {
+      if (n > 1 && !(subject.startsWith('Group ') && (owners.get(subject.slice(6))?.length ?? 0) > 1)) {
+        problems.push({ subject, path: '', message: `is made ${n} times: subject names must be unique across the tree`, rule: 'subject-name-collision' });
+      }
+    }
     if (this.facts.explicit) {
       for (const ns of [...this.facts.isolated].sort()) {
         const missing = [`${ns}/allow-internal-communication`, `/${ns}-egress`, `/${ns}-ingress`].filter((p) => !this.policies.has(p));

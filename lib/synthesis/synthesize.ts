@@ -7,15 +7,26 @@ import { toYaml, toYamlClean } from '../output/yaml-emitter.js';
 import { layoutFiles, OutputLayout } from '../output/layout.js';
 import { Platform } from '../constructs/platform.js';
 import { SecurityInvariants, tenantFacts } from './security-invariants.js';
+import { NameLimits, nameOrigins } from './name-limits.js';
 import { TreeWrite } from '../output/writer.js';
 
 /** Options of {@link synthesize}. */
 export interface SynthesizeOptions {
   /**
-   * Folder to write to. Replaced as a whole, atomically.
-   * @default - `CDK8S_OUTDIR` when set, otherwise 'dist'
+   * Folder to write to: new, empty, or written by synthesize/synth before (it holds
+   * `.cozystack-cdk8s-manifest.json`, the list of the files the tool wrote). Only those files are
+   * replaced or deleted, atomically; every other file of the folder is kept. Not the current
+   * folder nor one of its parents, not empty.
+   * @default - `CDK8S_OUTDIR` when set and not empty, otherwise 'dist'
    */
   readonly outdir?: string;
+  /**
+   * Write into a non-empty folder the tool did not write (no manifest), such as a GitOps
+   * repository: `.git` and every file the tool does not write are kept, files at paths it writes
+   * are replaced.
+   * @default false
+   */
+  readonly adopt?: boolean;
 }
 
 /** What {@link synthesize} wrote. */
@@ -49,16 +60,21 @@ function invariantsOf(platforms: readonly Platform[]): SecurityInvariants[] {
   return platforms.map((p) => new SecurityInvariants(tenantFacts(p.rootTenant, p.tenantRendering === 'explicit')));
 }
 
-function throwBroken(checkers: readonly SecurityInvariants[]): void {
-  const problems = checkers.flatMap((c) => c.finish());
-  if (problems.length) throw new CozystackValidationError(problems, 'the output breaks a security invariant');
+/** Name limits and security invariants of the output, all their problems in one report. */
+function throwBroken(checkers: readonly SecurityInvariants[], names: NameLimits): void {
+  const named = names.finish();
+  const broken = checkers.flatMap((c) => c.finish());
+  if (!named.length && !broken.length) return;
+  const heading = named.length && broken.length ? 'the output has names Flux or Kubernetes refuse, and breaks a security invariant' : named.length ? 'the output has names Flux or Kubernetes refuse' : 'the output breaks a security invariant';
+  throw new CozystackValidationError([...named, ...broken], heading);
 }
 
 /**
  * The one synthesis pipeline: runs the constructs' validations and the platforms' tree checks
  * (every problem thrown together), then hands each object to `visit` in construct order, as plain
  * data (`view`: the library's own objects, not copied; otherwise cdk8s' resolved JSON), and checks
- * the security invariants on each; their problems are thrown once every object is made.
+ * the name limits and the security invariants on each; their problems are thrown together once
+ * every object is made.
  */
 function eachObject(app: App, visit: (o: KubeObject, c: ApiObject, view: Record<string, unknown> | undefined) => void): Platform[] {
   const nodes = app.node.findAll();
@@ -66,16 +82,18 @@ function eachObject(app: App, visit: (o: KubeObject, c: ApiObject, view: Record<
   const platforms = nodes.filter((c): c is Platform => Platform.isPlatform(c));
   validatePlatforms(platforms);
   const checkers = invariantsOf(platforms);
+  const names = new NameLimits(nameOrigins(nodes));
   // One walk over the whole app, each object serialized once: cdk8s' Chart.toJson() re-walks
   // the whole app per chart, which makes many charts quadratic.
   for (const c of nodes) {
     if (!ApiObject.isApiObject(c)) continue;
     const view = objectView(c, app);
     const o = (view ?? objectJson(c, app)) as unknown as KubeObject;
+    names.check(o);
     for (const ch of checkers) ch.check(o);
     visit(o, c, view);
   }
-  throwBroken(checkers);
+  throwBroken(checkers, names);
   return platforms;
 }
 
@@ -144,8 +162,8 @@ export function outputFiles(app: App, objects: readonly KubeObject[]): Map<strin
  * Nothing is written when synthesis fails; a previous output stays as it was.
  */
 export function synthesize(app: App, options: SynthesizeOptions = {}): SynthesisResult {
-  const outdir = options.outdir ?? process.env.CDK8S_OUTDIR ?? 'dist';
-  const write = new TreeWrite(outdir);
+  const outdir = options.outdir ?? (process.env.CDK8S_OUTDIR || 'dist');
+  const write = new TreeWrite(outdir, { adopt: options.adopt === true, label: 'outdir' });
   try {
     const { paths, files, objects, kinds } = renderOutput(app, (path, content) => write.add(path, content));
     write.commit(paths, files);

@@ -453,6 +453,8 @@ function platformSettingCases(add: Add, bug: Bug, strip: (p: ExpectedProblem) =>
   // spec.gitops
   const gitops: [string, string, Spec, ExpectedProblem[], BugId[]][] = [
     ['url-ftp', 'a Git URL with an ftp:// scheme', { url: 'ftp://git.example.org/platform.git' }, [P('gitops.url', 'invalid-url')], ['gitopsPath']],
+    // The token in the userinfo of a URL is never printed (issue 15, points 4 and 10).
+    ['url-token-masked', 'an invalid Git URL with a token in its userinfo: the message masks the token', { url: 'https://bob:s3cr3t-tok@git example.org/x' }, [P('gitops.url', 'invalid-url', "^'https://bob:\\(masked\\)@git example\\.org/x' is not a Git URL")], ['gitopsPath']],
     ['url-scp', 'an scp-like Git address instead of a URL', { url: 'git@github.com:org/platform.git' }, [P('gitops.url', 'invalid-url')], ['gitopsPath']],
     ['interval', 'a GitOps interval without a unit', { url: GIT, interval: '10' }, [P('gitops.interval', 'invalid-duration')], ['gitopsPath']],
     ['path-escape', 'a GitOps path leaving the repository', { url: GIT, path: 'clusters/../../etc' }, [P('gitops.path', 'invalid-path')], ['gitopsPath']],
@@ -673,6 +675,42 @@ function tenantCases(add: Add, bug: Bug, strip: (p: ExpectedProblem) => Expected
     errors: [e(T, 1, 'spec.resourceQuotas["bad key!"]', 'invalid-quota')],
     knownBug: bug(['tenantManifestPath', 'quotaKeyPath'], [e(T, 1, 'resourceQuotas.bad key!', 'invalid-quota')]),
   });
+  // A name whose access groups are another tenant's (issue 15, point 5).
+  add({
+    name: 'tenant-named-super',
+    description: "a tenant super under foo: its admin group tenant-foo-super-admin is foo's super-admin group",
+    files: { 'platform.yaml': p, [T]: stream(app('Tenant', 'foo', 'tenant-root'), app('Tenant', 'super', 'tenant-foo')) },
+    errors: [e(T, 2, 'metadata.name', 'subject-name-collision', "^tenant name 'super' would make the group tenant-foo-super-admin \\(its admin group\\), which is the super-admin group of tenant-foo")],
+  });
+  add({
+    name: 'tenant-named-super-nested',
+    description: "a tenant super two levels down: tenant-foo-bar-super-admin is tenant-foo-bar's super-admin group",
+    files: { 'platform.yaml': p, [T]: stream(app('Tenant', 'foo', 'tenant-root'), app('Tenant', 'bar', 'tenant-foo'), app('Tenant', 'super', 'tenant-foo-bar')) },
+    errors: [e(T, 3, 'metadata.name', 'subject-name-collision', 'tenant-foo-bar-super-admin')],
+  });
+  // Names Flux or Kubernetes refuse, found at synth in the generated objects (issue 15, point 7).
+  const longName = `t${'x'.repeat(49)}`;
+  add({
+    name: 'tenant-release-name-too-long',
+    description: 'a 50-character tenant name: its HelmRelease tenant-<name> is 57 characters, over the 53 of a Helm release name',
+    files: { 'platform.yaml': p, [T]: app('Tenant', longName, 'tenant-root') },
+    errors: [e(T, 1, 'metadata.name', 'name-too-long', `^'tenant-${longName}' is 57 characters, over 53, the limit of a HelmRelease name .*; it comes from Tenant tenant-root/${longName}$`)],
+  });
+  const child = 'c'.repeat(47);
+  add({
+    name: 'tenant-release-name-too-long-nested',
+    description: 'a nested tenant of 47 characters: its namespace fits 63, its HelmRelease in the parent does not fit 53',
+    files: { 'platform.yaml': p, [T]: stream(app('Tenant', 'foo', 'tenant-root'), app('Tenant', child, 'tenant-foo')) },
+    errors: [e(T, 2, 'metadata.name', 'name-too-long', `over 53, the limit of a HelmRelease name .*; it comes from Tenant tenant-foo/${child}$`)],
+  });
+  const user = `u${'a'.repeat(259)}`;
+  const key = `users.${user}.password`;
+  add({
+    name: 'app-secret-key-too-long',
+    description: 'a Postgres user name of 260 characters: its credential key in the Secret is 275 characters, over 253',
+    files: { 'platform.yaml': p, [T]: app('Postgres', 'db', 'tenant-root', { users: { [user]: { password: 'pw' } } }) },
+    errors: [e(T, 1, `stringData.${key.slice(0, 77)}...`, 'name-too-long', `^'${key}' is 275 characters, over 253, the limit of a Secret data key; it comes from Postgres tenant-root/db$`)],
+  });
   add({
     name: 'tenant-named-root',
     description: 'a Tenant named root in tenant-root: its namespace would be tenant-root, the root tenant\'s',
@@ -683,6 +721,9 @@ function tenantCases(add: Add, bug: Bug, strip: (p: ExpectedProblem) => Expected
 }
 
 // ---- App values each chart's schema rejects
+
+/** The message of a wrong-typed integer at a credential path: its type, never its value. */
+const MASKED_INTEGER = '^expected a string, got integer \\(masked\\) \\(a credential path: the value is not shown\\)$';
 
 function appValueCases(add: Add): void {
   const p = platform();
@@ -699,7 +740,13 @@ function appValueCases(add: Add): void {
     ['Postgres', 'version', { version: 'v19' }, [S('.version', 'enum')]],
     ['Postgres', 'version-number', { version: 17 }, [S('.version', 'type', 'expected a string')]],
     ['Postgres', 'external-string', { external: 'yes' }, [S('.external', 'type', 'expected a boolean')]],
-    ['Postgres', 'user-password-number', { users: { alice: { password: 1234 } } }, [S('.users.alice.password', 'type')]],
+    ['Postgres', 'user-password-number', { users: { alice: { password: 1234 } } }, [S('.users.alice.password', 'type', MASKED_INTEGER)]],
+    // Values at credential paths are never echoed (issue 15, point 10): the type is, the value not.
+    ['Postgres', 'user-password-digits-masked', { users: { alice: { password: 12345678 } } }, [S('.users.alice.password', 'type', MASKED_INTEGER)]],
+    ['Postgres', 'user-password-boolean-masked', { users: { alice: { password: true } } }, [S('.users.alice.password', 'type', '^expected a string, got boolean \\(masked\\) \\(a credential path: the value is not shown\\)$')]],
+    ['Postgres', 's3-secret-key-number-masked', { backup: { s3SecretKey: 98765 } }, [S('.backup.s3SecretKey', 'type', MASKED_INTEGER)]],
+    ['Postgres', 'users-list-password-masked', { users: [{ password: 'hunter2-pw' }] }, [S('.users', 'type', '^expected a map, got list \\[\\{"password":"\\(masked\\)"\\}\\]$')]],
+    ['VPN', 'user-password-list-masked', { users: { bob: { password: ['pw-1', 'pw-2'] } } }, [S('.users.bob.password', 'type', '^expected a string, got list \\(masked\\) \\(a credential path: the value is not shown\\)$')]],
     ['Postgres', 'user-string', { users: { alice: 'secret' } }, [S('.users.alice', 'type', 'expected a map')]],
     ['Postgres', 'users-list', { users: ['alice'] }, [S('.users', 'type', 'expected a map')]],
     ['Postgres', 'database-extensions', { databases: { app: { extensions: 'postgis' } } }, [S('.databases.app.extensions', 'type', 'expected a list')]],
