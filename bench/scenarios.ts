@@ -7,6 +7,7 @@ import { Platform } from '../lib/constructs/platform.js';
 import { PLATFORM_API_VERSION } from '../lib/input/platform-document.js';
 import { APPS_API_VERSION } from '../lib/constructs/tenant.js';
 import { TENANT_SERVICES } from '../lib/model/tenant-model.js';
+import { DEFAULT_PLATFORM_VERSION, KNOWN_RELEASES } from '../lib/releases/versions.js';
 
 /** A benchmark scenario: a platform document, a tenant tree and apps, and how to synthesize it. */
 export interface ScenarioSpec {
@@ -14,6 +15,8 @@ export interface ScenarioSpec {
   readonly name: string;
   /** Bundle of the Platform document. */
   readonly bundle: string;
+  /** `spec.version` of the Platform document. @default - not set (the default release) */
+  readonly version?: string;
   /** Tenants besides the root, three levels deep. */
   readonly tenants: number;
   /** Apps, every kind the bundle serves in turn, in random tenants. */
@@ -60,6 +63,8 @@ export const BUNDLES = ['paas-full', 'paas-hosted', 'distro-full', 'distro-hoste
 export function allScenarios(sizes: Sizes = DEFAULT_SIZES): ScenarioSpec[] {
   return [
     ...BUNDLES.map((bundle): ScenarioSpec => ({ name: `S-${bundle}`, bundle, tenants: 0, apps: 0 })),
+    // S of every other pinned release: its first bundle alone (the default release is the S above).
+    ...KNOWN_RELEASES.filter((v) => v !== DEFAULT_PLATFORM_VERSION).map((version): ScenarioSpec => ({ name: `S-${version}-paas-full`, bundle: 'paas-full', version, tenants: 0, apps: 0 })),
     { name: 'M', bundle: 'paas-full', ...sizes.m, targets: { wallS: 1.0, rssMiB: 250, label: '< 1.0 s, < 250 MiB' } },
     {
       name: 'M-grouped',
@@ -86,7 +91,7 @@ export function allScenarios(sizes: Sizes = DEFAULT_SIZES): ScenarioSpec[] {
 export const DEFAULT_SELECTION = ['S', 'M', 'L'];
 
 /**
- * The scenarios a selection names: `S` is the four bundles, `M` is M and M-grouped, `L` is L and
+ * The scenarios a selection names: `S` is the four bundles and paas-full of each other pinned release, `M` is M and M-grouped, `L` is L and
  * L-explicit; exact names (`S-paas-full`, `L-grouped`, ...) select one. Order is the run order.
  */
 export function selectScenarios(selection: readonly string[], sizes: Sizes = DEFAULT_SIZES): ScenarioSpec[] {
@@ -157,7 +162,7 @@ export function servedAppKinds(bundle: string): string[] {
 }
 
 /** A Platform document for a scenario. */
-export function platformDocument(s: Pick<ScenarioSpec, 'bundle' | 'tenantsPerChart'>): Record<string, unknown> {
+export function platformDocument(s: Pick<ScenarioSpec, 'bundle' | 'tenantsPerChart' | 'version'>): Record<string, unknown> {
   return {
     apiVersion: PLATFORM_API_VERSION,
     kind: 'Platform',
@@ -167,6 +172,7 @@ export function platformDocument(s: Pick<ScenarioSpec, 'bundle' | 'tenantsPerCha
       rootHost: 'example.org',
       apiServerEndpoint: 'https://api.example.org:6443',
       ...(s.tenantsPerChart !== undefined ? { tenantsPerChart: s.tenantsPerChart } : {}),
+      ...(s.version !== undefined ? { version: s.version } : {}),
     },
   };
 }
