@@ -71,6 +71,11 @@ function clean(text: string, scratch: string): string {
   return text;
 }
 
+/** helm's message on one line, without its --debug hint. */
+function oneLine(err: string): string {
+  return err.split('\n').map((l) => l.trim()).filter((l) => l && !l.startsWith('Use --debug')).join(' ');
+}
+
 function recordTag(tag: string): void {
   const commit = git('rev-parse', '--verify', `${tag}^{commit}`).trim();
   const license = git('show', `${commit}:LICENSE`);
@@ -101,7 +106,7 @@ function recordTag(tag: string): void {
       const dir = join(renders, c.id);
       mkdirSync(dir, { recursive: true });
       const valuesPath = join(dir, 'values.yaml');
-      writeFileSync(valuesPath, stringify(c.values, { lineWidth: 0 }));
+      writeFileSync(valuesPath, stringify(c.values, { lineWidth: 0, version: '1.1' })); // YAML 1.1, as helm reads it: 'yes' stays a string
       const r = spawnSync(
         helm!,
         ['template', RELEASE, '.', '-n', NAMESPACE, '-f', `values-${c.variant}.yaml`, '-f', valuesPath, ...API_VERSIONS.flatMap((v) => ['--api-versions', v])],
@@ -118,7 +123,7 @@ function recordTag(tag: string): void {
         const err = clean(r.stderr, scratch);
         writeFileSync(join(dir, 'error.txt'), err);
         index.push({ id: c.id, variant: c.variant, name: c.name, description: c.description, outcome: 'error' });
-        rows.push(`| \`${c.id}\` | ${c.variant} | ${c.description} | refused: \`${err.trim().split('\n')[0]!.replace(/\|/g, '\\|').slice(0, 160)}\` |`);
+        rows.push(`| \`${c.id}\` | ${c.variant} | ${c.description} | refused: \`${oneLine(err).replace(/\|/g, '\\|')}\` |`);
       }
     }
     writeFileSync(join(renders, 'cases.json'), `${JSON.stringify({ tag, commit, helm: helmVersion, cases: index }, null, 2)}\n`);

@@ -6,7 +6,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { parse, parseAllDocuments } from 'yaml';
+import { parse as parseYaml, parseAllDocuments } from 'yaml';
 import type { Values } from '../lib/core/values.js';
 import {
   ChartTemplateError,
@@ -37,8 +37,11 @@ interface CaseIndex {
   cases: { id: string; variant: string; name: string; outcome: 'rendered' | 'error' }[];
 }
 
+/** helm and the Kubernetes API read YAML 1.1 (sigs.k8s.io/yaml): so does the test. */
+const YAML_1_1 = { version: '1.1' } as const;
+const parse = (text: string): unknown => parseYaml(text, YAML_1_1);
 const docs = (text: string): Values[] =>
-  parseAllDocuments(text)
+  parseAllDocuments(text, YAML_1_1)
     .map((d) => d.toJS() as Values | null)
     .filter((d): d is Values => d !== null && d !== undefined);
 

@@ -238,6 +238,124 @@ const TEMPLATES: readonly CaseTemplate[] = [
       },
     }),
   },
+  // Edge cases of how the chart prints values (quoting, numbers, nulls), for the model's fidelity.
+  {
+    name: 'yaml-quoting',
+    description: 'branding keys whose YAML needs quotes, odd key order, a multi-line string, nulls, numbers, unicode',
+    values: () => ({
+      branding: {
+        brandName: 'yes',
+        brandHtmlName: '<b>Acme</b>: Platform',
+        loginTheme: '123',
+        loginThemeImage: ' registry.example.org/theme:v1',
+        motd: 'line one\nline two\n',
+        note: 'a #b',
+        '10key': 'x',
+        key2: 'two',
+        key10: 'ten',
+        Upper: 'U',
+        _under: 'u',
+        empty: '',
+        nothing: null,
+        flag: true,
+        ratio: 1.5,
+        big: 1000000,
+        none: [],
+        blank: {},
+        unicode: 'Acmé ✓',
+        tab: 'a\tb',
+        quotes: 'it\'s "q"',
+        list: ['a', 'on', { k: 'v' }],
+      },
+    }),
+  },
+  {
+    name: 'numbers',
+    description: 'allocation ratios as a decimal, a million and a tiny number (printed as Go prints float64)',
+    values: () => ({ resources: { cpuAllocationRatio: 4.7, memoryAllocationRatio: 1000000, ephemeralStorageAllocationRatio: 0.00001 } }),
+  },
+  {
+    name: 'nulls',
+    description: 'null for chart keys (Helm deletes them): branding, monitoring, backupStorage, some publishing/oidc/gateway keys; empty lists',
+    values: () => ({
+      branding: null,
+      monitoring: null,
+      backupStorage: null,
+      authentication: { oidc: { keycloakInternalUrl: null } },
+      publishing: { exposedServices: [], externalIPs: null, ingressNameAdmin: null, loadBalancerClass: null },
+      gateway: { attachedNamespaces: null },
+      networking: { kubeovn: { MASTER_NODES: null } },
+    }),
+  },
+  {
+    name: 'dns01-null',
+    description: 'publishing.certificates.dns01 null (no dns01-* keys) and an empty provider elsewhere not set',
+    values: () => ({ publishing: { certificates: { dns01: null } } }),
+  },
+  {
+    name: 'dns01-empty-provider',
+    description: 'dns01.provider empty (cloudflare by default) and empty provider fields (their defaults)',
+    values: () => ({ publishing: { certificates: { solver: 'dns01', dns01: { provider: '', cloudflare: { secretName: '' }, digitalocean: { secretKey: '' } } } } }),
+  },
+  {
+    name: 'endpoint-no-scheme',
+    description: 'apiServerEndpoint without a scheme (api.example.org:6443)',
+    values: () => ({ publishing: { apiServerEndpoint: 'api.example.org:6443' } }),
+  },
+  {
+    name: 'endpoint-empty',
+    description: 'apiServerEndpoint empty',
+    values: () => ({ publishing: { apiServerEndpoint: '' } }),
+  },
+  {
+    name: 'gpu-replace',
+    description: 'gpu-operator with gpu.replaceDefaults (only the user PCI list) and user mediated devices (ignored in the default variant)',
+    values: () => ({
+      bundles: { enabledPackages: ['cozystack.gpu-operator'] },
+      gpu: {
+        replaceDefaults: true,
+        permittedHostDevices: {
+          pciHostDevices: [{ pciVendorSelector: '10DE:2330', resourceName: 'nvidia.com/H100', externalResourceProvider: true }],
+          mediatedDevices: [{ mdevNameSelector: 'NVIDIA A10-24Q', resourceName: 'nvidia.com/A10-24Q' }],
+        },
+      },
+    }),
+  },
+  {
+    name: 'gpu-null',
+    description: 'gpu-operator enabled, vgpu variant, gpu: null (the nil-safe walks) and no device manager',
+    values: () => ({ bundles: { enabledPackages: ['cozystack.gpu-operator'], iaas: { gpuOperatorVariant: 'vgpu' } }, gpu: null }),
+  },
+  {
+    name: 'gpu-disabled',
+    description: 'gpu-operator both enabled and disabled (no Package, no KubeVirt wiring)',
+    values: () => ({ bundles: { enabledPackages: ['cozystack.gpu-operator'], disabledPackages: ['cozystack.gpu-operator'] } }),
+  },
+  {
+    name: 'registries-empty',
+    description: 'registries.mirrors whose only mirror has no endpoints (a Secret with no data)',
+    values: () => ({ registries: { mirrors: { 'docker.io': { endpoints: [] } }, config: {} } }),
+  },
+  {
+    name: 'oidc-string',
+    description: 'authentication.oidc.enabled given as the string "true"',
+    values: () => ({ authentication: { oidc: { enabled: 'true' } } }),
+  },
+  {
+    name: 'redirect-uri-null',
+    description: 'authentication.oidc.keycloakExtraRedirectUri: null',
+    values: () => ({ authentication: { oidc: { keycloakExtraRedirectUri: null } } }),
+  },
+  {
+    name: 'scheduling-null',
+    description: 'scheduling: null',
+    values: () => ({ scheduling: null }),
+  },
+  {
+    name: 'kubeovn-null',
+    description: 'networking.kubeovn: null',
+    values: () => ({ networking: { kubeovn: null } }),
+  },
   // Combinations the chart may refuse: helm decides, the recording keeps its message.
   {
     name: 'iaas-on',

@@ -182,14 +182,23 @@ function resolvesToNonString(s: string): boolean {
   return false;
 }
 
+/** libyaml's printable characters (a string with another one is written double-quoted). */
+function printable(s: string): boolean {
+  for (const ch of s) {
+    const c = ch.codePointAt(0)!;
+    const ok = c === 0x0a || (c >= 0x20 && c <= 0x7e) || c === 0x85 || (c >= 0xa0 && c <= 0xd7ff) || (c >= 0xe000 && c <= 0xfffd && c !== 0xfeff) || c >= 0x10000;
+    if (!ok) return false;
+  }
+  return true;
+}
+
 /** Whether the YAML emitter may write the string plain (libyaml's scalar analysis, simplified). */
 function plainAllowed(s: string): boolean {
   if (/^[\s]|[\s]$/.test(s)) return false;
   if (/^[,[\]{}#&*!|>'"%@`]/.test(s) || /^[-?:](\s|$)/.test(s)) return false;
   if (/^---|^\.\.\./.test(s)) return false;
   if (/: |:$| #/.test(s)) return false;
-  if (/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/.test(s)) return false;
-  return true;
+  return printable(s);
 }
 
 function yamlScalar(v: JsonValue): string {
@@ -198,7 +207,7 @@ function yamlScalar(v: JsonValue): string {
   if (typeof v === 'number') return Number.isInteger(v) && Math.abs(v) < 1e21 ? String(v) : goFloat(v);
   const s = v as string;
   if (!resolvesToNonString(s) && plainAllowed(s)) return s;
-  if (resolvesToNonString(s)) return goQuote(s);
+  if (resolvesToNonString(s) || !printable(s)) return goQuote(s);
   return `'${s.replace(/'/g, "''")}'`;
 }
 

@@ -412,7 +412,7 @@ function components(ctx: Ctx, t: PlatformTemplate, rule: ComponentsRule): Values
     }
     case 'tenant': {
       const oidc = oidcEnabled(ctx, t);
-      if (typeof oidc !== 'boolean') throw new ChartTemplateError(t, `error calling ternary: wrong type for value; expected bool; got ${oidc === undefined || oidc === null ? '<nil>' : typeof oidc}`);
+      if (typeof oidc !== 'boolean') throw new ChartTemplateError(t, `wrong type for value; expected bool; got ${oidc === undefined || oidc === null ? '<nil>' : typeof oidc}`);
       return { tenant: { values: { _cluster: { 'oidc-enabled': oidc ? 'true' : 'false' } } } };
     }
     case 'backupstrategy':
@@ -511,6 +511,7 @@ function clusterLines(ctx: Ctx): string[] {
     }
     if ('path' in k) {
       let value = field(t, v, ...k.path);
+      if (k.index && (value === undefined || value === null)) throw new ChartTemplateError(t, 'error calling index: index of untyped nil');
       if (k.fallback !== undefined) value = dflt(k.fallback as JsonValue, value);
       put(k.key, k.join !== undefined ? quote(join(value, k.join)) : quote(value));
       continue;

@@ -166,8 +166,11 @@ export const PLATFORM_CHART_RELEASES: Readonly<Record<'v1.6.0' | 'v1.6.2', Platf
 
 /** How one `_cluster` key of the values Secret is computed. */
 export type ClusterKey =
-  /** A value at a path of the values, quoted; `fallback` as sprig's `default`; `join` for a list. */
-  | { readonly key: string; readonly path: readonly string[]; readonly fallback?: string | boolean | readonly string[]; readonly join?: string }
+  /**
+   * A value at a path of the values, quoted; `fallback` as sprig's `default`; `join` for a list;
+   * `index`: read through `index` (no keys), which refuses nil.
+   */
+  | { readonly key: string; readonly path: readonly string[]; readonly fallback?: string | boolean | readonly string[]; readonly join?: string; readonly index?: true }
   /** A value the chart computes (see platform-chart.ts). */
   | { readonly key: string; readonly computed: 'root-host' | 'wildcard-secret-name' | 'wildcard-issue' | 'monitoring-enabled' | 'kube-root-ca' }
   /** The dns01-* keys, one group per provider block present under publishing.certificates.dns01. */
@@ -186,7 +189,7 @@ export const CLUSTER_KEYS: readonly ClusterKey[] = [
   { dns01: true },
   { key: 'oidc-enabled', path: ['authentication', 'oidc', 'enabled'] },
   { key: 'oidc-insecure-skip-verify', path: ['authentication', 'oidc', 'insecureSkipVerify'] },
-  { key: 'extra-keycloak-redirect-uri-for-dashboard', path: ['authentication', 'oidc', 'keycloakExtraRedirectUri'] },
+  { key: 'extra-keycloak-redirect-uri-for-dashboard', path: ['authentication', 'oidc', 'keycloakExtraRedirectUri'], index: true },
   { key: 'keycloak-internal-url', path: ['authentication', 'oidc', 'keycloakInternalUrl'] },
   { key: 'expose-services', path: ['publishing', 'exposedServices'], join: ',' },
   { key: 'expose-ingress', path: ['publishing', 'ingressName'] },
