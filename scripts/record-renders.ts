@@ -21,11 +21,11 @@
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseAllDocuments, stringify } from 'yaml';
-import { PLATFORM_CASES } from './upstream/platform-cases.js';
+import { PLATFORM_CASES, type LookupName, type PlatformCase } from './upstream/platform-cases.js';
 
 const TAGS = ['v1.6.0', 'v1.6.2'] as const;
 const UPSTREAM = 'https://github.com/cozystack/cozystack';
@@ -34,6 +34,38 @@ const RELEASE = 'cozystack-platform';
 const NAMESPACE = 'cozy-system';
 const API_VERSIONS = ['admissionregistration.k8s.io/v1/ValidatingAdmissionPolicy'];
 const REMOVED = 'templates/repository.yaml';
+
+/** Each lookup of the chart: the templates that call it and the call as written there. */
+const LOOKUP_CALLS: Record<LookupName, { files: string[]; call: string }> = {
+  kubeRootCa: { files: ['templates/apps.yaml'], call: 'lookup "v1" "ConfigMap" "kube-system" "kube-root-ca.crt"' },
+  cozystackConfigMap: { files: ['templates/apps.yaml', 'templates/bundles/system.yaml'], call: 'lookup "v1" "ConfigMap" "cozy-system" "cozystack"' },
+  versionConfigMap: { files: ['templates/cozystack-version.yaml', 'templates/migration-hook.yaml'], call: 'lookup "v1" "ConfigMap" .Release.Namespace "cozystack-version"' },
+  ouroborosPackage: { files: ['templates/bundles/system.yaml'], call: 'lookup "cozystack.io/v1alpha1" "Package" "" "cozystack.ouroboros"' },
+  platformSource: { files: ['templates/repository.yaml'], call: 'lookup $apiVersion $kind $namespace $name' },
+};
+
+/**
+ * The chart folder a case renders: the extraction with templates/repository.yaml removed, or
+ * for a case with lookup answers a copy where each answered lookup call is replaced by
+ * `(fromJson <answer>)` (repository.yaml kept when the platform source is answered).
+ */
+function chartFor(c: PlatformCase, pristine: string, scratch: string): { dir: string; removed: string[] } {
+  const removed = c.keepRepository || c.lookups?.platformSource ? [] : [REMOVED];
+  const dir = join(scratch, `chart-${c.id}`);
+  cpSync(pristine, dir, { recursive: true });
+  for (const [name, answer] of Object.entries(c.lookups ?? {}) as [LookupName, unknown][]) {
+    const json = JSON.stringify(answer);
+    if (json.includes('`')) fail(`${c.id}: a lookup answer may not contain a backtick`);
+    for (const f of LOOKUP_CALLS[name].files) {
+      const path = join(dir, f);
+      const text = readFileSync(path, 'utf8');
+      if (!text.includes(LOOKUP_CALLS[name].call)) fail(`${c.id}: ${f} has no '${LOOKUP_CALLS[name].call}' (the chart changed?)`);
+      writeFileSync(path, text.split(LOOKUP_CALLS[name].call).join(`(fromJson \`${json}\`)`));
+    }
+  }
+  for (const r of removed) rmSync(join(dir, r));
+  return { dir, removed };
+}
 
 const root = resolve(import.meta.dirname, '..');
 const sha256 = (b: Buffer | string): string => createHash('sha256').update(b).digest('hex');
@@ -76,6 +108,8 @@ function oneLine(err: string): string {
   return err.split('\n').map((l) => l.trim()).filter((l) => l && !l.startsWith('Use --debug')).join(' ');
 }
 
+const short = (s: string): string => (s.length > 200 ? `${s.slice(0, 200)}…` : s);
+
 function recordTag(tag: string): void {
   const commit = git('rev-parse', '--verify', `${tag}^{commit}`).trim();
   const license = git('show', `${commit}:LICENSE`);
@@ -85,7 +119,6 @@ function recordTag(tag: string): void {
     const archive = execFileSync('git', ['--git-dir', mirror!, 'archive', commit, CHART], { maxBuffer: 1 << 30 });
     execFileSync('tar', ['-x', '-C', scratch], { input: archive });
     const chart = join(scratch, CHART);
-    rmSync(join(chart, REMOVED));
 
     const renders = join(outDir, tag, 'renders');
     rmSync(renders, { recursive: true, force: true });
@@ -101,29 +134,32 @@ function recordTag(tag: string): void {
     }
 
     const rows: string[] = [];
-    const index: { id: string; variant: string; name: string; description: string; outcome: 'rendered' | 'error'; objects?: number }[] = [];
+    const index: { id: string; variant: string; name: string; description: string; removedTemplates: string[]; lookups?: PlatformCase['lookups']; outcome: 'rendered' | 'error'; objects?: number }[] = [];
     for (const c of PLATFORM_CASES) {
       const dir = join(renders, c.id);
       mkdirSync(dir, { recursive: true });
       const valuesPath = join(dir, 'values.yaml');
       writeFileSync(valuesPath, stringify(c.values, { lineWidth: 0, version: '1.1' })); // YAML 1.1, as helm reads it: 'yes' stays a string
+      const { dir: chartDir, removed } = chartFor(c, chart, scratch);
+      const meta = { id: c.id, variant: c.variant, name: c.name, description: c.description, removedTemplates: removed, ...(c.lookups ? { lookups: c.lookups } : {}) };
       const r = spawnSync(
         helm!,
         ['template', RELEASE, '.', '-n', NAMESPACE, '-f', `values-${c.variant}.yaml`, '-f', valuesPath, ...API_VERSIONS.flatMap((v) => ['--api-versions', v])],
-        { cwd: chart, encoding: 'utf8', maxBuffer: 1 << 30, env: { PATH: process.env.PATH ?? '', HOME: scratch, HELM_CACHE_HOME: join(scratch, '.cache'), HELM_CONFIG_HOME: join(scratch, '.config'), HELM_DATA_HOME: join(scratch, '.data') } },
+        { cwd: chartDir, encoding: 'utf8', maxBuffer: 1 << 30, env: { PATH: process.env.PATH ?? '', HOME: scratch, HELM_CACHE_HOME: join(scratch, '.cache'), HELM_CONFIG_HOME: join(scratch, '.config'), HELM_DATA_HOME: join(scratch, '.data') } },
       );
       if (r.error) fail(`${tag} ${c.id}: ${r.error.message}`);
+      rmSync(chartDir, { recursive: true, force: true });
       if (r.status === 0) {
         const out = clean(r.stdout, scratch);
         writeFileSync(join(dir, 'rendered.yaml'), out);
         const objects = parseAllDocuments(out).filter((d) => d.toJS() != null).length;
-        index.push({ id: c.id, variant: c.variant, name: c.name, description: c.description, outcome: 'rendered', objects });
+        index.push({ ...meta, outcome: 'rendered', objects });
         rows.push(`| \`${c.id}\` | ${c.variant} | ${c.description} | ${objects} objects |`);
       } else {
         const err = clean(r.stderr, scratch);
         writeFileSync(join(dir, 'error.txt'), err);
-        index.push({ id: c.id, variant: c.variant, name: c.name, description: c.description, outcome: 'error' });
-        rows.push(`| \`${c.id}\` | ${c.variant} | ${c.description} | refused: \`${oneLine(err).replace(/\|/g, '\\|')}\` |`);
+        index.push({ ...meta, outcome: 'error' });
+        rows.push(`| \`${c.id}\` | ${c.variant} | ${c.description} | refused: \`${short(oneLine(err)).replace(/\|/g, '\\|')}\` |`);
       }
     }
     writeFileSync(join(renders, 'cases.json'), `${JSON.stringify({ tag, commit, helm: helmVersion, cases: index }, null, 2)}\n`);
@@ -152,6 +188,11 @@ function recordTag(tag: string): void {
         '',
         '- Offline, every `lookup` of the chart answers nil: a first install (no `cozystack` or',
         '  `cozystack-version` ConfigMap, no `kube-root-ca.crt`, no `cozystack.ouroboros` Package).',
+        '  The `lookup-*` cases answer some lookups: they are rendered from a copy of the chart where',
+        '  each answered `lookup` call is replaced by `(fromJson <answer>)`; `cases.json` gives the answers',
+        '  (`lookups`) and, per case, the templates removed (`removedTemplates`). `unmodified-chart` keeps',
+        '  `templates/repository.yaml`, as released.',
+        '- `values.yaml` of a case is written as YAML 1.1, the dialect helm reads.',
         '',
         "Each `<variant>.<case>/` has `values.yaml` (the platform Package's values) and either",
         "`rendered.yaml` (helm's stdout, as is, not normalized) or `error.txt` (helm's stderr when it refuses",

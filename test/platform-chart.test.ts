@@ -17,7 +17,9 @@ import {
   type PackageSourceFile,
   type PlatformChartFiles,
   type PlatformChartInput,
+  type PlatformChartLookups,
   type PlatformChartObject,
+  type PlatformTemplate,
 } from '../lib/releases/v1/index.js';
 
 const REPO = resolve(import.meta.dirname, '..');
@@ -34,7 +36,7 @@ const EXCLUSIONS: readonly { tag: string; caseId: string; object: string; why: s
 
 interface CaseIndex {
   tag: string;
-  cases: { id: string; variant: string; name: string; outcome: 'rendered' | 'error' }[];
+  cases: { id: string; variant: string; name: string; outcome: 'rendered' | 'error'; removedTemplates: PlatformTemplate[]; lookups?: PlatformChartLookups }[];
 }
 
 /** helm and the Kubernetes API read YAML 1.1 (sigs.k8s.io/yaml): so does the test. */
@@ -92,7 +94,9 @@ for (const tag of TAGS) {
           sources: r.sources,
           files: r.files,
           apiVersions: API_VERSIONS,
-          omitTemplates: ['templates/repository.yaml'],
+          // As recorded: the templates removed before rendering, the lookups answered.
+          omitTemplates: c.removedTemplates,
+          lookups: c.lookups ?? {},
         };
         stats.cases++;
         if (c.outcome === 'error') {
@@ -106,10 +110,10 @@ for (const tag of TAGS) {
           }
           expect(thrown, 'helm refused this case; the model must too').toBeInstanceOf(Error);
           const err = thrown as PlatformChartError | ChartTemplateError;
-          // Same template, same meaning: a fail names the setting helm's message names; a template
+          // Same template, same meaning: a fail names what helm's message names (setting or object); a template
           // error gives helm's own reason.
           expect(helmError).toContain(`${chart.chartName}/${err.template}:`);
-          if (err instanceof PlatformChartError) expect(helmError).toContain(err.setting);
+          if (err instanceof PlatformChartError) expect(helmError).toContain(err.subject);
           else expect(helmError).toContain(err.message);
           return;
         }
@@ -129,7 +133,7 @@ for (const tag of TAGS) {
   });
 }
 
-describe('platform chart: settings helm cannot show offline (lookups as inputs)', () => {
+describe('platform chart: lookups and capabilities as inputs (unit checks beside the recordings)', () => {
   const r = release('v1.6.2');
   const base = (values: Values, lookups: PlatformChartInput['lookups'] = {}): PlatformChartInput => ({
     release: PLATFORM_CHART_RELEASES['v1.6.2'],

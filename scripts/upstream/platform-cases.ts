@@ -15,6 +15,13 @@ export type PlatformVariant = (typeof PLATFORM_VARIANTS)[number];
 type Json = string | number | boolean | null | Json[] | { [key: string]: Json };
 type Values = { [key: string]: Json };
 
+/**
+ * What a chart `lookup` answers in a case (the names of the library's `PlatformChartLookups`).
+ * Offline every lookup is nil; a case that gives an answer is rendered from a copy of the chart
+ * where that `lookup` call is replaced by the answer (see scripts/record-renders.ts).
+ */
+export type LookupName = 'kubeRootCa' | 'cozystackConfigMap' | 'versionConfigMap' | 'ouroborosPackage' | 'platformSource';
+
 export interface PlatformCase {
   /** Folder name under releases/<tag>/renders/: `<variant>.<name>`. */
   readonly id: string;
@@ -24,6 +31,10 @@ export interface PlatformCase {
   readonly description: string;
   /** The Package values. */
   readonly values: Values;
+  /** Answers of the chart's lookups (absent: nil). */
+  readonly lookups?: Partial<Record<LookupName, Values>>;
+  /** Keep templates/repository.yaml (removed otherwise, unless the platformSource lookup is answered). */
+  readonly keepRepository?: boolean;
 }
 
 /** Every case starts from a host and an API server endpoint, as an install has. */
@@ -38,7 +49,17 @@ interface CaseTemplate {
   readonly name: string;
   readonly description: string;
   readonly values: (variant: PlatformVariant) => Values;
+  readonly lookups?: Partial<Record<LookupName, Values>>;
+  readonly keepRepository?: boolean;
 }
+
+const PLATFORM_SOURCE: Values = {
+  apiVersion: 'source.toolkit.fluxcd.io/v1',
+  kind: 'OCIRepository',
+  metadata: { name: 'cozystack-platform', namespace: 'cozy-system' },
+  spec: { interval: '5m0s', url: 'oci://ghcr.io/cozystack/cozystack/cozystack-packages', ref: { digest: 'sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef' }, layerSelector: { mediaType: 'application/vnd.cozystack.packages.v1.tar+gzip', operation: 'copy' } },
+  status: { ready: true },
+};
 
 const TEMPLATES: readonly CaseTemplate[] = [
   {
@@ -356,6 +377,54 @@ const TEMPLATES: readonly CaseTemplate[] = [
     description: 'networking.kubeovn: null',
     values: () => ({ networking: { kubeovn: null } }),
   },
+  // The chart's lookups answered (a copy of the chart with the lookup call replaced by the answer).
+  {
+    name: 'lookup-upgrade',
+    description: 'an upgrade: cozystack-version at 50 (no version ConfigMap, the migration hook), kube-root-ca.crt, the platform source (cozystack-packages)',
+    values: () => ({ migrations: { etcdAdoptSkipBackup: 'Yes' } }),
+    lookups: {
+      versionConfigMap: { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'cozystack-version', namespace: 'cozy-system' }, data: { version: '50' } },
+      kubeRootCa: { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'kube-root-ca.crt', namespace: 'kube-system' }, data: { 'ca.crt': '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n' } },
+      platformSource: PLATFORM_SOURCE,
+    },
+  },
+  {
+    name: 'lookup-at-target',
+    description: 'cozystack-version already at the target (no hook, no version ConfigMap)',
+    values: () => ({}),
+    lookups: { versionConfigMap: { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'cozystack-version' }, data: { version: '54' } } },
+  },
+  {
+    name: 'lookup-legacy-configmap',
+    description: 'the v0.x cozy-system/cozystack ConfigMap: root-host, api-server-endpoint and ipv4 CIDRs win over values',
+    values: () => ({}),
+    lookups: {
+      cozystackConfigMap: {
+        apiVersion: 'v1',
+        kind: 'ConfigMap',
+        metadata: { name: 'cozystack', namespace: 'cozy-system' },
+        data: { 'root-host': 'legacy.example.com', 'api-server-endpoint': 'https://192.0.2.1:7443', 'ipv4-pod-cidr': '10.200.0.0/16', 'ipv4-svc-cidr': '10.201.0.0/16' },
+      },
+    },
+  },
+  {
+    name: 'lookup-ouroboros-unclean',
+    description: 'proxyProtocol off while the cozystack.ouroboros Package exists',
+    values: () => ({}),
+    lookups: { ouroborosPackage: { apiVersion: 'cozystack.io/v1alpha1', kind: 'Package', metadata: { name: 'cozystack.ouroboros' }, spec: { variant: 'default' } } },
+  },
+  {
+    name: 'lookup-ouroboros-acknowledged',
+    description: 'the same, with publishing.proxyProtocolAcknowledgeUnclean',
+    values: () => ({ publishing: { proxyProtocolAcknowledgeUnclean: true } }),
+    lookups: { ouroborosPackage: { apiVersion: 'cozystack.io/v1alpha1', kind: 'Package', metadata: { name: 'cozystack.ouroboros' }, spec: { variant: 'default' } } },
+  },
+  {
+    name: 'unmodified-chart',
+    description: 'the chart as released, templates/repository.yaml kept: offline its lookup finds no platform source',
+    values: () => ({}),
+    keepRepository: true,
+  },
   // Combinations the chart may refuse: helm decides, the recording keeps its message.
   {
     name: 'iaas-on',
@@ -381,5 +450,13 @@ const TEMPLATES: readonly CaseTemplate[] = [
 
 /** Every case, variant by variant, in a fixed order. */
 export const PLATFORM_CASES: readonly PlatformCase[] = PLATFORM_VARIANTS.flatMap((variant) =>
-  TEMPLATES.map((t) => ({ id: `${variant}.${t.name}`, variant, name: t.name, description: t.description, values: withBase(t.values(variant)) })),
+  TEMPLATES.map((t) => ({
+    id: `${variant}.${t.name}`,
+    variant,
+    name: t.name,
+    description: t.description,
+    values: withBase(t.values(variant)),
+    ...(t.lookups ? { lookups: t.lookups } : {}),
+    ...(t.keepRepository ? { keepRepository: true } : {}),
+  })),
 );

@@ -113,8 +113,8 @@ export class PlatformChartError extends Error {
   constructor(
     /** The template that refuses. */
     readonly template: PlatformTemplate,
-    /** The setting (values path) the refusal is about. */
-    readonly setting: string,
+    /** What the refusal is about, as the chart's message names it: a setting (values path), or the missing object (`namespace/name`). */
+    readonly subject: string,
     message: string,
   ) {
     super(message);
@@ -697,7 +697,7 @@ function packagesSource(ctx: Ctx): Values[] {
   const namespace = field(t, ctx.v, 'sourceRef', 'namespace');
   const found = ctx.lookups.platformSource ?? null;
   if (!truthy(found)) {
-    throw new PlatformChartError(t, 'sourceRef', `the source ${strval(nil(namespace))}/${strval(nil(name))} (${strval(nil(kind))}, source.toolkit.fluxcd.io/v1) that sourceRef names is not on the cluster`);
+    throw new PlatformChartError(t, `${strval(nil(namespace))}/${strval(nil(name))}`, `the source ${strval(nil(namespace))}/${strval(nil(name))} (${strval(nil(kind))}, source.toolkit.fluxcd.io/v1) that sourceRef names is not on the cluster`);
   }
   return [
     {
