@@ -339,7 +339,7 @@ function check(outDir: string): void {
       if (row) listed.set(row[1]!, row[2]!);
     }
     if (!listed.size) problems.push(`${f}/SOURCE.md: lists no files`);
-    const present = listFiles(dir).filter((p) => p !== 'SOURCE.md' && !p.startsWith('renders/')); // renders/: written by scripts/record-renders.ts, described by its own README
+    const present = listFiles(dir).filter((p) => p !== 'SOURCE.md');
     for (const p of present) if (!listed.has(p)) problems.push(`${f}/${p}: not listed in SOURCE.md`);
     for (const [p, hash] of listed) {
       const path = join(dir, p);
