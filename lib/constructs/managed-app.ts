@@ -107,9 +107,9 @@ export class ManagedApp<P = Values> extends Construct {
       }
     }
     const appKey = `${t.namespace}/${definition.kind}/${id}`;
-    // In a tenant itself, apps sit in a construct per kind (`<tenant>/Postgres/db`): a child tenant
-    // and apps of other kinds may share the name, as objects of different kinds do on a cluster.
-    const parent = scope === t ? (t.node.tryFindChild(definition.kind) ?? undefined) : scope;
+    // In a tenant itself, an app whose name a child tenant or an app of another kind already has
+    // (distinct objects on a cluster) sits in a construct of its kind (`<tenant>/Postgres/db`).
+    const parent = scope === t && t.node.tryFindChild(id) ? kindGroup(t, definition.kind) : scope;
     if (context.apps.has(appKey)) p.add('metadata.name', `${definition.kind} '${id}' already exists in ${t.namespace}`, 'duplicate-app');
     else if (parent?.node.tryFindChild(id)) {
       p.add('metadata.name', `${parent.node.path} already has a construct named '${id}'; give apps of the same name constructs of their own`, 'duplicate-construct');
@@ -199,4 +199,9 @@ function keepNulls(obj: ApiObject, v: JsonValue, path: string): void {
     v.forEach((x, i) => (x === null ? obj.addJsonPatch(JsonPatch.replace(`${path}/${i}`, null)) : keepNulls(obj, x, `${path}/${i}`)));
   }
   else if (isPlainObject(v)) for (const [k, x] of Object.entries(v)) keepNulls(obj, x as JsonValue, `${path}/${k.replace(/~/g, '~0').replace(/\//g, '~1')}`);
+}
+
+/** The construct of a tenant that holds its apps of one kind whose names are taken, if made yet. */
+function kindGroup(t: Construct, kind: string): Construct | undefined {
+  return t.node.tryFindChild(kind) as Construct | undefined;
 }

@@ -122,7 +122,8 @@ export class Tenant extends Construct implements TenantModel {
     }
     p.throwIfAny();
 
-    super(scope, parent ? name : ROOT_TENANT_NAMESPACE);
+    // A tenant whose name an app of its parent already has sits in the parent's construct `Tenant`.
+    super(parent && scope.node.tryFindChild(name) ? (scope.node.tryFindChild('Tenant') ?? new Construct(scope, 'Tenant')) : scope, parent ? name : ROOT_TENANT_NAMESPACE);
     brand(this, TENANT_BRAND);
     this.context = context;
     this.tenantName = parent ? name : 'root';
