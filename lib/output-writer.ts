@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { BackgroundWriter, backgroundMinFiles, type BackgroundResult, EarlyFiles, writerThreads } from './background-writer.js';
 import { explain, OutputWriteError } from './output-errors.js';
@@ -68,6 +68,7 @@ export class TreeWrite {
       throw explain(e, `cannot write ${outdir}`, `${outdir} is unchanged`);
     }
     this.mode = existsSync(this.target) ? 'compare' : 'write';
+    pauseForTest('locked');
     this.early = new EarlyFiles(options.backgroundMinFiles ?? backgroundMinFiles(), () => this.startWorker());
   }
 
@@ -112,6 +113,7 @@ export class TreeWrite {
       // Something changed: the worker writes the whole tree (it kept every file) into staging.
       mkdirSync(this.staging!); // named when the worker started
       worker.writeKept();
+      pauseForTest('writing');
       throwIfFailed(worker.sync());
       swapStaged(this.target, this.parent, this.name, this.staging!);
       return changed;
@@ -167,7 +169,9 @@ function swapIn(target: string, parent: string, name: string, files: ReadonlyMap
   try {
     mkdirSync(staging);
     const dirs = new Set<string>();
+    let written = 0;
     for (const [path, content] of files) {
+      if (written++ === files.size >> 1) pauseForTest('writing');
       const full = join(staging, path);
       const d = dirname(full);
       if (!dirs.has(d)) {
@@ -198,6 +202,7 @@ function swapStaged(target: string, parent: string, name: string, staging: strin
       rmSync(old, { recursive: true, force: true });
       renameSync(target, old);
       movedAside = true;
+      pauseForTest('moved-aside');
     }
     renameSync(staging, target);
   } catch (e) {
@@ -212,7 +217,21 @@ function swapStaged(target: string, parent: string, name: string, staging: strin
     }
     throw e;
   }
+  pauseForTest('swapped');
   rmSync(old, { recursive: true, force: true });
+}
+
+/**
+ * Test hook, for test/write-faults.test.ts only (never set it otherwise): with
+ * COZYSTACK_CDK8S_TEST_PAUSE_AT=<phase>, the writer prints `cozystack-cdk8s test hook: paused at
+ * <phase>` on stderr when it reaches that phase and waits there (at most 60 s) to be killed.
+ * Phases: `locked` (lock taken, nothing written), `writing` (the staging folder half written),
+ * `moved-aside` (between the two renames of the swap), `swapped` (new tree in, old not yet removed).
+ */
+function pauseForTest(phase: string): void {
+  if (process.env.COZYSTACK_CDK8S_TEST_PAUSE_AT !== phase) return;
+  writeSync(2, `cozystack-cdk8s test hook: paused at ${phase}\n`);
+  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 60_000);
 }
 
 function recoverInterruptedSwap(target: string, old: string): void {
