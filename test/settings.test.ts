@@ -1,0 +1,322 @@
+// Settings, flags and documented limits whose effect no other test pinned down (issue 16: each of
+// these survived a mutation with the whole suite green). Every expected value here is written from
+// the upstream fact (the reference in ../shared/reference) or the documented rule (README.md,
+// docs/safety.md, the JSDoc @default of the props), never copied from the current output.
+import { createHash } from 'node:crypto';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { App } from 'cdk8s';
+import { parse } from 'yaml';
+import { afterAll, describe, expect, it } from 'vitest';
+import { run } from '../lib/cli/run.js';
+import type { GitOpsProps } from '../lib/gitops.js';
+import { Bundle, collectObjects, type KubeObject } from '../lib/index.js';
+import { platformFromDocuments } from '../lib/yaml-platform.js';
+import { readYamlInputs } from '../lib/yaml-input.js';
+import { BUNDLES_JSON } from './support/reference.js';
+import { edgesOf, ofKind, spec, synthPlatform, systemReleases } from './support/synth.js';
+
+const ws = mkdtempSync(join(tmpdir(), 'cozystack-cdk8s-settings-'));
+afterAll(() => rmSync(ws, { recursive: true, force: true }));
+let n = 0;
+const fresh = (): string => {
+  const d = join(ws, `case-${n++}`);
+  mkdirSync(d);
+  return d;
+};
+
+/** A folder with the given files. */
+function folder(files: Record<string, string>): string {
+  const d = fresh();
+  for (const [name, text] of Object.entries(files)) writeFileSync(join(d, name), text);
+  return d;
+}
+
+/** The YAML objects of an output folder, by path. */
+function outputObjects(out: string): Map<string, Record<string, unknown>> {
+  const objects = new Map<string, Record<string, unknown>>();
+  const walk = (rel: string): void => {
+    for (const e of readdirSync(join(out, rel), { withFileTypes: true })) {
+      const p = rel ? `${rel}/${e.name}` : e.name;
+      if (e.isDirectory()) walk(p);
+      else if (p.endsWith('.yaml') && !p.endsWith('kustomization.yaml')) objects.set(p, parse(readFileSync(join(out, p), 'utf8')) as Record<string, unknown>);
+    }
+  };
+  walk('');
+  return objects;
+}
+
+const PLATFORM_DOC = 'apiVersion: cdk8s.cozystack.io/v1alpha1\nkind: Platform\nmetadata: {name: platform}\n';
+const TENANT_FOO = 'apiVersion: apps.cozystack.io/v1alpha1\nkind: Tenant\nmetadata: {name: foo, namespace: tenant-root}\nspec: {}\n';
+
+// ------------------------------------------------------------------ components
+
+describe('components: edges into optional components', () => {
+  // Upstream (bundles.json, distro-full): postgres-operator, mariadb-operator, kafka-operator,
+  // clickhouse-operator and monitoring-agents depend on victoria-metrics-operator, all optional.
+  const ref = BUNDLES_JSON.bundles['distro-full']!;
+  const release = (name: string) => ref.releases.find((r) => r.name === name)!;
+  const at = (name: string) => `${release(name).releaseName}@${release(name).namespace}`;
+
+  it('an edge into an optional component the user enabled is kept (distro-full: postgres-operator -> victoria-metrics-operator)', () => {
+    const enable = ['victoria-metrics-operator', 'postgres-operator', 'mariadb-operator'];
+    const { objects } = synthPlatform({ bundle: Bundle.DISTRO_FULL, components: { enable } });
+    const edges = edgesOf(systemReleases(objects));
+    for (const from of ['postgres-operator', 'mariadb-operator']) {
+      expect(release(from).dependsOn).toContain('victoria-metrics-operator');
+      expect(edges).toContain(`${at(from)} -> ${at('victoria-metrics-operator')}`);
+    }
+  });
+
+  it('the same edge is dropped when its target stays optional and not enabled', () => {
+    const { objects } = synthPlatform({ bundle: Bundle.DISTRO_FULL, components: { enable: ['postgres-operator'] } });
+    const edges = edgesOf(systemReleases(objects));
+    expect(edges.filter((e) => e.startsWith(`${at('postgres-operator')} ->`))).not.toEqual([]);
+    expect(edges.some((e) => e.endsWith(`-> ${at('victoria-metrics-operator')}`))).toBe(false);
+  });
+});
+
+// ------------------------------------------------------------------ platform values
+
+describe('controlPlaneNodeIPs: the kube-ovn nodes hash', () => {
+  // Upstream (bundles.json placeholders {{masterNodesHash}}): sha256 hex of the comma-joined
+  // InternalIP addresses of the control-plane nodes, in the values of kubeovn at cozystack.nodesHash.
+  const hashOf = (ips: string[] | undefined) => {
+    const kubeovn = systemReleases(synthPlatform(ips ? { controlPlaneNodeIPs: ips } : {}).objects).find((r) => r.metadata.name === 'kubeovn')!;
+    return (spec(kubeovn).values as { cozystack: { nodesHash: string } }).cozystack.nodesHash;
+  };
+
+  it('is the sha256 of the comma-joined addresses', () => {
+    expect(hashOf(['10.0.0.1', '10.0.0.2', '10.0.0.3'])).toBe(createHash('sha256').update('10.0.0.1,10.0.0.2,10.0.0.3').digest('hex'));
+  });
+
+  it('with no addresses, the sha256 of the empty string (what the lookup of no node gives)', () => {
+    expect(hashOf(undefined)).toBe('e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855');
+    expect(hashOf([])).toBe('e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855');
+  });
+
+  it('changes when an address changes, and with the order (upstream joins them in lookup order)', () => {
+    const a = hashOf(['10.0.0.1', '10.0.0.2']);
+    expect(hashOf(['10.0.0.1', '10.0.0.9'])).not.toBe(a);
+    expect(hashOf(['10.0.0.2', '10.0.0.1'])).not.toBe(a);
+  });
+});
+
+describe('branding', () => {
+  // Upstream (platform-v0.41.11.md §2.2, bundles.json {{defaultDashboardValues}}): `_cluster.branding`
+  // is all data of cozystack-branding, only when it has data; the dashboard gets
+  // customLocale.Kubeapps = data.branding only if set, and a .kubeapps-logo rule first in its CSS
+  // only if data.logo is set.
+  const branding = { branding: 'My Cloud', logo: 'url(data:image/png;base64,AAAA)' };
+  const clusterValues = (objects: KubeObject[], ns: string) => {
+    const secret = ofKind(objects, 'Secret').find((s) => s.metadata.namespace === ns && s.metadata.name === 'cozystack-values')!;
+    return (parse((secret.stringData as Record<string, string>)['values.yaml']!) as { _cluster: Record<string, unknown> })._cluster;
+  };
+  const dashboard = (objects: KubeObject[]) =>
+    (spec(systemReleases(objects).find((r) => r.metadata.name === 'dashboard')!).values as { kubeapps: { dashboard: { customLocale?: unknown; customStyle: string } } }).kubeapps.dashboard;
+
+  it('all branding data reaches _cluster.branding of the values Secrets', () => {
+    const { objects } = synthPlatform({ branding });
+    for (const ns of ['cozy-system', 'cozy-dashboard', 'cozy-cilium']) expect(clusterValues(objects, ns).branding, ns).toEqual(branding);
+  });
+
+  it('no branding data: no _cluster.branding', () => {
+    for (const props of [{}, { branding: {} }]) expect(clusterValues(synthPlatform(props).objects, 'cozy-system')).not.toHaveProperty('branding');
+  });
+
+  it('the dashboard shows the brand name (customLocale.Kubeapps) and the logo (the first CSS rule)', () => {
+    const d = dashboard(synthPlatform({ branding }).objects);
+    expect(d.customLocale).toEqual({ Kubeapps: 'My Cloud' });
+    expect(d.customStyle.split('\n')[0]).toBe('.kubeapps-logo { background-image: url(data:image/png;base64,AAAA) }');
+  });
+
+  it('without branding the dashboard has no customLocale and no logo rule', () => {
+    const d = dashboard(synthPlatform({}).objects);
+    expect(d.customLocale).toBeUndefined();
+    expect(d.customStyle).not.toContain('.kubeapps-logo');
+    expect(d.customStyle).toContain('.header-version { display: none; }');
+  });
+});
+
+// ------------------------------------------------------------------ GitOps
+
+describe('gitops: the Flux objects that hand the output to a cluster', () => {
+  // README "Handing the repository to Flux": a GitRepository flux-system/cozystack-gitops (the URL,
+  // branch main by default, interval 5m, secretRef when secretName is set) and two Kustomizations:
+  // cozystack-platform (path ./<P>/platform, prune: true) and cozystack-tenants (path
+  // ./<P>/tenants, waits for cozystack-platform). GitOpsProps JSDoc: branch @default 'main',
+  // path @default '.', interval @default '5m'.
+  // Through the Platform document's spec.gitops (what the command line's --git-* flags override).
+  const objectsOf = (gitops: GitOpsProps) => {
+    const app = new App({ outdir: '/nonexistent-never-written' });
+    const value = { apiVersion: 'cdk8s.cozystack.io/v1alpha1', kind: 'Platform', metadata: { name: 'platform' }, spec: { bundle: 'distro-hosted', gitops } };
+    platformFromDocuments(app, [{ file: 'platform.yaml', index: 1, value }]);
+    return collectObjects(app).filter((o) => o.metadata.namespace === 'flux-system');
+  };
+  const named = (objects: KubeObject[], kind: string, name: string) => objects.find((o) => o.kind === kind && o.metadata.name === name)!;
+
+  it('defaults: branch main, interval 5m, path ., no secretRef', () => {
+    const objects = objectsOf({ url: 'https://git.example/platform.git' });
+    expect(named(objects, 'GitRepository', 'cozystack-gitops').metadata.namespace).toBe('flux-system');
+    expect(spec(named(objects, 'GitRepository', 'cozystack-gitops'))).toEqual({ url: 'https://git.example/platform.git', interval: '5m', ref: { branch: 'main' } });
+    expect(spec(named(objects, 'Kustomization', 'cozystack-platform'))).toEqual({ interval: '5m', path: './platform', prune: true, sourceRef: { kind: 'GitRepository', name: 'cozystack-gitops' } });
+    expect(spec(named(objects, 'Kustomization', 'cozystack-tenants'))).toEqual({
+      interval: '5m',
+      path: './tenants',
+      prune: true,
+      sourceRef: { kind: 'GitRepository', name: 'cozystack-gitops' },
+      dependsOn: [{ name: 'cozystack-platform' }],
+    });
+  });
+
+  it('branch, path, interval and secretName are carried over', () => {
+    const objects = objectsOf({ url: 'ssh://git@git.example/c.git', branch: 'release/prod', path: 'clusters/prod/', interval: '1m', secretName: 'git-auth' });
+    expect(spec(named(objects, 'GitRepository', 'cozystack-gitops'))).toEqual({ url: 'ssh://git@git.example/c.git', interval: '1m', ref: { branch: 'release/prod' }, secretRef: { name: 'git-auth' } });
+    expect(spec(named(objects, 'Kustomization', 'cozystack-platform'))).toMatchObject({ path: './clusters/prod/platform', prune: true, interval: '1m' });
+    expect(spec(named(objects, 'Kustomization', 'cozystack-tenants'))).toMatchObject({ path: './clusters/prod/tenants', prune: true, interval: '1m' });
+  });
+});
+
+// ------------------------------------------------------------------ command line
+
+describe('command-line options reach the platform', () => {
+  const input = () => folder({ 'platform.yaml': `${PLATFORM_DOC}spec: {bundle: distro-hosted}\n`, 'tenants.yaml': TENANT_FOO });
+  const synth = (args: string[]) => {
+    const d = input();
+    const out = join(d, 'out');
+    const r = run(['synth', '-f', d, '--out', out, ...args]);
+    expect(r.code, r.stderr).toBe(0);
+    return outputObjects(out);
+  };
+
+  it('--tenant-rendering explicit renders tenants as objects, release (the default) as HelmReleases of the tenant chart', () => {
+    // docs/tenants.md: release rendering = one HelmRelease tenant-<name> in the parent's namespace;
+    // explicit rendering = the tenant's own Namespace and objects, no tenant HelmRelease.
+    for (const args of [[], ['--tenant-rendering', 'release']]) {
+      const objects = synth(args);
+      expect(objects.has('tenants/tenant-root/helmrelease-tenant-foo.yaml'), args.join(' ')).toBe(true);
+      expect(objects.has('tenants/tenant-foo/namespace-tenant-foo.yaml'), args.join(' ')).toBe(false);
+    }
+    const explicit = synth(['--tenant-rendering', 'explicit']);
+    expect(explicit.has('tenants/tenant-root/helmrelease-tenant-foo.yaml')).toBe(false);
+    expect(explicit.get('tenants/tenant-foo/namespace-tenant-foo.yaml')).toMatchObject({ kind: 'Namespace', metadata: { name: 'tenant-foo' } });
+  });
+
+  it('--tenant-rendering overrides spec.tenantRendering of the Platform document', () => {
+    const d = folder({ 'platform.yaml': `${PLATFORM_DOC}spec: {bundle: distro-hosted, tenantRendering: release}\n`, 'tenants.yaml': TENANT_FOO });
+    const r = run(['synth', '-f', d, '--out', join(d, 'out'), '--tenant-rendering', 'explicit']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(outputObjects(join(d, 'out')).has('tenants/tenant-foo/namespace-tenant-foo.yaml')).toBe(true);
+  });
+
+  it('--tenant-rendering takes only release or explicit', () => {
+    const d = input();
+    const r = run(['validate', '-f', d, '--tenant-rendering', 'flat']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe("error: validate: --tenant-rendering must be one of release, explicit, got 'flat'\n");
+  });
+
+  it('--git-branch sets the GitRepository branch (default main), --git-path the Kustomization paths', () => {
+    const byDefault = synth(['--git-url', 'https://git.example/platform.git']);
+    expect(byDefault.get('flux-system/gitrepository-cozystack-gitops.yaml')).toMatchObject({ spec: { url: 'https://git.example/platform.git', ref: { branch: 'main' } } });
+    expect(byDefault.get('flux-system/kustomization-cozystack-platform.yaml')).toMatchObject({ spec: { path: './platform', prune: true } });
+    const branch = synth(['--git-url', 'https://git.example/platform.git', '--git-branch', 'staging', '--git-path', 'clusters/a']);
+    expect(branch.get('flux-system/gitrepository-cozystack-gitops.yaml')).toMatchObject({ spec: { ref: { branch: 'staging' } } });
+    expect(branch.get('flux-system/kustomization-cozystack-platform.yaml')).toMatchObject({ spec: { path: './clusters/a/platform', prune: true } });
+    expect(branch.get('flux-system/kustomization-cozystack-tenants.yaml')).toMatchObject({ spec: { path: './clusters/a/tenants', prune: true } });
+  });
+
+  it('--git-branch without --git-url writes no Flux objects', () => {
+    const objects = synth(['--git-branch', 'staging']);
+    expect([...objects.keys()].filter((p) => p.startsWith('flux-system/'))).toEqual([]);
+  });
+});
+
+describe('errors are clipped at the documented 1,000 characters', () => {
+  // docs/safety.md: "A printed subject, path or message is clipped at 1,000 characters."
+  it('a 5,000-character value: the message keeps its first 1,000 characters and says how many more there were', () => {
+    const host = `${'a'.repeat(5000)}.example.org`;
+    const d = folder({ 'platform.yaml': `${PLATFORM_DOC}spec: {bundle: paas-full, apiServerEndpoint: 'https://api.example.org:6443', rootHost: '${host}'}\n` });
+    const r = run(['validate', '-f', d]);
+    expect(r.code).toBe(1);
+    const line = r.stderr.split('\n').find((l) => l.includes('rootHost'))!;
+    // `  <subject> <path>: <message> [rule]`: the message alone is clipped.
+    const m = /^ {2}\S+#1 .*?rootHost: (.*) \[([a-z-]+)\]$/.exec(line)!;
+    expect(m, line.slice(0, 200)).not.toBeNull();
+    const clipped = /^(.*)\.\.\. \((\d+) more characters\)$/.exec(m[1]!)!;
+    expect(clipped, m[1]!.slice(0, 200)).not.toBeNull();
+    expect(clipped[1]!.length).toBe(1000);
+    const full = clipped[1]!.length + Number(clipped[2]);
+    expect(full).toBeGreaterThan(5000);
+    expect(clipped[1]!).toContain('a'.repeat(900));
+  });
+
+  it('a message of at most 1,000 characters is printed whole', () => {
+    const host = `${'a'.repeat(40)}_.example.org`;
+    const d = folder({ 'platform.yaml': `${PLATFORM_DOC}spec: {bundle: paas-full, apiServerEndpoint: 'https://api.example.org:6443', rootHost: '${host}'}\n` });
+    const r = run(['validate', '-f', d]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain(host);
+    expect(r.stderr).not.toContain('more characters)');
+  });
+});
+
+// ------------------------------------------------------------------ input limits
+
+describe('input limits (docs/safety.md: the table of InputLimits)', () => {
+  const flat = (items: number) => `[${Array(items).fill('0').join(',')}]\n`;
+  const problemOf = (paths: string[], limits: Parameters<typeof readYamlInputs>[1]) => {
+    try {
+      readYamlInputs(paths, limits);
+    } catch (e) {
+      return (e as { problems: { subject: string; message: string; rule: string }[] }).problems;
+    }
+    return [];
+  };
+
+  it('YAML nodes in a file (maxFileNodes): a file over the limit is refused although each document is under maxNodes', () => {
+    // A flow list of k items is k + 1 nodes (the list and its entries). Two documents of 5 nodes: 10.
+    for (const anchor of ['', '&a ']) {
+      // With an anchor the careful reader counts (the fast path does not take such input).
+      const ok = folder({ 'x.yaml': `${anchor}${flat(4)}---\n${flat(4)}` });
+      expect(problemOf([join(ok, 'x.yaml')], { maxFileNodes: 10, maxNodes: 5 }), `at the limit${anchor}`).toEqual([]);
+      const over = folder({ 'x.yaml': `${anchor}${flat(4)}---\n${flat(4)}---\n[0]\n` });
+      const problems = problemOf([join(over, 'x.yaml')], { maxFileNodes: 10, maxNodes: 5 });
+      expect(problems.map((p) => `${p.message} [${p.rule}]`), `over the limit${anchor}`).toEqual(['more than 10 YAML nodes in one file [too-many-nodes]']);
+    }
+  });
+
+  it('YAML nodes in a file: the default limit is 1,000,000', () => {
+    // Eleven documents of 95,001 nodes (under the 100,000 of one document): 1,045,011 in the file.
+    const doc = flat(95_000);
+    const over = folder({ 'big.yaml': Array(11).fill(doc).join('---\n') });
+    expect(problemOf([join(over, 'big.yaml')], {}).map((p) => `${p.message} [${p.rule}]`)).toEqual(['more than 1000000 YAML nodes in one file [too-many-nodes]']);
+    const under = folder({ 'big.yaml': Array(10).fill(doc).join('---\n') }); // 950,010
+    expect(problemOf([join(under, 'big.yaml')], {})).toEqual([]);
+  });
+
+  it('input files (maxFiles): the files past the limit are refused, once, naming the first refused', () => {
+    const d = folder({ 'a.yaml': 'a: 1\n', 'b.yaml': 'b: 1\n', 'c.yaml': 'c: 1\n', 'd.yaml': 'd: 1\n' });
+    expect(problemOf([d], { maxFiles: 4 })).toEqual([]);
+    expect(problemOf([d], { maxFiles: 2 })).toEqual([{ subject: join(d, 'c.yaml'), path: '', message: 'more than 2 input files', rule: 'too-many-files' }]);
+  });
+
+  it('input files: the default limit is 100,000', () => {
+    // 100,001 empty files (in memory when a tmpfs is at hand): the last one is refused.
+    const base = ['/dev/shm'].find((p) => {
+      try {
+        return readdirSync(p) !== undefined;
+      } catch {
+        return false;
+      }
+    });
+    const d = mkdtempSync(join(base ?? ws, 'cozystack-cdk8s-many-'));
+    try {
+      for (let i = 0; i <= 100_000; i++) writeFileSync(join(d, `f${String(i).padStart(6, '0')}.yaml`), '');
+      expect(problemOf([d], {}).map((p) => `${p.subject}: ${p.message} [${p.rule}]`)).toEqual([`${join(d, 'f100000.yaml')}: more than 100000 input files [too-many-files]`]);
+    } finally {
+      rmSync(d, { recursive: true, force: true });
+    }
+  });
+});
