@@ -240,7 +240,7 @@ describe('errors are clipped at the documented 1,000 characters', () => {
     const d = folder({ 'platform.yaml': `${PLATFORM_DOC}spec: {bundle: paas-full, apiServerEndpoint: 'https://api.example.org:6443', rootHost: '${host}'}\n` });
     const r = run(['validate', '-f', d]);
     expect(r.code).toBe(1);
-    const line = r.stderr.split('\n').find((l) => l.includes('rootHost'))!;
+    const line = (r.stderr ?? '').split('\n').find((l) => l.includes('rootHost'))!;
     // `  <subject> <path>: <message> [rule]`: the message alone is clipped.
     const m = /^ {2}\S+#1 .*?rootHost: (.*) \[([a-z-]+)\]$/.exec(line)!;
     expect(m, line.slice(0, 200)).not.toBeNull();
