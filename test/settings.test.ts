@@ -13,6 +13,7 @@ import { run } from '../lib/cli/run.js';
 import type { GitOpsProps } from '../lib/gitops.js';
 import { Bundle, collectObjects, type KubeObject } from '../lib/index.js';
 import { platformFromDocuments } from '../lib/yaml-platform.js';
+import { renderFiles } from '../lib/synthesize.js';
 import { readYamlInputs } from '../lib/yaml-input.js';
 import { BUNDLES_JSON } from './support/reference.js';
 import { edgesOf, ofKind, spec, synthPlatform, systemReleases } from './support/synth.js';
@@ -136,6 +137,82 @@ describe('branding', () => {
     expect(d.customLocale).toBeUndefined();
     expect(d.customStyle).not.toContain('.kubeapps-logo');
     expect(d.customStyle).toContain('.header-version { display: none; }');
+  });
+});
+
+describe('settings that reach the cluster values (_cluster) under their upstream ConfigMap keys', () => {
+  // Upstream (bundles.json configKeys and clusterValuesDefaults; platform-v0.41.11.md §2.2): the
+  // cozystack ConfigMap data merged over the defaults, written under _cluster in every values Secret.
+  const keys = BUNDLES_JSON as unknown as { configKeys: { key: string }[]; clusterValuesDefaults: Record<string, string> };
+  const cluster = (props: Parameters<typeof synthPlatform>[0]) => {
+    const secret = ofKind(synthPlatform(props).objects, 'Secret').find((s) => s.metadata.namespace === 'cozy-system' && s.metadata.name === 'cozystack-values')!;
+    return (parse((secret.stringData as Record<string, string>)['values.yaml']!) as { _cluster: Record<string, unknown> })._cluster;
+  };
+  const cases: [string, Parameters<typeof synthPlatform>[0], string, string][] = [
+    ['clusterIssuer', { clusterIssuer: 'cloudflare' }, 'clusterissuer', 'cloudflare'],
+    ['expose.ingress', { expose: { ingress: 'tenant-root' } }, 'expose-ingress', 'tenant-root'],
+    ['oidc.extraRedirectUriForDashboard', { oidc: { enabled: true, extraRedirectUriForDashboard: 'https://dash.example.org/oauth2/callback' } }, 'extra-keycloak-redirect-uri-for-dashboard', 'https://dash.example.org/oauth2/callback'],
+    ['managementKubeconfigEndpoint', { managementKubeconfigEndpoint: 'https://mgmt.example.org:6443' }, 'management-kubeconfig-endpoint', 'https://mgmt.example.org:6443'],
+    ['resources.memoryAllocationRatio', { resources: { memoryAllocationRatio: 1.5 } }, 'memory-allocation-ratio', '1.5'],
+    ['resources.ephemeralStorageAllocationRatio', { resources: { ephemeralStorageAllocationRatio: 2 } }, 'ephemeral-storage-allocation-ratio', '2'],
+    ['resources.cpuAllocationRatio', { resources: { cpuAllocationRatio: 4 } }, 'cpu-allocation-ratio', '4'],
+    ['telemetry.enabled', { telemetry: { enabled: false } }, 'telemetry-enabled', 'false'],
+  ];
+  for (const [setting, props, key, value] of cases) {
+    it(`${setting} is _cluster.${key}`, () => {
+      expect(keys.configKeys.map((k) => k.key)).toContain(key);
+      expect(cluster(props)[key]).toBe(value);
+    });
+  }
+
+  it('the defaults of the upstream dict: clusterissuer http01, expose-ingress tenant-root, cluster-domain cozy.local; optional keys absent', () => {
+    const c = cluster({});
+    for (const key of ['clusterissuer', 'expose-ingress', 'cluster-domain', 'oidc-enabled', 'expose-services', 'expose-external-ips']) expect(c[key], key).toBe(keys.clusterValuesDefaults[key]);
+    for (const key of ['extra-keycloak-redirect-uri-for-dashboard', 'management-kubeconfig-endpoint', 'memory-allocation-ratio', 'telemetry-enabled']) expect(c, key).not.toHaveProperty(key);
+  });
+
+  it('scheduling data is _cluster.scheduling (only when it has data)', () => {
+    expect(cluster({ scheduling: { globalAppTopologySpreadConstraints: 'zone' } }).scheduling).toEqual({ globalAppTopologySpreadConstraints: 'zone' });
+    expect(cluster({ scheduling: {} })).not.toHaveProperty('scheduling');
+    expect(cluster({})).not.toHaveProperty('scheduling');
+  });
+});
+
+describe('rootTenant: the root tenant\'s own settings', () => {
+  // docs/tenants.md (quirk 4): the root runs all four services by default, the tenant-root
+  // HelmRelease states them; set a flag to false on rootTenant to turn a service off.
+  const rootRelease = (props: Parameters<typeof synthPlatform>[0]) => ofKind(synthPlatform(props).objects, 'HelmRelease').find((r) => r.metadata.name === 'tenant-root')!;
+
+  it('by default the tenant-root HelmRelease states all four services', () => {
+    expect(spec(rootRelease({})).values).toMatchObject({ etcd: true, ingress: true, monitoring: true, seaweedfs: true });
+  });
+
+  it('etcd, ingress, monitoring, seaweedfs, isolated and resourceQuotas reach the tenant-root HelmRelease', () => {
+    const values = spec(rootRelease({ rootTenant: { etcd: false, ingress: false, monitoring: false, seaweedfs: false, isolated: false, resourceQuotas: { cpu: '8', memory: '16Gi' } } })).values;
+    expect(values).toMatchObject({ etcd: false, ingress: false, monitoring: false, seaweedfs: false, isolated: false, resourceQuotas: { cpu: '8', memory: '16Gi' } });
+  });
+});
+
+describe('tenantsPerChart', () => {
+  // PlatformConstructProps JSDoc: objects of tenants go into cdk8s Charts of at most this many
+  // tenants; grouping changes neither the objects nor the output files.
+  const build = (tenantsPerChart?: number) => {
+    const { app, platform } = synthPlatform({ bundle: Bundle.DISTRO_HOSTED, ...(tenantsPerChart ? { tenantsPerChart } : {}) });
+    for (const t of ['a', 'b', 'c', 'd', 'e']) platform.rootTenant.addTenant(t);
+    return app;
+  };
+
+  it('groups the tenants into charts of at most that many (6 tenants, 2 per chart: 3 charts beside the Platform)', () => {
+    expect(build().charts).toHaveLength(1);
+    expect(build(2).charts).toHaveLength(4);
+    expect(build(6).charts).toHaveLength(2);
+  });
+
+  it('changes neither the objects nor the output files', () => {
+    const a = renderFiles(build());
+    const b = renderFiles(build(2));
+    expect([...b.keys()]).toEqual([...a.keys()]);
+    for (const [p, c] of a) expect(b.get(p), p).toBe(c);
   });
 });
 
