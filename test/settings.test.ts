@@ -157,6 +157,18 @@ describe('settings that reach the cluster values (_cluster) under their upstream
     ['resources.ephemeralStorageAllocationRatio', { resources: { ephemeralStorageAllocationRatio: 2 } }, 'ephemeral-storage-allocation-ratio', '2'],
     ['resources.cpuAllocationRatio', { resources: { cpuAllocationRatio: 4 } }, 'cpu-allocation-ratio', '4'],
     ['telemetry.enabled', { telemetry: { enabled: false } }, 'telemetry-enabled', 'false'],
+    ['apiServerEndpoint', { apiServerEndpoint: 'https://k8s.example.org:443' }, 'api-server-endpoint', 'https://k8s.example.org:443'],
+    ['rootHost', { rootHost: 'cloud.example.net' }, 'root-host', 'cloud.example.net'],
+    ['clusterDomain', { clusterDomain: 'cluster.example' }, 'cluster-domain', 'cluster.example'],
+    ['network.podCidr', { network: { podCidr: '10.1.0.0/16' } }, 'ipv4-pod-cidr', '10.1.0.0/16'],
+    ['network.podGateway', { network: { podGateway: '10.1.0.1' } }, 'ipv4-pod-gateway', '10.1.0.1'],
+    ['network.serviceCidr', { network: { serviceCidr: '10.2.0.0/16' } }, 'ipv4-svc-cidr', '10.2.0.0/16'],
+    ['network.joinCidr', { network: { joinCidr: '100.65.0.0/16' } }, 'ipv4-join-cidr', '100.65.0.0/16'],
+    ['components.enable', { components: { enable: ['bootbox', 'velero'] } }, 'bundle-enable', 'bootbox,velero'],
+    ['components.disable', { components: { disable: ['multus'] } }, 'bundle-disable', 'multus'],
+    ['expose.services', { expose: { services: ['api', 'dashboard'] } }, 'expose-services', 'api,dashboard'],
+    ['expose.externalIPs', { expose: { externalIPs: ['192.0.2.10', '192.0.2.11'] } }, 'expose-external-ips', '192.0.2.10,192.0.2.11'],
+    ['oidc.enabled', { oidc: { enabled: true } }, 'oidc-enabled', 'true'],
   ];
   for (const [setting, props, key, value] of cases) {
     it(`${setting} is _cluster.${key}`, () => {
@@ -175,6 +187,41 @@ describe('settings that reach the cluster values (_cluster) under their upstream
     expect(cluster({ scheduling: { globalAppTopologySpreadConstraints: 'zone' } }).scheduling).toEqual({ globalAppTopologySpreadConstraints: 'zone' });
     expect(cluster({ scheduling: {} })).not.toHaveProperty('scheduling');
     expect(cluster({})).not.toHaveProperty('scheduling');
+  });
+});
+
+describe('helmRelease: the tuning of every system HelmRelease (flux mode)', () => {
+  // packages-v1.md (the operator's HelmRelease, which flux mode writes as the operator would):
+  // interval (default 5m), maxHistory (5), install.timeout (10m), upgrade.timeout (10m), and a
+  // RetryOnFailure strategy with retryInterval (30s) on install and upgrade.
+  const release = (props: Parameters<typeof synthPlatform>[0]) => spec(systemReleases(synthPlatform(props).objects).find((r) => r.metadata.name === 'cilium')!);
+
+  it('defaults: interval 5m, maxHistory 5, timeouts 10m, RetryOnFailure every 30s', () => {
+    expect(release({})).toMatchObject({
+      interval: '5m',
+      maxHistory: 5,
+      install: { timeout: '10m', strategy: { name: 'RetryOnFailure', retryInterval: '30s' } },
+      upgrade: { timeout: '10m', strategy: { name: 'RetryOnFailure', retryInterval: '30s' } },
+    });
+  });
+
+  it('interval, maxHistory, installTimeout, upgradeTimeout and retryInterval are carried over', () => {
+    expect(release({ helmRelease: { interval: '1h', maxHistory: 0, installTimeout: '20m', upgradeTimeout: '25m', retryInterval: '2m' } })).toMatchObject({
+      interval: '1h',
+      maxHistory: 0,
+      install: { timeout: '20m', strategy: { name: 'RetryOnFailure', retryInterval: '2m' } },
+      upgrade: { timeout: '25m', strategy: { name: 'RetryOnFailure', retryInterval: '2m' } },
+    });
+  });
+});
+
+describe('source.interval', () => {
+  // PlatformSourceProps JSDoc: how often Flux checks the source, @default '5m'; both sources.
+  it('sets the interval of both platform sources (default 5m)', () => {
+    for (const [props, interval] of [[{}, '5m'], [{ source: { interval: '30m' } }, '30m']] as const) {
+      const repos = ofKind(synthPlatform(props).objects, 'OCIRepository');
+      expect(repos.map((r) => spec(r).interval)).toEqual([interval, interval]);
+    }
   });
 });
 
