@@ -95,7 +95,7 @@ export const PROPS: Record<string, readonly TestRef[]> = {
 export const GITOPS_PROPS: Record<string, readonly TestRef[]> = {
   url: [`${S}defaults: branch main, interval 5m, path ., no secretRef`, 'cli.test.ts > --git-url adds the Flux bootstrap objects'],
   branch: [`${S}defaults: branch main, interval 5m, path ., no secretRef`, `${S}branch, path, interval and secretName are carried over`],
-  path: [`${S}defaults: branch main, interval 5m, path ., no secretRef`, `${S}branch, path, interval and secretName are carried over`],
+  path: [`${S}defaults: branch main, interval 5m, path ., no secretRef`, `${S}branch, path, interval and secretName are carried over`, `${S}the path is a folder of the repository: ./, . and empty segments and a trailing / do not count`],
   interval: [`${S}defaults: branch main, interval 5m, path ., no secretRef`, `${S}branch, path, interval and secretName are carried over`],
   secretName: [`${S}defaults: branch main, interval 5m, path ., no secretRef`, `${S}branch, path, interval and secretName are carried over`],
 };

@@ -357,6 +357,13 @@ describe('gitops: the Flux objects that hand the output to a cluster', () => {
     });
   });
 
+  it('the path is a folder of the repository: ./, . and empty segments and a trailing / do not count', () => {
+    for (const path of ['./clusters/./prod/', 'clusters//prod', 'clusters/prod']) {
+      expect(spec(named(objectsOf({ url: 'https://git.example/p.git', path }), 'Kustomization', 'cozystack-platform')).path, path).toBe('./clusters/prod/platform');
+    }
+    for (const path of ['.', './', '']) expect(spec(named(objectsOf({ url: 'https://git.example/p.git', path }), 'Kustomization', 'cozystack-tenants')).path, path).toBe('./tenants');
+  });
+
   it('branch, path, interval and secretName are carried over', () => {
     const objects = objectsOf({ url: 'ssh://git@git.example/c.git', branch: 'release/prod', path: 'clusters/prod/', interval: '1m', secretName: 'git-auth' });
     expect(spec(named(objects, 'GitRepository', 'cozystack-gitops'))).toEqual({ url: 'ssh://git@git.example/c.git', interval: '1m', ref: { branch: 'release/prod' }, secretRef: { name: 'git-auth' } });
