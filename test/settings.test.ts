@@ -364,6 +364,38 @@ describe('gitops: the Flux objects that hand the output to a cluster', () => {
     for (const path of ['.', './', '']) expect(spec(named(objectsOf({ url: 'https://git.example/p.git', path }), 'Kustomization', 'cozystack-tenants')).path, path).toBe('./tenants');
   });
 
+  // README: every problem names the property path, what was expected and what was given.
+  const problemsOf = (gitops: GitOpsProps) => {
+    try {
+      objectsOf(gitops);
+    } catch (e) {
+      return (e as { problems: { path: string; message: string; rule: string }[] }).problems;
+    }
+    return [];
+  };
+
+  it('a URL must be https://, http:// or ssh://, whole, without spaces', () => {
+    for (const url of ['https://git.example/p.git', 'http://git.example/p.git', 'ssh://git@git.example/p.git']) expect(problemsOf({ url }), url).toEqual([]);
+    for (const url of ['git@git.example:p.git', 'git+https://git.example/p.git', 'https://git.example/p q.git', 'ftp://git.example/p.git', 'https://']) {
+      expect(problemsOf({ url }).map((p) => `${p.path} [${p.rule}]`), url).toEqual(['spec.gitops.url [invalid-url]']);
+    }
+  });
+
+  it('each bad setting is reported with its path, the value given and the rule', () => {
+    const cases: [GitOpsProps, string, string, string][] = [
+      [{ url: 'git@git.example:p.git' }, 'spec.gitops.url', 'git@git.example:p.git', 'invalid-url'],
+      [{ url: 'https://git.example/p.git', interval: '5 minutes' }, 'spec.gitops.interval', '5 minutes', 'invalid-duration'],
+      [{ url: 'https://git.example/p.git', secretName: 'Git_Auth' }, 'spec.gitops.secretName', 'Git_Auth', 'invalid-name'],
+      [{ url: 'https://git.example/p.git', branch: 'my branch' }, 'spec.gitops.branch', 'my branch', 'invalid-ref'],
+      [{ url: 'https://git.example/p.git', path: 'clusters/../../etc' }, 'spec.gitops.path', 'clusters/../../etc', 'invalid-path'],
+    ];
+    for (const [gitops, path, given, rule] of cases) {
+      const problems = problemsOf(gitops);
+      expect(problems.map((p) => `${p.path} [${p.rule}]`), path).toEqual([`${path} [${rule}]`]);
+      expect(problems[0]!.message, path).toContain(`'${given}'`);
+    }
+  });
+
   it('branch, path, interval and secretName are carried over', () => {
     const objects = objectsOf({ url: 'ssh://git@git.example/c.git', branch: 'release/prod', path: 'clusters/prod/', interval: '1m', secretName: 'git-auth' });
     expect(spec(named(objects, 'GitRepository', 'cozystack-gitops'))).toEqual({ url: 'ssh://git@git.example/c.git', interval: '1m', ref: { branch: 'release/prod' }, secretRef: { name: 'git-auth' } });
