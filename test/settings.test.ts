@@ -10,12 +10,9 @@ import { App } from 'cdk8s';
 import { parse } from 'yaml';
 import { afterAll, describe, expect, it } from 'vitest';
 import { run } from '../lib/cli/run.js';
-import type { GitOpsProps } from '../lib/gitops.js';
-import { Bundle, collectObjects, type KubeObject } from '../lib/index.js';
-import { platformFromDocuments } from '../lib/yaml-platform.js';
+// Through the public index where it exports what is needed (lib/ files are being moved).
+import { Bundle, collectObjects, type GitOpsProps, type KubeObject, platformFromDocuments, readYamlInputs, renderFiles } from '../lib/index.js';
 import { parsePlatformDocument } from '../lib/platform-document.js';
-import { renderFiles } from '../lib/synthesize.js';
-import { readYamlInputs } from '../lib/yaml-input.js';
 import { BUNDLES_JSON } from './support/reference.js';
 import { documentFields } from './support/settings-inventory.js';
 import { edgesOf, ofKind, spec, synthPlatform, systemReleases } from './support/synth.js';
