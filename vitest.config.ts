@@ -5,5 +5,10 @@ export default defineConfig({
     include: ['test/**/*.test.ts'],
     testTimeout: 120_000,
     hookTimeout: 120_000,
+    // A fixed fast-check seed for every property test (FC_SEED=<n> to explore others).
+    setupFiles: ['test/support/fast-check-seed.ts'],
+    // A missing or different snapshot fails everywhere, not only with CI=true: snapshots are
+    // written only on purpose, with `npm run test:update` (vitest run -u, which overrides this).
+    update: 'none',
   },
 });

@@ -133,7 +133,7 @@ describe('dependencies', () => {
   const pkg = JSON.parse(readFileSync(join(REPO, 'package.json'), 'utf8')) as { dependencies: Record<string, string>; devDependencies: Record<string, string> };
   const read = (dir: string): string => tsFiles(dir).map((f) => readFileSync(join(REPO, f), 'utf8')).join('\n');
   const runtime = ['lib', 'apps', 'imports', 'bundles'].map(read).join('\n');
-  const tooling = [read('test'), read('scripts'), read('bench'), readFileSync(join(REPO, '.ci', 'run'), 'utf8'), ...readdirSync(join(REPO, 'scripts'), { recursive: true, withFileTypes: true }).filter((e) => e.isFile()).map((e) => readFileSync(join(e.parentPath, e.name), 'utf8')), JSON.stringify(pkg)].join('\n');
+  const tooling = [read('test'), read('scripts'), read('bench'), readFileSync(join(REPO, '.ci', 'run'), 'utf8'), ...readdirSync(join(REPO, 'scripts'), { recursive: true, withFileTypes: true }).filter((e) => e.isFile()).map((e) => readFileSync(join(e.parentPath, e.name), 'utf8')), JSON.stringify(pkg), readFileSync(join(REPO, 'stryker.config.mjs'), 'utf8')].join('\n');
   const imported = (text: string, name: string): boolean => new RegExp(`from '${name}(/[^']*)?'|import\\('${name}(/[^']*)?'\\)`).test(text);
 
   it('every runtime dependency is imported by the library', () => {
@@ -149,6 +149,10 @@ describe('dependencies', () => {
       vitest: (t) => imported(t, 'vitest'),
       '@types/node': () => readFileSync(join(REPO, 'tsconfig.json'), 'utf8').includes('"node"'),
       '@types/js-yaml': () => imported(runtime, 'js-yaml'),
+      // npm run mutate (stryker.config.mjs): the core, its vitest runner and TypeScript checker.
+      '@stryker-mutator/core': (t) => t.includes('"mutate":"stryker run"'),
+      '@stryker-mutator/vitest-runner': (t) => t.includes("testRunner: 'vitest'"),
+      '@stryker-mutator/typescript-checker': (t) => t.includes("checkers: ['typescript']"),
     };
     expect(Object.keys(pkg.devDependencies).filter((d) => !(usedAs[d] ?? ((t: string) => imported(t, d)))(tooling))).toEqual([]);
   });

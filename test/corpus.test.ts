@@ -1,6 +1,10 @@
 // The corpus of invalid inputs (test/corpus/<case>/): `validate -f <case>/input` must exit 1 and
 // print exactly the problems of expected.yaml, no more and no fewer. The command line runs
 // in-process (lib/cli/run.ts) for speed; test/cli.test.ts covers it as a spawned process.
+// The platform-* cases take their expected problems from schemas/platform.schema.json, the schema
+// the validator runs; test/platform-schema.test.ts checks that schema against PlatformProps (types,
+// enums, required fields, closed objects, documented defaults), so those expectations do not rest
+// on the schema alone.
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { parse } from 'yaml';

@@ -1,5 +1,7 @@
 // The package as a provider installs it: packed with `npm pack`, installed into a fresh project,
-// type-checked against its declarations, and run.
+// type-checked against its declarations, and run. No network: the install is `--offline` with an
+// empty npm cache and an unreachable registry, the package's runtime dependencies given as local
+// folders (this repository's node_modules), so any registry request would fail the test.
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -18,8 +20,13 @@ describe('npm pack', () => {
     const tarball = readdirSync(work).find((f) => f.endsWith('.tgz'))!;
     const project = join(work, 'project');
     execFileSync('mkdir', [project]);
-    writeFileSync(join(project, 'package.json'), JSON.stringify({ name: 'provider', version: '1.0.0', type: 'module', private: true }));
-    run('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline', join(work, tarball)], project);
+    const runtime = (JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { dependencies: Record<string, string> }).dependencies;
+    const local = Object.fromEntries(Object.keys(runtime).map((d) => [d, `file:${join(root, 'node_modules', d)}`]));
+    writeFileSync(join(project, 'package.json'), JSON.stringify({ name: 'provider', version: '1.0.0', type: 'module', private: true, dependencies: local }));
+    run('npm', ['install', '--offline', '--cache', join(work, 'empty-npm-cache'), '--registry', 'http://127.0.0.1:9/', '--no-audit', '--no-fund', join(work, tarball)], project);
+    // The installed package asks for exactly the dependencies given locally (nothing else was fetched).
+    const installed = JSON.parse(readFileSync(join(project, 'node_modules', 'cozystack-cdk8s', 'package.json'), 'utf8')) as { dependencies: Record<string, string> };
+    expect(Object.keys(installed.dependencies).sort()).toEqual(Object.keys(runtime).sort());
     writeFileSync(
       join(project, 'main.ts'),
       [

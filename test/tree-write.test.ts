@@ -2,7 +2,7 @@
 // files, a worker thread writes them into the staging folder (no output yet) or compares them with
 // the output's files. The guarantees of writeTreeAtomically must hold the same: the whole new tree
 // or the old one, an unchanged output untouched, nothing left beside it, errors that name the file.
-import { mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, statfsSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -195,11 +195,40 @@ for (const threads of ['1', '3']) describe(`TreeCompare (diff), ${threads} worke
   }
 });
 
-it('uses one writer thread on a file system in memory, three on a device, or what the environment says', () => {
-  expect(writerThreads('/dev/shm')).toBe(1);
-  process.env.COZYSTACK_CDK8S_WRITER_THREADS = '4';
+// Where the writer's choice of threads can be seen on this machine, decided when the file loads so
+// that a test name says when it cannot run here. Magic numbers from linux/magic.h.
+const TMPFS_MAGIC = 0x01021994;
+const RAMFS_MAGIC = 0x858458f6;
+const fsType = (dir: string): number | undefined => {
   try {
-    expect(writerThreads('/dev/shm')).toBe(4);
+    return statfsSync(dir).type;
+  } catch {
+    return undefined;
+  }
+};
+const MEMORY_DIR = ['/dev/shm', '/run'].find((d) => fsType(d) === TMPFS_MAGIC);
+const DEVICE_DIR = [ws, process.cwd()].find((d) => ![undefined, TMPFS_MAGIC, RAMFS_MAGIC].includes(fsType(d)));
+
+it.skipIf(!MEMORY_DIR)(`uses one writer thread on a file system in memory (${MEMORY_DIR ? `${MEMORY_DIR}, a real tmpfs` : 'SKIPPED: no tmpfs on /dev/shm or /run here'})`, () => {
+  expect(writerThreads(MEMORY_DIR!)).toBe(1);
+});
+
+it.skipIf(!DEVICE_DIR)(`uses three writer threads on a device (${DEVICE_DIR ? `${DEVICE_DIR}, a real disk file system` : 'SKIPPED: the temporary folder and the working folder are both in memory here'})`, () => {
+  expect(writerThreads(DEVICE_DIR!)).toBe(3);
+});
+
+it('uses what COZYSTACK_CDK8S_WRITER_THREADS says (1 to 8; anything else is ignored)', () => {
+  const dir = MEMORY_DIR ?? DEVICE_DIR ?? ws;
+  const natural = writerThreads(dir);
+  try {
+    for (const n of [1, 4, 8]) {
+      process.env.COZYSTACK_CDK8S_WRITER_THREADS = String(n);
+      expect(writerThreads(dir)).toBe(n);
+    }
+    for (const bad of ['0', '9', '2.5', 'many']) {
+      process.env.COZYSTACK_CDK8S_WRITER_THREADS = bad;
+      expect(writerThreads(dir), bad).toBe(natural);
+    }
   } finally {
     delete process.env.COZYSTACK_CDK8S_WRITER_THREADS;
   }

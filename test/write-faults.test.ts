@@ -148,7 +148,33 @@ function tryMount(name: string, options: string): string | undefined {
   return dir;
 }
 
-describe('synth killed (SIGKILL) at random moments', () => {
+/** A tmpfs the tests mount, or a fault emulated in the process: decided when the file loads, so the test names say which. */
+function mountOrFail(name: string, options: string): string {
+  const dir = tryMount(name, options);
+  if (!dir) throw new Error(`mounting a tmpfs on ${name} failed, although the probe at load time succeeded`);
+  return dir;
+}
+
+// What this machine allows, probed once when the file loads: the test names say when a fault is emulated.
+const CAN_MOUNT = (() => {
+  const probe = tryMount('probe-mount', 'size=1m');
+  if (!probe) return false;
+  spawnSync('umount', [probe]);
+  mounts.pop();
+  return true;
+})();
+const CAN_CHATTR = (() => {
+  if (!IS_ROOT) return false;
+  const f = join(ws, 'probe-chattr');
+  writeFileSync(f, '');
+  const ok = spawnSync('chattr', ['+i', f]).status === 0;
+  spawnSync('chattr', ['-i', f]);
+  rmSync(f, { force: true });
+  return ok;
+})();
+const NO_MOUNT = 'EMULATED, no tmpfs can be mounted here (needs root and mount rights)';
+
+describe('synth killed (SIGKILL) at random moments (an extra to the deterministic kills below)', () => {
   let refA: Tree;
   let refB: Tree;
   let normalSeconds = 0;
@@ -246,6 +272,95 @@ describe('synth killed (SIGKILL) at random moments', () => {
   });
 });
 
+/** Starts a synth that pauses at `phase` (test hook COZYSTACK_CDK8S_TEST_PAUSE_AT, lib/output-writer.ts), waits for it to say so, and kills it there. */
+async function killAt(phase: string, args: string[], cwd: string, env: Record<string, string>): Promise<Run> {
+  const child = start(args, cwd, { env: { ...env, COZYSTACK_CDK8S_TEST_PAUSE_AT: phase } });
+  const done = finish(child);
+  let stderr = '';
+  const paused = new Promise<boolean>((resolve) => {
+    child.stderr!.on('data', (d) => {
+      stderr += d;
+      if (stderr.includes(`cozystack-cdk8s test hook: paused at ${phase}\n`)) resolve(true);
+    });
+    child.on('close', () => resolve(false));
+  });
+  if (!(await paused)) {
+    const r = await done;
+    throw new Error(`the run never paused at ${phase} (exit ${r.code}): ${r.stderr}`);
+  }
+  child.kill('SIGKILL');
+  const r = await done;
+  expect(r.signal).toBe('SIGKILL');
+  return r;
+}
+
+describe('synth killed (SIGKILL) in each phase of the write, deterministically (test hook pauses the writer there)', () => {
+  // The writer pauses at a named phase (COZYSTACK_CDK8S_TEST_PAUSE_AT, a test-only hook) and says
+  // so on stderr; the kill lands exactly there. The random kills above stay as an extra.
+  const writers = { 'main thread': IN_MAIN_THREAD, 'worker threads': IN_WORKER.env };
+  for (const [writer, env] of Object.entries(writers)) {
+    it(`killed with the lock taken, before anything is written (${writer}): the old tree stays; the next run takes the lock over`, async () => {
+      const dir = join(ws, `phase-locked-${writer.split(' ')[0]}`);
+      mkdirSync(dir);
+      cpSync(join(ws, 'ref-medium'), join(dir, 'out'), { recursive: true });
+      await killAt('locked', ['synth', '-f', join(ws, 'medium-b'), '--out', 'out'], dir, env);
+      expect(sameTree(readTree(join(dir, 'out')), medium)).toBe(true);
+      expect(leftovers(dir, 'out')).toContain('.out.lock');
+      await expectNextRunCleansUp(dir, env);
+    });
+
+    it(`killed in the write phase, the staging folder half written (${writer}): the old tree stays; the next run removes the staging folder`, async () => {
+      const dir = join(ws, `phase-writing-${writer.split(' ')[0]}`);
+      mkdirSync(dir);
+      cpSync(join(ws, 'ref-medium'), join(dir, 'out'), { recursive: true });
+      await killAt('writing', ['synth', '-f', join(ws, 'medium-b'), '--out', 'out'], dir, env);
+      expect(sameTree(readTree(join(dir, 'out')), medium)).toBe(true);
+      const staging = leftovers(dir, 'out').filter((e) => e.startsWith('.out.new-'));
+      expect(staging).toHaveLength(1);
+      if (writer === 'main thread') {
+        // Paused after half of the files: the staging folder holds some, not all.
+        const inStaging = readTree(join(dir, staging[0]!)).size;
+        expect(inStaging).toBeGreaterThan(0);
+        expect(inStaging).toBeLessThan(mediumB.size);
+      }
+      await expectNextRunCleansUp(dir, env);
+    });
+
+    it(`killed between the two renames of the swap (${writer}): no output, the complete old tree beside it; the next run puts it back`, async () => {
+      const dir = join(ws, `phase-aside-${writer.split(' ')[0]}`);
+      mkdirSync(dir);
+      cpSync(join(ws, 'ref-medium'), join(dir, 'out'), { recursive: true });
+      await killAt('moved-aside', ['synth', '-f', join(ws, 'medium-b'), '--out', 'out'], dir, env);
+      expect(existsSync(join(dir, 'out'))).toBe(false);
+      expect(sameTree(readTree(join(dir, '.out.old')), medium)).toBe(true);
+      // The next run puts the old tree back before anything else: synthesizing the old input then changes nothing.
+      const restoredThenWritten = await runCli(['synth', '-f', join(ws, 'medium'), '--out', 'out'], dir, { env });
+      expect(restoredThenWritten.code, restoredThenWritten.stderr).toBe(0);
+      expect(restoredThenWritten.stdout).toMatch(/ files, 0 changed, /);
+      expect(sameTree(readTree(join(dir, 'out')), medium)).toBe(true);
+      expect(leftovers(dir, 'out')).toEqual([]);
+    });
+
+    it(`killed after the swap, before the old tree is removed (${writer}): the new tree is in place; the next run removes the old one`, async () => {
+      const dir = join(ws, `phase-swapped-${writer.split(' ')[0]}`);
+      mkdirSync(dir);
+      cpSync(join(ws, 'ref-medium'), join(dir, 'out'), { recursive: true });
+      await killAt('swapped', ['synth', '-f', join(ws, 'medium-b'), '--out', 'out'], dir, env);
+      expect(sameTree(readTree(join(dir, 'out')), mediumB)).toBe(true);
+      expect(sameTree(readTree(join(dir, '.out.old')), medium)).toBe(true);
+      await expectNextRunCleansUp(dir, env);
+    });
+  }
+
+  /** The next run (to the new tree) succeeds and leaves nothing beside the output. */
+  async function expectNextRunCleansUp(dir: string, env: Record<string, string>): Promise<void> {
+    const r = await runCli(['synth', '-f', join(ws, 'medium-b'), '--out', 'out'], dir, { env });
+    expect(r.code, r.stderr).toBe(0);
+    expect(sameTree(readTree(join(dir, 'out')), mediumB)).toBe(true);
+    expect(leftovers(dir, 'out')).toEqual([]);
+  }
+});
+
 describe('a run killed between the two renames of the swap', () => {
   it('leaves the old tree beside the output; the next run puts it back before anything else, even a run that then fails', async () => {
     const dir = join(ws, 'between');
@@ -323,13 +438,10 @@ describe('an output folder that holds files of the user\'s (a GitOps repository)
 });
 
 describe('an output folder on a full disk', () => {
-  it('a write that runs out of space leaves the old tree intact and reports ENOSPC (a 2 MiB tmpfs)', async () => {
-    const mnt = tryMount('full', 'size=2m');
-    if (!mnt) {
-      // No mount here: the same fault, emulated (writes into the staging folder fail with ENOSPC).
-      console.info('write-faults: mounting a tmpfs is not permitted here; ENOSPC is emulated');
-      return expectEnospcEmulated();
-    }
+  it(`a write that runs out of space leaves the old tree intact and reports ENOSPC (${CAN_MOUNT ? 'a real 2 MiB tmpfs' : `${NO_MOUNT}: writes into the staging folder fail with a faked ENOSPC`})`, async () => {
+    // No mount here: the same fault, emulated (writes into the staging folder fail with ENOSPC).
+    if (!CAN_MOUNT) return expectEnospcEmulated();
+    const mnt = mountOrFail('full', 'size=2m');
     const first = await runCli(['synth', '-f', join(ws, 'small'), '--out', 'out'], mnt);
     expect(first.code, first.stderr).toBe(0);
     const r = await runCli(['synth', '-f', join(ws, 'medium'), '--out', 'out'], mnt, { env: IN_MAIN_THREAD });
@@ -343,13 +455,9 @@ describe('an output folder on a full disk', () => {
     expect(again.code, again.stderr).toBe(0);
   });
 
-  it('the same when worker threads write the files (2 MiB tmpfs)', async () => {
-    const mnt = tryMount('full-worker', 'size=2m');
-    if (!mnt) {
-      // Fault preloads do not reach worker threads: without a mount, only the main-thread write is checked.
-      console.info('write-faults: mounting a tmpfs is not permitted here; ENOSPC is emulated in the main thread');
-      return expectEnospcEmulated();
-    }
+  it(`the same when worker threads write the files (${CAN_MOUNT ? 'a real 2 MiB tmpfs' : `${NO_MOUNT}, and only in the main thread: a fault preload does not reach worker threads, so the worker write is NOT checked`})`, async () => {
+    if (!CAN_MOUNT) return expectEnospcEmulated();
+    const mnt = mountOrFail('full-worker', 'size=2m');
     const first = await runCli(['synth', '-f', join(ws, 'small'), '--out', 'out'], mnt, IN_WORKER);
     expect(first.code, first.stderr).toBe(0);
     for (const state of ['with an output', 'without an output']) {
@@ -363,7 +471,7 @@ describe('an output folder on a full disk', () => {
     }
   });
 
-  it('the same fault emulated in the process (writes into the staging folder fail with ENOSPC)', () => expectEnospcEmulated());
+  it('the same fault, EMULATED on purpose in the process (writes into the staging folder fail with a faked ENOSPC)', () => expectEnospcEmulated());
 
   async function expectEnospcEmulated(): Promise<void> {
     const dir = join(ws, `enospc-${Math.random().toString(36).slice(2)}`);
@@ -378,12 +486,9 @@ describe('an output folder on a full disk', () => {
 });
 
 describe('a read-only output location', () => {
-  it('a read-only file system: nothing is written, the old tree stays, EROFS is reported (tmpfs remounted read-only)', async () => {
-    const mnt = tryMount('ro', 'size=16m');
-    if (!mnt) {
-      console.info('write-faults: mounting a tmpfs is not permitted here; EROFS is emulated');
-      return expectErofsEmulated();
-    }
+  it(`a read-only file system: nothing is written, the old tree stays, EROFS is reported (${CAN_MOUNT ? 'a real tmpfs remounted read-only' : `${NO_MOUNT}: the swap fails with a faked EROFS`})`, async () => {
+    if (!CAN_MOUNT) return expectErofsEmulated();
+    const mnt = mountOrFail('ro', 'size=16m');
     const first = await runCli(['synth', '-f', join(ws, 'small'), '--out', 'out'], mnt);
     expect(first.code, first.stderr).toBe(0);
     expect(spawnSync('mount', ['-o', 'remount,ro', mnt]).status).toBe(0);
@@ -394,15 +499,12 @@ describe('a read-only output location', () => {
     expect(leftovers(mnt, 'out')).toEqual([]);
   });
 
-  it('an output folder that cannot be moved (chattr +i): the old tree stays, the staging folder is removed', async () => {
+  it(`an output folder that cannot be moved: the old tree stays, the staging folder is removed (${CAN_CHATTR ? 'a real chattr +i' : 'EMULATED, chattr +i is not available here (needs root and a file system with attributes): the swap fails with a faked EROFS'})`, async () => {
+    if (!CAN_CHATTR) return expectErofsEmulated();
     const dir = join(ws, 'immutable');
     mkdirSync(dir);
     cpSync(join(ws, 'ref-small'), join(dir, 'out'), { recursive: true });
-    const chattr = IS_ROOT ? spawnSync('chattr', ['+i', join(dir, 'out')]) : undefined;
-    if (chattr?.status !== 0) {
-      console.info('write-faults: chattr +i is not available here; a failing rename is emulated');
-      return expectErofsEmulated();
-    }
+    expect(spawnSync('chattr', ['+i', join(dir, 'out')]).status, 'chattr +i failed although the probe at load time succeeded').toBe(0);
     immutable.push(join(dir, 'out'));
     const r = await runCli(['synth', '-f', join(ws, 'medium'), '--out', 'out'], dir);
     spawnSync('chattr', ['-i', join(dir, 'out')]);
@@ -412,7 +514,7 @@ describe('a read-only output location', () => {
     expect(leftovers(dir, 'out')).toEqual([]);
   });
 
-  it('the same fault emulated in the process (the swap fails with EROFS)', () => expectErofsEmulated());
+  it('the same fault, EMULATED on purpose in the process (the swap fails with a faked EROFS)', () => expectErofsEmulated());
 
   async function expectErofsEmulated(): Promise<void> {
     const dir = join(ws, `erofs-${Math.random().toString(36).slice(2)}`);

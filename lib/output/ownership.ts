@@ -1,6 +1,7 @@
 import { existsSync, linkSync, lstatSync, mkdirSync, readdirSync, readFileSync, realpathSync, renameSync, rmdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, resolve, sep } from 'node:path';
 import { OutputWriteError } from './errors.js';
+import { pauseForTest } from './test-hook.js';
 
 /**
  * The output folder is owned: the tool writes a manifest of its own files into it and never
@@ -229,8 +230,11 @@ export function swapOwned(target: string, staging: string, owned: ReadonlySet<st
   try {
     mkdirSync(aside);
     writeFileSync(join(aside, ASIDE_MARK), '');
+    let first = true;
     for (const e of entries) {
       if (e.hadOld) renameSync(join(target, e.name), join(aside, e.name));
+      if (first && e.hadOld) pauseForTest('moved-aside');
+      first = false;
       if (e.hasNew) renameSync(join(staging, e.name), join(target, e.name));
     }
   } catch (e) {
@@ -244,6 +248,7 @@ export function swapOwned(target: string, staging: string, owned: ReadonlySet<st
     throw e;
   }
   rmSync(jfile, { force: true }); // the commit
+  pauseForTest('swapped');
   clearAside(aside, target, deletable);
 }
 

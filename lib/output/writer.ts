@@ -5,6 +5,7 @@ import { explain, OutputWriteError } from './errors.js';
 import { isAlive, lock } from './lock.js';
 import { checkOutputLocation, MANIFEST, manifestText, type OutputLabel, ownedFiles, ownedNotIn, recoverSwap, swapOwned, swapPending } from './ownership.js';
 import { read } from './compare.js';
+import { pauseForTest } from './test-hook.js';
 
 /** The error of a failed write (re-exported; defined in output-errors.ts). */
 export { OutputWriteError };
@@ -89,6 +90,7 @@ export class TreeWrite {
       throw explain(e, `cannot write ${outdir}`, `${outdir} is unchanged`);
     }
     this.mode = this.owned ? 'compare' : 'write';
+    pauseForTest('locked');
     this.early = new EarlyFiles(options.backgroundMinFiles ?? backgroundMinFiles(), () => this.startWorker());
   }
 
@@ -143,6 +145,7 @@ export class TreeWrite {
       // Something changed: the worker writes the whole tree (it kept every file) into staging.
       mkdirSync(this.staging!); // named when the worker started
       worker.writeKept();
+      pauseForTest('writing');
       throwIfFailed(worker.sync());
       writeStaging(this.staging!, new Map([[MANIFEST, manifest]]));
       swapOwned(this.target, this.staging!, owned, paths, this.adopt, this.outdir);
@@ -200,7 +203,9 @@ function writeStaging(staging: string, files: ReadonlyMap<string, string>): void
   try {
     mkdirSync(staging, { recursive: true });
     const dirs = new Set<string>();
+    let written = 0;
     for (const [path, content] of files) {
+      if (written++ === files.size >> 1) pauseForTest('writing');
       const full = join(staging, path);
       const d = dirname(full);
       if (!dirs.has(d)) {

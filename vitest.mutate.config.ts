@@ -1,0 +1,30 @@
+// The tests StrykerJS runs against each mutant (npm run mutate): the in-process test files only.
+// Files that spawn the command line or npm (cli, hostile-input, write-faults, package, bench) are
+// left out: their coverage happens in child processes Stryker cannot see, and they take minutes.
+// MUTATE_TESTS (comma-separated paths) narrows the list further.
+import { defineConfig } from 'vitest/config';
+import base from './vitest.config.js';
+
+const IN_PROCESS = [
+  'test/apps.test.ts',
+  'test/bootstrap.test.ts',
+  'test/corpus.test.ts',
+  'test/object-json.test.ts',
+  'test/platform-bundles.test.ts',
+  'test/platform-output.test.ts',
+  'test/properties.test.ts',
+  'test/safety.test.ts',
+  'test/settings.test.ts',
+  'test/tenants.test.ts',
+  'test/tree-write.test.ts',
+  'test/values-validator.test.ts',
+  'test/yaml-emitter.test.ts',
+  'test/yaml-input.test.ts',
+];
+
+export default defineConfig({
+  test: {
+    ...base.test,
+    include: process.env.MUTATE_VITEST_INCLUDE?.split(',').map((s) => s.trim()) ?? IN_PROCESS,
+  },
+});
