@@ -326,13 +326,19 @@ describe('synth killed (SIGKILL) in each phase of the write, deterministically (
       await expectNextRunCleansUp(dir, env);
     });
 
-    it(`killed between the two renames of the swap (${writer}): no output, the complete old tree beside it; the next run puts it back`, async () => {
+    it(`killed inside the swap, the first of the tool's entries moved aside (${writer}): the output folder stays, the journal and the entry beside it; the next run undoes the swap`, async () => {
       const dir = join(ws, `phase-aside-${writer.split(' ')[0]}`);
       mkdirSync(dir);
       cpSync(join(ws, 'ref-medium'), join(dir, 'out'), { recursive: true });
       await killAt('moved-aside', ['synth', '-f', join(ws, 'medium-b'), '--out', 'out'], dir, env);
-      expect(existsSync(join(dir, 'out'))).toBe(false);
-      expect(sameTree(readTree(join(dir, '.out.old')), medium)).toBe(true);
+      // The swap is per top-level entry (docs/safety.md): the folder itself never moves.
+      expect(existsSync(join(dir, 'out'))).toBe(true);
+      expect(leftovers(dir, 'out')).toEqual(expect.arrayContaining(['.out.swap', '.out.old']));
+      const aside = readTree(join(dir, '.out.old'));
+      const now = readTree(join(dir, 'out'));
+      // Every old file is either still in place or moved aside, unchanged; none is lost.
+      for (const [p, c] of medium) expect(now.get(p) === c || aside.get(p) === c, p).toBe(true);
+      expect(sameTree(now, medium)).toBe(false);
       // The next run puts the old tree back before anything else: synthesizing the old input then changes nothing.
       const restoredThenWritten = await runCli(['synth', '-f', join(ws, 'medium'), '--out', 'out'], dir, { env });
       expect(restoredThenWritten.code, restoredThenWritten.stderr).toBe(0);
@@ -341,13 +347,15 @@ describe('synth killed (SIGKILL) in each phase of the write, deterministically (
       expect(leftovers(dir, 'out')).toEqual([]);
     });
 
-    it(`killed after the swap, before the old tree is removed (${writer}): the new tree is in place; the next run removes the old one`, async () => {
+    it(`killed after the swap is committed, before what was moved aside is cleared (${writer}): the new tree is in place; the next run clears the rest`, async () => {
       const dir = join(ws, `phase-swapped-${writer.split(' ')[0]}`);
       mkdirSync(dir);
       cpSync(join(ws, 'ref-medium'), join(dir, 'out'), { recursive: true });
       await killAt('swapped', ['synth', '-f', join(ws, 'medium-b'), '--out', 'out'], dir, env);
       expect(sameTree(readTree(join(dir, 'out')), mediumB)).toBe(true);
-      expect(sameTree(readTree(join(dir, '.out.old')), medium)).toBe(true);
+      // Committed: no journal; the old entries wait beside the output.
+      expect(leftovers(dir, 'out')).toContain('.out.old');
+      expect(leftovers(dir, 'out')).not.toContain('.out.swap');
       await expectNextRunCleansUp(dir, env);
     });
   }
