@@ -120,7 +120,8 @@ export function readYamlInputs(paths: readonly string[], limits: InputLimits = {
       }
       let value: unknown;
       try {
-        value = doc.toJS({ maxAliasCount: l.maxAliases });
+        // yaml counts the anchored node itself with its aliases: maxAliases aliases are maxAliases + 1.
+        value = doc.toJS({ maxAliasCount: l.maxAliases + 1 });
       } catch (e) {
         const message = (e as Error).message;
         if (e instanceof RangeError) problems.push({ ...where, message: `nesting deeper than ${l.maxDepth} levels`, rule: 'too-deep' });
@@ -178,7 +179,8 @@ function withinLimits(docs: readonly unknown[], l: Limits): boolean {
     while (stack.length) {
       const [v, d] = stack.pop()!;
       nodes++;
-      if (d > l.maxDepth) return false;
+      // A map or list at depth d is nesting level d + 1, empty or not (as the careful reader counts).
+      if (d > l.maxDepth || (d === l.maxDepth && typeof v === 'object' && v !== null)) return false;
       if (Array.isArray(v)) for (const x of v) stack.push([x, d + 1]);
       else if (typeof v === 'object' && v !== null) {
         for (const x of Object.values(v)) {
