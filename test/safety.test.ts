@@ -8,6 +8,9 @@ import { Bundle, collectObjects, CozystackValidationError, OUTPUT_MANIFEST, Outp
 import { ClickHouse } from '../apps/index.js';
 import { checkSecurityInvariants, type TenantFacts } from '../lib/synthesis/security-invariants.js';
 import { PAAS, spec } from './support/synth.js';
+import { chartValues } from './support/helm-controller.js';
+import { credentialsDocument } from '../lib/model/credentials.js';
+import type { Values } from '../lib/core/values.js';
 
 const newPlatform = (props: Record<string, unknown> = {}) => {
   const app = new App({ outdir: '/nonexistent' });
@@ -32,23 +35,16 @@ describe('credentials', () => {
     expect(files.get('kustomization.yaml')).not.toMatch(/secrets/);
   });
 
-  it('they go to a Secret per app that the HelmRelease reads with targetPath, and the chart sees the same values', () => {
+  it('they go to a Secret per app, one values document the HelmRelease reads at the root, and the chart sees the same values', () => {
     const { app, platform } = build();
     const objects = collectObjects(app);
     const secret = objects.find((o) => o.kind === 'Secret' && o.metadata.name === 'postgres-db-credential-values')!;
     expect(secret.metadata.namespace).toBe('tenant-team');
+    expect(Object.keys(secret.stringData as object)).toEqual(['values.yaml']);
     const hr = objects.find((o) => o.kind === 'HelmRelease' && o.metadata.name === 'postgres-db')!;
-    const from = spec(hr).valuesFrom as { name: string; valuesKey?: string; targetPath?: string }[];
-    expect(from[0]).toEqual({ kind: 'Secret', name: 'cozystack-values' });
-    // Rebuild what helm-controller gives the chart: values, then each valuesFrom targetPath.
-    const seen = structuredClone(spec(hr).values) as Record<string, Record<string, unknown>>;
-    for (const f of from.slice(1)) {
-      const path = f.targetPath!.split('.');
-      let node: Record<string, unknown> = seen;
-      for (const k of path.slice(0, -1)) node = (node[k] ??= {}) as Record<string, unknown>;
-      node[path.at(-1)!] = (secret.stringData as Record<string, string>)[f.valuesKey!];
-    }
-    expect(seen).toEqual({ users: { app: { password: SECRETS[0] } }, backup: { enabled: true, s3AccessKey: SECRETS[1], s3SecretKey: SECRETS[2] } });
+    expect(spec(hr).valuesFrom).toEqual([{ kind: 'Secret', name: 'cozystack-values' }, { kind: 'Secret', name: 'postgres-db-credential-values', valuesKey: 'values.yaml' }]);
+    // What helm-controller gives the chart (test/support/helm-controller.ts), minus the platform's _cluster/_namespace.
+    expect(chartValues(hr, objects)).toEqual({ users: { app: { password: SECRETS[0] } }, backup: { enabled: true, s3AccessKey: SECRETS[1], s3SecretKey: SECRETS[2] } });
     const warning = platform.warnings.find((w) => w.startsWith('Postgres tenant-team/db: credentials'))!;
     for (const path of ['spec.users.app.password', 'spec.backup.s3AccessKey', 'spec.backup.s3SecretKey']) expect(warning).toContain(path);
     expect(warning).toMatch(/moved to the Secret tenant-team\/postgres-db-credential-values/);
@@ -261,7 +257,7 @@ describe('Flux and Kubernetes name limits, checked at synth', () => {
     throw new Error('no problem reported');
   };
 
-  it('a 50-character tenant name gives a HelmRelease name over 53; a long user name a Secret data key over 253; all in one report naming object, origin, name and limit', () => {
+  it('a 50-character tenant name gives a HelmRelease name over 53, all in one report naming object, origin, name and limit; a long user name no longer makes a long Secret key', () => {
     const { app, platform } = newPlatform();
     const long = `t${'x'.repeat(49)}`;
     const team = platform.rootTenant.addTenant(long);
@@ -277,10 +273,8 @@ describe('Flux and Kubernetes name limits, checked at synth', () => {
       message: `'tenant-${long}' is 57 characters, over 53, the limit of a HelmRelease name (Helm release names, helm-controller); it comes from Tenant tenant-root/${long}`,
       rule: 'name-too-long',
     });
-    const key = problems.find((p) => p.subject.startsWith('Secret '))!;
-    expect(key.subject).toBe(`Secret tenant-${long}/postgres-db-credential-values`);
-    expect(key.rule).toBe('name-too-long');
-    expect(key.message).toMatch(new RegExp(`^'users\\.${user}\\.password' is 275 characters, over 253, the limit of a Secret data key; it comes from Postgres tenant-${long}/db$`));
+    // The credentials are one values document under the key values.yaml, whatever the user names.
+    expect(problems.filter((p) => p.subject.startsWith('Secret '))).toEqual([]);
     // Through collectObjects the same.
     expect(problemsOf(() => collectObjects(app)).map((p) => p.message)).toEqual(problems.map((p) => p.message));
   });
@@ -307,5 +301,29 @@ describe('Flux and Kubernetes name limits, checked at synth', () => {
       expect.stringMatching(/^stringData\.k+\.\.\. name-too-long: .* 254 characters, over 253, the limit of a Secret data key/),
     ]);
     expect(check({ kind: 'HelmRelease', metadata: { name: 'ok', namespace: 'tenant-a' }, spec: { releaseName: 'r'.repeat(54) } })).toEqual([expect.stringMatching(/^spec\.releaseName name-too-long: .* 54 characters, over 53/)]);
+  });
+});
+
+describe('credentials reach the chart byte for byte through Flux (issue 15, point 2)', () => {
+  // Passwords helm's --set parser (valuesFrom targetPath) would change: numbers, booleans, null,
+  // quotes, commas and =, brackets, backslashes, newlines, YAML 1.1 booleans, unicode.
+  const PASSWORDS = ['12345678', 'true', 'null', "'quoted'", '"double"', 'a,b=c', 'x[0]', 'back\\slash', 'multi\nline\n', 'yes', 'off', '0x1F', '1e3', '~', ' lead and trail ', '#hash', 'ünïcødé 🔑', '- dash', '{not: a map}'];
+
+  it('every password of a Postgres user arrives as given, through the values document merged at the root', () => {
+    const { app, platform } = newPlatform();
+    const users = Object.fromEntries(PASSWORDS.map((pw, i) => [`u${i}`, { password: pw, replication: i % 2 === 0 }]));
+    new Postgres(platform.rootTenant, 'db', { users });
+    const objects = collectObjects(app);
+    const hr = objects.find((o) => o.kind === 'HelmRelease' && o.metadata.name === 'postgres-db')!;
+    expect((spec(hr).valuesFrom as { targetPath?: string }[]).some((f) => f.targetPath !== undefined)).toBe(false);
+    expect(JSON.stringify(spec(hr).values)).not.toContain('password');
+    expect(chartValues(hr, objects).users).toEqual(users);
+  });
+
+  it('a credential inside a list moves with its whole list, which spec.values would otherwise replace', () => {
+    const values: Values = { list: [{ name: 'a', password: 'p,1' }, { name: 'b' }], keep: 1 };
+    const { document, values: rest } = credentialsDocument(values, [{ path: ['list', '[0]', 'password'], value: 'p,1' }]);
+    expect(rest).toEqual({ keep: 1 });
+    expect(JSON.parse(document)).toEqual({ list: [{ name: 'a', password: 'p,1' }, { name: 'b' }] });
   });
 });

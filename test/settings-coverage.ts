@@ -84,7 +84,7 @@ export const PROPS: Record<string, readonly TestRef[]> = {
   'rootTenant.seaweedfs': [...ROOT_TENANT, 'apps.test.ts > an app needing a tenant service nobody in the chain runs fails, naming the service'],
   'rootTenant.isolated': ROOT_TENANT,
   'rootTenant.resourceQuotas': ROOT_TENANT,
-  'credentials.handling': ['safety.test.ts > SOPS creation rules for the given keys; inline handling keeps values as given', 'safety.test.ts > they go to a Secret per app that the HelmRelease reads with targetPath, and the chart sees the same values'],
+  'credentials.handling': ['safety.test.ts > SOPS creation rules for the given keys; inline handling keeps values as given', 'safety.test.ts > they go to a Secret per app, one values document the HelmRelease reads at the root, and the chart sees the same values'],
   'credentials.sops.age': ['safety.test.ts > SOPS creation rules for the given keys; inline handling keeps values as given'],
   'credentials.sops.pgp': ['safety.test.ts > SOPS creation rules for the given keys; inline handling keeps values as given'],
   tenantsPerChart: [`${S}groups the tenants into charts of at most that many (6 tenants, 2 per chart: 3 charts beside the Platform)`, `${S}changes neither the objects nor the output files`],

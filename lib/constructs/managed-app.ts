@@ -11,7 +11,7 @@ import { APP_BRAND, brand, findUp, hasBrand, TENANT_BRAND } from './tree.js';
 import { validateAppValues } from '../model/app-values.js';
 import { isDnsLabel, isDnsSubdomain } from '../core/predicates.js';
 import { addObject, GVK } from '../renderings/objects.js';
-import { credentialPatterns, extractCredentials, secretKey, targetPath } from '../model/credentials.js';
+import { credentialPatterns, credentialsDocument, CREDENTIALS_VALUES_KEY, extractCredentials, secretKey, targetPath } from '../model/credentials.js';
 import { isPlainObject } from '../core/values.js';
 
 /** Label of the Secrets that carry credentials moved out of app values. */
@@ -169,21 +169,26 @@ export class ManagedApp<P = Values> extends Construct {
       used.add(key);
       return { key, path: targetPath(c.path), value: c.value };
     });
-    const valuesFrom = [
-      ...entries.map((e) => ({ kind: 'Secret', name: secretName, valuesKey: e.key, targetPath: e.path })),
-      ...extra.map(([key, path]) => ({ kind: 'Secret', name: secretName, valuesKey: key, targetPath: path })),
-    ];
     if (!options.credentialsSecret) {
+      // The library's Secret: one values document, merged at the root, so every value reaches the
+      // chart exactly as given (no targetPath: its --set parser changes types and characters).
+      const { document, values: rest } = credentialsDocument(values, credentials);
       addObject(
         scope,
         GVK.Secret,
         { name: secretName, namespace: this.namespace, labels: { [CREDENTIALS_LABEL]: 'true' } },
-        { type: 'Opaque', stringData: Object.fromEntries(entries.map((e) => [e.key, e.value])) },
+        { type: 'Opaque', stringData: { [CREDENTIALS_VALUES_KEY]: document } },
       );
+      if (entries.length) context.warn(`${subject}: credentials ${entries.map((e) => `spec.${e.path}`).join(', ')} moved to the Secret ${this.namespace}/${secretName}, written under secrets/ and kept out of Git`);
+      return { values: rest, valuesFrom: [{ kind: 'Secret', name: secretName, valuesKey: CREDENTIALS_VALUES_KEY }] };
     }
+    // An existing Secret of the user's: its keys are read back with targetPath.
+    const valuesFrom = [
+      ...entries.map((e) => ({ kind: 'Secret', name: secretName, valuesKey: e.key, targetPath: e.path })),
+      ...extra.map(([key, path]) => ({ kind: 'Secret', name: secretName, valuesKey: key, targetPath: path })),
+    ];
     if (entries.length) {
-      const where = options.credentialsSecret ? `read from the existing Secret ${this.namespace}/${secretName} (keys ${entries.map((e) => e.key).join(', ')})` : `moved to the Secret ${this.namespace}/${secretName}, written under secrets/ and kept out of Git`;
-      context.warn(`${subject}: credentials ${entries.map((e) => `spec.${e.path}`).join(', ')} ${where}`);
+      context.warn(`${subject}: credentials ${entries.map((e) => `spec.${e.path}`).join(', ')} read from the existing Secret ${this.namespace}/${secretName} (keys ${entries.map((e) => e.key).join(', ')})`);
     }
     return { values: clean, valuesFrom };
   }

@@ -22,7 +22,7 @@ const ALWAYS_AVAILABLE = new Set(['tenant', 'etcd', 'ingress', 'monitoring', 'se
 export interface CredentialsProps {
   /**
    * `secret`: each app's credentials go to a Secret `<release>-credential-values` that the
-   * HelmRelease reads through valuesFrom/targetPath; the Secrets are written under `secrets/`,
+   * HelmRelease reads as one values document (valuesFrom, merged at the root, no targetPath); the Secrets are written under `secrets/`,
    * which the generated `.gitignore` excludes. `inline`: left in the HelmRelease values.
    * @default 'secret'
    */

@@ -83,3 +83,50 @@ export function targetPath(path: readonly string[]): string {
 export function secretKey(path: readonly string[]): string {
   return path.map((s) => s.replace(/[^-_a-zA-Z0-9]/g, '_')).join('.');
 }
+
+/** Secret key of the values document of an app's credentials. */
+export const CREDENTIALS_VALUES_KEY = 'values.yaml';
+
+/**
+ * The credentials of an app as one values document, and the values without them: what a
+ * HelmRelease gets back exactly when it reads the document with `valuesFrom` (merged at the root,
+ * no `targetPath`, whose `--set` parser would turn `12345678` into a number, drop quotes, split on
+ * commas). A credential inside a list moves with its whole list: helm-controller merges
+ * `spec.values` over the document, and a list there would replace the document's list whole.
+ * The document is JSON (a YAML document that YAML 1.1 and 1.2 readers read alike), keys sorted.
+ */
+export function credentialsDocument(values: Values, credentials: readonly FoundCredential[]): { document: string; values: Values } {
+  const doc: Record<string, unknown> = {};
+  let clean: Record<string, unknown> = structuredClone(values) as Record<string, unknown>;
+  for (const c of credentials) {
+    const list = c.path.findIndex((s) => /^\[\d+\]$/.test(s));
+    const cut = list === -1 ? c.path : c.path.slice(0, list);
+    let from: unknown = values;
+    for (const k of cut) from = isPlainObject(from) ? from[k] : undefined;
+    setIn(doc, cut, structuredClone(from));
+    clean = deleteIn(clean, cut);
+  }
+  return { document: `${JSON.stringify(sortKeys(doc), null, 2)}\n`, values: clean as Values };
+}
+
+function setIn(target: Record<string, unknown>, path: readonly string[], value: unknown): void {
+  let node = target;
+  for (const k of path.slice(0, -1)) node = (isPlainObject(node[k]) ? node[k] : (node[k] = {})) as Record<string, unknown>;
+  node[path[path.length - 1]!] = value;
+}
+
+/** A copy without the key at `path`; the maps on the way stay, empty or not, so spec.values keeps its shape. */
+function deleteIn(target: Record<string, unknown>, path: readonly string[]): Record<string, unknown> {
+  const [head, ...rest] = path;
+  if (head === undefined || !(head in target)) return target;
+  const out = { ...target };
+  if (!rest.length) delete out[head];
+  else if (isPlainObject(target[head])) out[head] = deleteIn(target[head], rest);
+  return out;
+}
+
+function sortKeys(v: unknown): unknown {
+  if (Array.isArray(v)) return v.map(sortKeys);
+  if (!isPlainObject(v)) return v;
+  return Object.fromEntries(Object.keys(v).sort().map((k) => [k, sortKeys(v[k])]));
+}
