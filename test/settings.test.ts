@@ -1,6 +1,6 @@
 // Settings, flags and documented limits whose effect no other test pinned down (issue 16: each of
 // these survived a mutation with the whole suite green). Every expected value here is written from
-// the upstream fact (the reference in ../shared/reference) or the documented rule (README.md,
+// the upstream fact (the release data in releases/<tag>/) or the documented rule (README.md,
 // docs/safety.md, the JSDoc @default of the props), never copied from the current output.
 import { createHash } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
