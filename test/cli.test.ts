@@ -247,7 +247,7 @@ describe('graph', () => {
 
 describe('validate on broken inputs', () => {
   const cases: [string, Record<string, string>, RegExp][] = [
-    ['unknown bundle', { 'p.yaml': 'apiVersion: cdk8s.cozystack.io/v1alpha1\nkind: Platform\nspec: {bundle: paas-ful}\n' }, /p\.yaml#1 spec\.bundle: expected one of "paas-full"/],
+    ['unknown bundle', { 'p.yaml': 'apiVersion: cdk8s.cozystack.io/v1alpha1\nkind: Platform\nspec: {bundle: paas-ful}\n' }, /p\.yaml#1 spec\.bundle: got "paas-ful"; expected one of "paas-full", .* \(did you mean 'paas-full'\?\)/],
     ['unknown Platform field', { 'p.yaml': 'apiVersion: cdk8s.cozystack.io/v1alpha1\nkind: Platform\nspec: {bundle: distro-hosted, rootHots: x}\n' }, /p\.yaml#1 spec\.rootHots: unknown field 'rootHots' \(did you mean 'rootHost'\?\)/],
     ['no Platform', { 't.yaml': 'apiVersion: apps.cozystack.io/v1alpha1\nkind: Tenant\nmetadata: {name: a, namespace: tenant-root}\n' }, /expected exactly one cdk8s.cozystack.io\/v1alpha1 Platform document, found 0/],
     ['two Platforms', { 'p.yaml': 'apiVersion: cdk8s.cozystack.io/v1alpha1\nkind: Platform\nspec: {bundle: distro-hosted}\n---\napiVersion: cdk8s.cozystack.io/v1alpha1\nkind: Platform\nspec: {bundle: distro-hosted}\n' }, /p\.yaml#1, p\.yaml#2: expected exactly one .* found 2/],

@@ -38,7 +38,7 @@ export interface PlatformDocument {
 export function parsePlatformDocument(value: unknown, subject: string): { document?: PlatformDocument; problems: Problem[] } {
   // The schema is the package's own, checked against the JSON Schema meta-schema by the tests:
   // no meta-validation or code optimization at every run (they cost more than they save here).
-  validator ??= new Ajv({ allErrors: true, strict: false, validateSchema: false, code: { optimize: false } }).compile(PLATFORM_SCHEMA);
+  validator ??= new Ajv({ allErrors: true, strict: false, validateSchema: false, verbose: true, code: { optimize: false } }).compile(PLATFORM_SCHEMA);
   if (!validator(value)) {
     return { problems: dedupe((validator.errors ?? []).map((e) => toProblem(e, subject))) };
   }
@@ -65,8 +65,15 @@ function toProblem(e: ErrorObject, subject: string): Problem {
     }
     case 'required':
       return { subject, path: path ? `${path}.${(e.params as { missingProperty: string }).missingProperty}` : (e.params as { missingProperty: string }).missingProperty, message: 'is required', rule: 'required' };
-    case 'enum':
-      return { subject, path: at, message: `expected one of ${(e.params as { allowedValues: unknown[] }).allowedValues.map((v) => JSON.stringify(v)).join(', ')}`, rule: 'invalid-enum' };
+    case 'enum': {
+      // The value given (no Platform setting with choices is a credential) and the nearest choice:
+      // one that differs only in case first, as `Flux` for `flux`.
+      const allowed = (e.params as { allowedValues: unknown[] }).allowedValues;
+      const given = String(e.data);
+      const sameLetters = allowed.find((v) => typeof v === 'string' && v.toLowerCase() === given.toLowerCase());
+      const hint = sameLetters !== undefined ? ` (did you mean '${String(sameLetters)}'?)` : didYouMean(given, allowed.map(String));
+      return { subject, path: at, message: `got ${JSON.stringify(e.data)}; expected one of ${allowed.map((v) => JSON.stringify(v)).join(', ')}${hint}`, rule: 'invalid-enum' };
+    }
     case 'const':
       return { subject, path: at, message: `expected ${JSON.stringify((e.params as { allowedValue: unknown }).allowedValue)}`, rule: 'invalid-value' };
     case 'type':

@@ -277,7 +277,8 @@ function platformSchemaCases(add: Add, bug: Bug, dotted: (p: ExpectedProblem) =>
     if (!node.enum) continue;
     const first = String(node.enum[0]);
     const wrong = first.toUpperCase() === first ? first.toLowerCase() : first[0]!.toUpperCase() + first.slice(1);
-    const errors = [e('platform.yaml', 1, path, 'invalid-enum', `^expected one of ${escapeRegExp(node.enum.map((v) => JSON.stringify(v)).join(', '))}$`)];
+    // The value echoed, then the choices, then the choice of the same letters suggested.
+    const errors = [e('platform.yaml', 1, path, 'invalid-enum', `^got ${escapeRegExp(JSON.stringify(wrong))}; expected one of ${escapeRegExp(node.enum.map((v) => JSON.stringify(v)).join(', '))} ${escapeRegExp(`(did you mean '${first}'?)`)}$`)];
     add({
       name: `platform-enum-${kebab(path)}`,
       description: `${path} is one of ${node.enum.join(', ')}; given ${wrong}`,
