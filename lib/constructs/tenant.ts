@@ -1,7 +1,7 @@
 import { Construct } from 'constructs';
 import type { TenantService } from '../model/app-definition.js';
 import type { Values } from '../core/values.js';
-import { APP_DEFINITIONS } from '../../apps/catalog.js';
+import { appDefinitionOf, kindNotInRelease, kindProblemRule } from '../model/app-catalog.js';
 import { didYouMean, mapProblems, prefixed, Problems } from '../core/errors.js';
 import { isDnsSubdomain, isQuantity } from '../core/predicates.js';
 import {
@@ -184,10 +184,9 @@ export class Tenant extends Construct implements TenantModel {
     const spec = manifest?.spec ?? {};
     if (typeof spec !== 'object' || spec === null || Array.isArray(spec)) p.add('spec', `expected a map, got ${JSON.stringify(spec)}`, 'invalid-type');
     const kind = manifest?.kind;
-    const definition = APP_DEFINITIONS.find((d) => d.kind === kind);
-    if (kind !== 'Tenant' && !definition) {
-      p.add('kind', `unknown kind ${JSON.stringify(kind)}; expected one of ${APP_DEFINITIONS.map((d) => d.kind).join(', ')}${didYouMean(String(kind), APP_DEFINITIONS.map((d) => d.kind))}`, 'unknown-kind');
-    }
+    const release = this.context.release;
+    const definition = typeof kind === 'string' ? appDefinitionOf(kind, release) : undefined;
+    if (kind !== 'Tenant' && !definition) p.add('kind', kindNotInRelease(String(kind), release), kindProblemRule(String(kind)));
     p.throwIfAny();
     if (kind === 'Tenant') {
       // Problems of a Tenant manifest are named by document paths, as for every other kind.
