@@ -534,17 +534,18 @@ function validatorsFile(defs: DefFile[]): string {
   const unique = [...bySchema.values()].sort((a, b) => byString(a.alias, b.alias));
   const ajv = createValuesAjv({ source: true, esm: true, lines: true });
   const refs: Record<string, string> = {};
+  const fnName = (d: DefFile): string => `VALIDATE_${d.alias}`;
   for (const d of unique) {
-    ajv.addSchema(d.entry.schema as JsonObject, d.alias);
-    refs[d.alias] = d.alias;
+    ajv.addSchema(d.entry.schema as JsonObject, fnName(d));
+    refs[fnName(d)] = fnName(d);
   }
   const code = standaloneCode(ajv, refs);
   const prologue = '"use strict";\n';
   if (!code.startsWith(prologue)) fail('validators: unexpected start of the ajv standalone code');
 
   // ajv writes each export line, then the constants and functions it needs: the schema constant
-  // after `export const <ALIAS>` is that definition's schema.
-  const byAlias = new Map(unique.map((d) => [d.alias, d]));
+  // after `export const VALIDATE_<ALIAS>` is that definition's schema.
+  const byAlias = new Map(unique.map((d) => [fnName(d), d]));
   const replaced = new Set<DefFile>();
   let current: DefFile | undefined;
   const lines = code
@@ -575,7 +576,7 @@ function validatorsFile(defs: DefFile[]): string {
     fail(`validators: the standalone code needs a run-time import: ${body.slice(at, body.indexOf('\n', runtime.index)).slice(0, 200)}`);
   }
   // Definitions of the same schema text share one validator.
-  const entries = defs.map((d) => `  [${d.alias}.schema, ${bySchema.get(JSON.stringify(d.entry.schema))!.alias}],`);
+  const entries = defs.map((d) => `  [${d.alias}.schema, ${fnName(bySchema.get(JSON.stringify(d.entry.schema))!)}],`);
 
   return [
     header('the catalog values schemas of every release (ajv standalone code)'),

@@ -59,7 +59,7 @@ import { VM_DISK_DEFINITION as VM_DISK_V1_6_0 } from '../definitions/v1.6.0/vm-d
 import { VM_INSTANCE_DEFINITION as VM_INSTANCE_V1_6_0 } from '../definitions/v1.6.0/vm-instance.js';
 import { VPN_DEFINITION as VPN_V1_6_0 } from '../definitions/v1.6.0/vpn.js';
 
-export const BOOTBOX_V0_41_11 = validate0;
+export const VALIDATE_BOOTBOX_V0_41_11 = validate0;
 const schema0 = BOOTBOX_V0_41_11.schema;
 
 function validate0(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
@@ -505,7 +505,7 @@ validate0.errors = vErrors;
 return errors === 0;
 }
 
-export const BOOTBOX_V1_6_0 = validate1;
+export const VALIDATE_BOOTBOX_V1_6_0 = validate1;
 const schema1 = BOOTBOX_V1_6_0.schema;
 
 function validate1(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
@@ -951,7 +951,7 @@ validate1.errors = vErrors;
 return errors === 0;
 }
 
-export const BUCKET_V0_41_11 = validate2;
+export const VALIDATE_BUCKET_V0_41_11 = validate2;
 const schema2 = BUCKET_V0_41_11.schema;
 
 function validate2(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
@@ -974,7 +974,7 @@ validate2.errors = vErrors;
 return errors === 0;
 }
 
-export const BUCKET_V1_6_0 = validate3;
+export const VALIDATE_BUCKET_V1_6_0 = validate3;
 const schema3 = BUCKET_V1_6_0.schema;
 
 function validate3(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
@@ -1082,7 +1082,7 @@ validate3.errors = vErrors;
 return errors === 0;
 }
 
-export const CLICKHOUSE_V0_41_11 = validate4;
+export const VALIDATE_CLICKHOUSE_V0_41_11 = validate4;
 const schema4 = CLICKHOUSE_V0_41_11.schema;
 const pattern0 = new RegExp("^(\\+|-)?(([0-9]+(\\.[0-9]*)?)|(\\.[0-9]+))(([KMGTPE]i)|[numkMGTPE]|([eE](\\+|-)?(([0-9]+(\\.[0-9]*)?)|(\\.[0-9]+))))?$", "u");
 
@@ -1947,7 +1947,7 @@ validate4.errors = vErrors;
 return errors === 0;
 }
 
-export const CLICKHOUSE_V1_6_0 = validate5;
+export const VALIDATE_CLICKHOUSE_V1_6_0 = validate5;
 const schema5 = CLICKHOUSE_V1_6_0.schema;
 
 function validate5(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
@@ -2903,7 +2903,7 @@ validate5.errors = vErrors;
 return errors === 0;
 }
 
-export const ETCD_V0_41_11 = validate6;
+export const VALIDATE_ETCD_V0_41_11 = validate6;
 const schema6 = ETCD_V0_41_11.schema;
 
 function validate6(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
@@ -3192,7 +3192,7 @@ validate6.errors = vErrors;
 return errors === 0;
 }
 
-export const ETCD_V1_6_0 = validate7;
+export const VALIDATE_ETCD_V1_6_0 = validate7;
 const schema7 = ETCD_V1_6_0.schema;
 
 function validate7(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
@@ -3497,7 +3497,7 @@ validate7.errors = vErrors;
 return errors === 0;
 }
 
-export const EXTERNAL_DNS_V1_6_0 = validate8;
+export const VALIDATE_EXTERNAL_DNS_V1_6_0 = validate8;
 const schema8 = EXTERNAL_DNS_V1_6_0.schema;
 
 function validate8(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
@@ -4017,7 +4017,7 @@ validate8.errors = vErrors;
 return errors === 0;
 }
 
-export const FERRETDB_V0_41_11 = validate9;
+export const VALIDATE_FERRETDB_V0_41_11 = validate9;
 const schema9 = FERRETDB_V0_41_11.schema;
 
 function validate9(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
@@ -4738,7 +4738,7 @@ validate9.errors = vErrors;
 return errors === 0;
 }
 
-export const FOUNDATIONDB_V0_41_11 = validate10;
+export const VALIDATE_FOUNDATIONDB_V0_41_11 = validate10;
 const schema10 = FOUNDATIONDB_V0_41_11.schema;
 
 function validate10(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
@@ -5810,7 +5810,7 @@ validate10.errors = vErrors;
 return errors === 0;
 }
 
-export const FOUNDATIONDB_V1_6_0 = validate11;
+export const VALIDATE_FOUNDATIONDB_V1_6_0 = validate11;
 const schema11 = FOUNDATIONDB_V1_6_0.schema;
 
 function validate11(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
@@ -6882,7 +6882,7 @@ validate11.errors = vErrors;
 return errors === 0;
 }
 
-export const HARBOR_V1_6_0 = validate12;
+export const VALIDATE_HARBOR_V1_6_0 = validate12;
 const schema12 = HARBOR_V1_6_0.schema;
 
 function validate12(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
@@ -8125,7 +8125,7 @@ validate12.errors = vErrors;
 return errors === 0;
 }
 
-export const HTTP_CACHE_V0_41_11 = validate13;
+export const VALIDATE_HTTP_CACHE_V0_41_11 = validate13;
 const schema13 = HTTP_CACHE_V0_41_11.schema;
 
 function validate13(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
@@ -8777,7 +8777,7 @@ validate13.errors = vErrors;
 return errors === 0;
 }
 
-export const HTTP_CACHE_V1_6_0 = validate14;
+export const VALIDATE_HTTP_CACHE_V1_6_0 = validate14;
 const schema14 = HTTP_CACHE_V1_6_0.schema;
 
 function validate14(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
@@ -9429,7 +9429,7 @@ validate14.errors = vErrors;
 return errors === 0;
 }
 
-export const INGRESS_V0_41_11 = validate15;
+export const VALIDATE_INGRESS_V0_41_11 = validate15;
 const schema15 = INGRESS_V0_41_11.schema;
 
 function validate15(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
@@ -9712,7 +9712,7 @@ validate15.errors = vErrors;
 return errors === 0;
 }
 
-export const INGRESS_V1_6_0 = validate16;
+export const VALIDATE_INGRESS_V1_6_0 = validate16;
 const schema16 = INGRESS_V1_6_0.schema;
 
 function validate16(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
@@ -10011,7 +10011,7 @@ validate16.errors = vErrors;
 return errors === 0;
 }
 
-export const KAFKA_V0_41_11 = validate17;
+export const VALIDATE_KAFKA_V0_41_11 = validate17;
 const schema17 = KAFKA_V0_41_11.schema;
 
 function validate17(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
@@ -10897,7 +10897,7 @@ validate17.errors = vErrors;
 return errors === 0;
 }
 
-export const KAFKA_V1_6_0 = validate18;
+export const VALIDATE_KAFKA_V1_6_0 = validate18;
 const schema18 = KAFKA_V1_6_0.schema;
 
 function validate18(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
@@ -11817,7 +11817,7 @@ validate18.errors = vErrors;
 return errors === 0;
 }
 
-export const KUBERNETES_NODES_V1_6_0 = validate19;
+export const VALIDATE_KUBERNETES_NODES_V1_6_0 = validate19;
 const schema19 = KUBERNETES_NODES_V1_6_0.schema;
 
 function validate19(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
@@ -12589,7 +12589,7 @@ validate19.errors = vErrors;
 return errors === 0;
 }
 
-export const KUBERNETES_V0_41_11 = validate20;
+export const VALIDATE_KUBERNETES_V0_41_11 = validate20;
 const schema20 = KUBERNETES_V0_41_11.schema;
 
 function validate20(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
@@ -14956,7 +14956,7 @@ validate20.errors = vErrors;
 return errors === 0;
 }
 
-export const KUBERNETES_V1_6_0 = validate21;
+export const VALIDATE_KUBERNETES_V1_6_0 = validate21;
 const schema21 = KUBERNETES_V1_6_0.schema;
 
 function validate21(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
@@ -18237,7 +18237,7 @@ validate21.errors = vErrors;
 return errors === 0;
 }
 
-export const MARIADB_V1_6_0 = validate22;
+export const VALIDATE_MARIADB_V1_6_0 = validate22;
 const schema22 = MARIADB_V1_6_0.schema;
 
 function validate22(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
@@ -19044,7 +19044,7 @@ validate22.errors = vErrors;
 return errors === 0;
 }
 
-export const MONGODB_V0_41_11 = validate23;
+export const VALIDATE_MONGODB_V0_41_11 = validate23;
 const schema23 = MONGODB_V0_41_11.schema;
 
 function validate23(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
@@ -20144,7 +20144,7 @@ validate23.errors = vErrors;
 return errors === 0;
 }
 
-export const MONGODB_V1_6_0 = validate24;
+export const VALIDATE_MONGODB_V1_6_0 = validate24;
 const schema24 = MONGODB_V1_6_0.schema;
 
 function validate24(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
@@ -21258,7 +21258,7 @@ validate24.errors = vErrors;
 return errors === 0;
 }
 
-export const MONITORING_V0_41_11 = validate25;
+export const VALIDATE_MONITORING_V0_41_11 = validate25;
 const schema25 = MONITORING_V0_41_11.schema;
 
 function validate25(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
@@ -23643,7 +23643,7 @@ validate25.errors = vErrors;
 return errors === 0;
 }
 
-export const MONITORING_V1_6_0 = validate26;
+export const VALIDATE_MONITORING_V1_6_0 = validate26;
 const schema26 = MONITORING_V1_6_0.schema;
 
 function validate26(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
@@ -26287,7 +26287,7 @@ validate26.errors = vErrors;
 return errors === 0;
 }
 
-export const MYSQL_V0_41_11 = validate27;
+export const VALIDATE_MYSQL_V0_41_11 = validate27;
 const schema27 = MYSQL_V0_41_11.schema;
 
 function validate27(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
@@ -27094,7 +27094,7 @@ validate27.errors = vErrors;
 return errors === 0;
 }
 
-export const NATS_V0_41_11 = validate28;
+export const VALIDATE_NATS_V0_41_11 = validate28;
 const schema28 = NATS_V0_41_11.schema;
 
 function validate28(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
@@ -27583,7 +27583,7 @@ validate28.errors = vErrors;
 return errors === 0;
 }
 
-export const NATS_V1_6_0 = validate29;
+export const VALIDATE_NATS_V1_6_0 = validate29;
 const schema29 = NATS_V1_6_0.schema;
 
 function validate29(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
@@ -28106,7 +28106,7 @@ validate29.errors = vErrors;
 return errors === 0;
 }
 
-export const OPENBAO_V1_6_0 = validate30;
+export const VALIDATE_OPENBAO_V1_6_0 = validate30;
 const schema30 = OPENBAO_V1_6_0.schema;
 
 function validate30(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
@@ -28454,7 +28454,7 @@ validate30.errors = vErrors;
 return errors === 0;
 }
 
-export const OPENSEARCH_V1_6_0 = validate31;
+export const VALIDATE_OPENSEARCH_V1_6_0 = validate31;
 const schema31 = OPENSEARCH_V1_6_0.schema;
 
 function validate31(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
@@ -29367,7 +29367,7 @@ validate31.errors = vErrors;
 return errors === 0;
 }
 
-export const POSTGRES_V0_41_11 = validate32;
+export const VALIDATE_POSTGRES_V0_41_11 = validate32;
 const schema32 = POSTGRES_V0_41_11.schema;
 
 function validate32(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
@@ -30315,7 +30315,7 @@ validate32.errors = vErrors;
 return errors === 0;
 }
 
-export const POSTGRES_V1_6_0 = validate33;
+export const VALIDATE_POSTGRES_V1_6_0 = validate33;
 const schema33 = POSTGRES_V1_6_0.schema;
 
 function validate33(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
@@ -31490,7 +31490,7 @@ validate33.errors = vErrors;
 return errors === 0;
 }
 
-export const QDRANT_V1_6_0 = validate34;
+export const VALIDATE_QDRANT_V1_6_0 = validate34;
 const schema34 = QDRANT_V1_6_0.schema;
 
 function validate34(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
@@ -31856,7 +31856,7 @@ validate34.errors = vErrors;
 return errors === 0;
 }
 
-export const RABBITMQ_V0_41_11 = validate35;
+export const VALIDATE_RABBITMQ_V0_41_11 = validate35;
 const schema35 = RABBITMQ_V0_41_11.schema;
 
 function validate35(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
@@ -32384,7 +32384,7 @@ validate35.errors = vErrors;
 return errors === 0;
 }
 
-export const RABBITMQ_V1_6_0 = validate36;
+export const VALIDATE_RABBITMQ_V1_6_0 = validate36;
 const schema36 = RABBITMQ_V1_6_0.schema;
 
 function validate36(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
@@ -32939,7 +32939,7 @@ validate36.errors = vErrors;
 return errors === 0;
 }
 
-export const REDIS_V0_41_11 = validate37;
+export const VALIDATE_REDIS_V0_41_11 = validate37;
 const schema37 = REDIS_V0_41_11.schema;
 
 function validate37(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
@@ -33314,7 +33314,7 @@ validate37.errors = vErrors;
 return errors === 0;
 }
 
-export const REDIS_V1_6_0 = validate38;
+export const VALIDATE_REDIS_V1_6_0 = validate38;
 const schema38 = REDIS_V1_6_0.schema;
 
 function validate38(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
@@ -33689,7 +33689,7 @@ validate38.errors = vErrors;
 return errors === 0;
 }
 
-export const SEAWEEDFS_V0_41_11 = validate39;
+export const VALIDATE_SEAWEEDFS_V0_41_11 = validate39;
 const schema39 = SEAWEEDFS_V0_41_11.schema;
 
 function validate39(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
@@ -35258,7 +35258,7 @@ validate39.errors = vErrors;
 return errors === 0;
 }
 
-export const SEAWEEDFS_V1_6_0 = validate40;
+export const VALIDATE_SEAWEEDFS_V1_6_0 = validate40;
 const schema40 = SEAWEEDFS_V1_6_0.schema;
 
 function validate40(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
@@ -37603,7 +37603,7 @@ validate40.errors = vErrors;
 return errors === 0;
 }
 
-export const TCP_BALANCER_V0_41_11 = validate41;
+export const VALIDATE_TCP_BALANCER_V0_41_11 = validate41;
 const schema41 = TCP_BALANCER_V0_41_11.schema;
 
 function validate41(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
@@ -38076,7 +38076,7 @@ validate41.errors = vErrors;
 return errors === 0;
 }
 
-export const TCP_BALANCER_V1_6_0 = validate42;
+export const VALIDATE_TCP_BALANCER_V1_6_0 = validate42;
 const schema42 = TCP_BALANCER_V1_6_0.schema;
 
 function validate42(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
@@ -38549,7 +38549,7 @@ validate42.errors = vErrors;
 return errors === 0;
 }
 
-export const TENANT_V0_41_11 = validate43;
+export const VALIDATE_TENANT_V0_41_11 = validate43;
 const schema43 = TENANT_V0_41_11.schema;
 
 function validate43(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
@@ -38759,7 +38759,7 @@ validate43.errors = vErrors;
 return errors === 0;
 }
 
-export const TENANT_V1_6_0 = validate44;
+export const VALIDATE_TENANT_V1_6_0 = validate44;
 const schema44 = TENANT_V1_6_0.schema;
 
 function validate44(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
@@ -38985,7 +38985,7 @@ validate44.errors = vErrors;
 return errors === 0;
 }
 
-export const VIRTUALPRIVATECLOUD_V0_41_11 = validate45;
+export const VALIDATE_VIRTUALPRIVATECLOUD_V0_41_11 = validate45;
 const schema45 = VIRTUALPRIVATECLOUD_V0_41_11.schema;
 
 function validate45(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
@@ -39061,7 +39061,7 @@ validate45.errors = vErrors;
 return errors === 0;
 }
 
-export const VIRTUALPRIVATECLOUD_V1_6_0 = validate46;
+export const VALIDATE_VIRTUALPRIVATECLOUD_V1_6_0 = validate46;
 const schema46 = VIRTUALPRIVATECLOUD_V1_6_0.schema;
 
 function validate46(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
@@ -39353,7 +39353,7 @@ validate46.errors = vErrors;
 return errors === 0;
 }
 
-export const VIRTUAL_MACHINE_V0_41_11 = validate47;
+export const VALIDATE_VIRTUAL_MACHINE_V0_41_11 = validate47;
 const schema47 = VIRTUAL_MACHINE_V0_41_11.schema;
 
 function validate47(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
@@ -40043,7 +40043,7 @@ validate47.errors = vErrors;
 return errors === 0;
 }
 
-export const VM_DISK_V0_41_11 = validate48;
+export const VALIDATE_VM_DISK_V0_41_11 = validate48;
 const schema48 = VM_DISK_V0_41_11.schema;
 
 function validate48(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
@@ -40276,7 +40276,7 @@ validate48.errors = vErrors;
 return errors === 0;
 }
 
-export const VM_DISK_V1_6_0 = validate49;
+export const VALIDATE_VM_DISK_V1_6_0 = validate49;
 const schema49 = VM_DISK_V1_6_0.schema;
 
 function validate49(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
@@ -40569,7 +40569,7 @@ validate49.errors = vErrors;
 return errors === 0;
 }
 
-export const VM_INSTANCE_V0_41_11 = validate50;
+export const VALIDATE_VM_INSTANCE_V0_41_11 = validate50;
 const schema50 = VM_INSTANCE_V0_41_11.schema;
 
 function validate50(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
@@ -41245,7 +41245,7 @@ validate50.errors = vErrors;
 return errors === 0;
 }
 
-export const VM_INSTANCE_V1_6_0 = validate51;
+export const VALIDATE_VM_INSTANCE_V1_6_0 = validate51;
 const schema51 = VM_INSTANCE_V1_6_0.schema;
 
 function validate51(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
@@ -42010,7 +42010,7 @@ validate51.errors = vErrors;
 return errors === 0;
 }
 
-export const VPN_V0_41_11 = validate52;
+export const VALIDATE_VPN_V0_41_11 = validate52;
 const schema52 = VPN_V0_41_11.schema;
 
 function validate52(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
@@ -42362,7 +42362,7 @@ validate52.errors = vErrors;
 return errors === 0;
 }
 
-export const VPN_V1_6_0 = validate53;
+export const VALIDATE_VPN_V1_6_0 = validate53;
 const schema53 = VPN_V1_6_0.schema;
 
 function validate53(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
@@ -42716,60 +42716,60 @@ return errors === 0;
 
 /** The precompiled validator of each catalog schema, keyed by the definition's schema object. */
 export const PRECOMPILED_VALIDATORS: ReadonlyMap<Values, ValidateFunction> = new Map<Values, ValidateFunction>([
-  [BOOTBOX_V0_41_11.schema, BOOTBOX_V0_41_11],
-  [BOOTBOX_V1_6_0.schema, BOOTBOX_V1_6_0],
-  [BUCKET_V0_41_11.schema, BUCKET_V0_41_11],
-  [BUCKET_V1_6_0.schema, BUCKET_V1_6_0],
-  [CLICKHOUSE_V0_41_11.schema, CLICKHOUSE_V0_41_11],
-  [CLICKHOUSE_V1_6_0.schema, CLICKHOUSE_V1_6_0],
-  [ETCD_V0_41_11.schema, ETCD_V0_41_11],
-  [ETCD_V1_6_0.schema, ETCD_V1_6_0],
-  [EXTERNAL_DNS_V1_6_0.schema, EXTERNAL_DNS_V1_6_0],
-  [FERRETDB_V0_41_11.schema, FERRETDB_V0_41_11],
-  [FOUNDATIONDB_V0_41_11.schema, FOUNDATIONDB_V0_41_11],
-  [FOUNDATIONDB_V1_6_0.schema, FOUNDATIONDB_V1_6_0],
-  [HARBOR_V1_6_0.schema, HARBOR_V1_6_0],
-  [HTTP_CACHE_V0_41_11.schema, HTTP_CACHE_V0_41_11],
-  [HTTP_CACHE_V1_6_0.schema, HTTP_CACHE_V1_6_0],
-  [INFO_V0_41_11.schema, BUCKET_V0_41_11],
-  [INFO_V1_6_0.schema, BUCKET_V0_41_11],
-  [INGRESS_V0_41_11.schema, INGRESS_V0_41_11],
-  [INGRESS_V1_6_0.schema, INGRESS_V1_6_0],
-  [KAFKA_V0_41_11.schema, KAFKA_V0_41_11],
-  [KAFKA_V1_6_0.schema, KAFKA_V1_6_0],
-  [KUBERNETES_NODES_V1_6_0.schema, KUBERNETES_NODES_V1_6_0],
-  [KUBERNETES_V0_41_11.schema, KUBERNETES_V0_41_11],
-  [KUBERNETES_V1_6_0.schema, KUBERNETES_V1_6_0],
-  [MARIADB_V1_6_0.schema, MARIADB_V1_6_0],
-  [MONGODB_V0_41_11.schema, MONGODB_V0_41_11],
-  [MONGODB_V1_6_0.schema, MONGODB_V1_6_0],
-  [MONITORING_V0_41_11.schema, MONITORING_V0_41_11],
-  [MONITORING_V1_6_0.schema, MONITORING_V1_6_0],
-  [MYSQL_V0_41_11.schema, MYSQL_V0_41_11],
-  [NATS_V0_41_11.schema, NATS_V0_41_11],
-  [NATS_V1_6_0.schema, NATS_V1_6_0],
-  [OPENBAO_V1_6_0.schema, OPENBAO_V1_6_0],
-  [OPENSEARCH_V1_6_0.schema, OPENSEARCH_V1_6_0],
-  [POSTGRES_V0_41_11.schema, POSTGRES_V0_41_11],
-  [POSTGRES_V1_6_0.schema, POSTGRES_V1_6_0],
-  [QDRANT_V1_6_0.schema, QDRANT_V1_6_0],
-  [RABBITMQ_V0_41_11.schema, RABBITMQ_V0_41_11],
-  [RABBITMQ_V1_6_0.schema, RABBITMQ_V1_6_0],
-  [REDIS_V0_41_11.schema, REDIS_V0_41_11],
-  [REDIS_V1_6_0.schema, REDIS_V1_6_0],
-  [SEAWEEDFS_V0_41_11.schema, SEAWEEDFS_V0_41_11],
-  [SEAWEEDFS_V1_6_0.schema, SEAWEEDFS_V1_6_0],
-  [TCP_BALANCER_V0_41_11.schema, TCP_BALANCER_V0_41_11],
-  [TCP_BALANCER_V1_6_0.schema, TCP_BALANCER_V1_6_0],
-  [TENANT_V0_41_11.schema, TENANT_V0_41_11],
-  [TENANT_V1_6_0.schema, TENANT_V1_6_0],
-  [VIRTUALPRIVATECLOUD_V0_41_11.schema, VIRTUALPRIVATECLOUD_V0_41_11],
-  [VIRTUALPRIVATECLOUD_V1_6_0.schema, VIRTUALPRIVATECLOUD_V1_6_0],
-  [VIRTUAL_MACHINE_V0_41_11.schema, VIRTUAL_MACHINE_V0_41_11],
-  [VM_DISK_V0_41_11.schema, VM_DISK_V0_41_11],
-  [VM_DISK_V1_6_0.schema, VM_DISK_V1_6_0],
-  [VM_INSTANCE_V0_41_11.schema, VM_INSTANCE_V0_41_11],
-  [VM_INSTANCE_V1_6_0.schema, VM_INSTANCE_V1_6_0],
-  [VPN_V0_41_11.schema, VPN_V0_41_11],
-  [VPN_V1_6_0.schema, VPN_V1_6_0],
+  [BOOTBOX_V0_41_11.schema, VALIDATE_BOOTBOX_V0_41_11],
+  [BOOTBOX_V1_6_0.schema, VALIDATE_BOOTBOX_V1_6_0],
+  [BUCKET_V0_41_11.schema, VALIDATE_BUCKET_V0_41_11],
+  [BUCKET_V1_6_0.schema, VALIDATE_BUCKET_V1_6_0],
+  [CLICKHOUSE_V0_41_11.schema, VALIDATE_CLICKHOUSE_V0_41_11],
+  [CLICKHOUSE_V1_6_0.schema, VALIDATE_CLICKHOUSE_V1_6_0],
+  [ETCD_V0_41_11.schema, VALIDATE_ETCD_V0_41_11],
+  [ETCD_V1_6_0.schema, VALIDATE_ETCD_V1_6_0],
+  [EXTERNAL_DNS_V1_6_0.schema, VALIDATE_EXTERNAL_DNS_V1_6_0],
+  [FERRETDB_V0_41_11.schema, VALIDATE_FERRETDB_V0_41_11],
+  [FOUNDATIONDB_V0_41_11.schema, VALIDATE_FOUNDATIONDB_V0_41_11],
+  [FOUNDATIONDB_V1_6_0.schema, VALIDATE_FOUNDATIONDB_V1_6_0],
+  [HARBOR_V1_6_0.schema, VALIDATE_HARBOR_V1_6_0],
+  [HTTP_CACHE_V0_41_11.schema, VALIDATE_HTTP_CACHE_V0_41_11],
+  [HTTP_CACHE_V1_6_0.schema, VALIDATE_HTTP_CACHE_V1_6_0],
+  [INFO_V0_41_11.schema, VALIDATE_BUCKET_V0_41_11],
+  [INFO_V1_6_0.schema, VALIDATE_BUCKET_V0_41_11],
+  [INGRESS_V0_41_11.schema, VALIDATE_INGRESS_V0_41_11],
+  [INGRESS_V1_6_0.schema, VALIDATE_INGRESS_V1_6_0],
+  [KAFKA_V0_41_11.schema, VALIDATE_KAFKA_V0_41_11],
+  [KAFKA_V1_6_0.schema, VALIDATE_KAFKA_V1_6_0],
+  [KUBERNETES_NODES_V1_6_0.schema, VALIDATE_KUBERNETES_NODES_V1_6_0],
+  [KUBERNETES_V0_41_11.schema, VALIDATE_KUBERNETES_V0_41_11],
+  [KUBERNETES_V1_6_0.schema, VALIDATE_KUBERNETES_V1_6_0],
+  [MARIADB_V1_6_0.schema, VALIDATE_MARIADB_V1_6_0],
+  [MONGODB_V0_41_11.schema, VALIDATE_MONGODB_V0_41_11],
+  [MONGODB_V1_6_0.schema, VALIDATE_MONGODB_V1_6_0],
+  [MONITORING_V0_41_11.schema, VALIDATE_MONITORING_V0_41_11],
+  [MONITORING_V1_6_0.schema, VALIDATE_MONITORING_V1_6_0],
+  [MYSQL_V0_41_11.schema, VALIDATE_MYSQL_V0_41_11],
+  [NATS_V0_41_11.schema, VALIDATE_NATS_V0_41_11],
+  [NATS_V1_6_0.schema, VALIDATE_NATS_V1_6_0],
+  [OPENBAO_V1_6_0.schema, VALIDATE_OPENBAO_V1_6_0],
+  [OPENSEARCH_V1_6_0.schema, VALIDATE_OPENSEARCH_V1_6_0],
+  [POSTGRES_V0_41_11.schema, VALIDATE_POSTGRES_V0_41_11],
+  [POSTGRES_V1_6_0.schema, VALIDATE_POSTGRES_V1_6_0],
+  [QDRANT_V1_6_0.schema, VALIDATE_QDRANT_V1_6_0],
+  [RABBITMQ_V0_41_11.schema, VALIDATE_RABBITMQ_V0_41_11],
+  [RABBITMQ_V1_6_0.schema, VALIDATE_RABBITMQ_V1_6_0],
+  [REDIS_V0_41_11.schema, VALIDATE_REDIS_V0_41_11],
+  [REDIS_V1_6_0.schema, VALIDATE_REDIS_V1_6_0],
+  [SEAWEEDFS_V0_41_11.schema, VALIDATE_SEAWEEDFS_V0_41_11],
+  [SEAWEEDFS_V1_6_0.schema, VALIDATE_SEAWEEDFS_V1_6_0],
+  [TCP_BALANCER_V0_41_11.schema, VALIDATE_TCP_BALANCER_V0_41_11],
+  [TCP_BALANCER_V1_6_0.schema, VALIDATE_TCP_BALANCER_V1_6_0],
+  [TENANT_V0_41_11.schema, VALIDATE_TENANT_V0_41_11],
+  [TENANT_V1_6_0.schema, VALIDATE_TENANT_V1_6_0],
+  [VIRTUALPRIVATECLOUD_V0_41_11.schema, VALIDATE_VIRTUALPRIVATECLOUD_V0_41_11],
+  [VIRTUALPRIVATECLOUD_V1_6_0.schema, VALIDATE_VIRTUALPRIVATECLOUD_V1_6_0],
+  [VIRTUAL_MACHINE_V0_41_11.schema, VALIDATE_VIRTUAL_MACHINE_V0_41_11],
+  [VM_DISK_V0_41_11.schema, VALIDATE_VM_DISK_V0_41_11],
+  [VM_DISK_V1_6_0.schema, VALIDATE_VM_DISK_V1_6_0],
+  [VM_INSTANCE_V0_41_11.schema, VALIDATE_VM_INSTANCE_V0_41_11],
+  [VM_INSTANCE_V1_6_0.schema, VALIDATE_VM_INSTANCE_V1_6_0],
+  [VPN_V0_41_11.schema, VALIDATE_VPN_V0_41_11],
+  [VPN_V1_6_0.schema, VALIDATE_VPN_V1_6_0],
 ]);
