@@ -721,7 +721,8 @@ function tenantCases(add: Add, bug: Bug, strip: (p: ExpectedProblem) => Expected
 const MASKED_INTEGER = '^expected a string, got integer \\(masked\\) \\(a credential path: the value is not shown\\)$';
 
 function appValueCases(add: Add): void {
-  const p = platform();
+  // Values the v0.41.11 charts reject: the platform pins that release (its catalog has these schemas).
+  const p = platform({ ...PAAS, version: '0.41.11' });
   const A = 'apps.yaml';
   const S = (path: string, rule: string, message?: string) => e(A, 1, `spec${path}`, rule, message);
   const list: [string, string, Spec, ExpectedProblem[]][] = [
@@ -841,7 +842,9 @@ function appValueCases(add: Add): void {
 
 function serviceCases(add: Add): void {
   const A = 'apps.yaml';
-  const noRoot = (services: Spec) => platform({ ...PAAS, rootTenant: services });
+  // The services the v0.41.11 charts read, and the kinds its bundles serve: the platform pins that release.
+  const V041 = { version: '0.41.11' };
+  const noRoot = (services: Spec) => platform({ ...PAAS, ...V041, rootTenant: services });
   const need = (kind: string, service: string, doc: number, ns = 'tenant-root') => e(A, doc, '', 'missing-service', `${kind} needs the tenant service '${service}'.*neither ${ns}`);
   const list: [string, string, Record<string, string>, ExpectedProblem[]][] = [
     ['bucket-no-seaweedfs', 'a Bucket where no tenant runs seaweedfs', { 'platform.yaml': noRoot({ seaweedfs: false }), [A]: app('Bucket', 'b', 'tenant-root') }, [need('Bucket', 'seaweedfs', 1)]],
@@ -866,7 +869,7 @@ function serviceCases(add: Add): void {
     ['distro-full', 'MongoDB', 'mongodb-rd'],
   ];
   for (const [bundle, kind, component] of served) {
-    const spec = bundle.startsWith('paas') ? { ...PAAS, bundle } : { bundle };
+    const spec = bundle.startsWith('paas') ? { ...PAAS, ...V041, bundle } : { ...V041, bundle };
     add({
       name: `served-${bundle}-${kind.toLowerCase()}`,
       description: `${kind} on ${bundle}, which does not install ${component}`,
@@ -877,7 +880,7 @@ function serviceCases(add: Add): void {
   add({
     name: 'served-disabled-rd',
     description: 'Redis on paas-full with redis-rd disabled',
-    files: { 'platform.yaml': platform({ ...PAAS, components: { disable: ['redis-rd'] } }), [A]: app('Redis', 'x', 'tenant-root') },
+    files: { 'platform.yaml': platform({ ...PAAS, ...V041, components: { disable: ['redis-rd'] } }), [A]: app('Redis', 'x', 'tenant-root') },
     errors: [e(A, 1, 'kind', 'kind-not-served')],
   });
 }
