@@ -28,7 +28,7 @@ export function kindNotInRelease(kind: string, release: ReleaseProfile): string 
   }
   const served = catalog.definitions.map((d) => d.kind);
   const since = APP_CATALOGS.filter((c) => c.definitions.some((d) => d.kind === kind)).map((c) => c.version);
-  if (since.length) return `${kind} is not an app of Cozystack ${release.version} (it is one of ${since.join(', ')})`;
+  if (since.length) return `${kind} is not an app of Cozystack ${release.version}; it is an app of ${since.join(', ')}`;
   return `unknown kind ${JSON.stringify(kind)}: Cozystack ${release.version} serves ${served.join(', ')}${didYouMean(kind, served)}`;
 }
 
