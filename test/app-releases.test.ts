@@ -6,7 +6,9 @@ import { describe, expect, it } from 'vitest';
 import { APP_CATALOGS } from '../apps/catalog.js';
 import { Bundle, CozystackValidationError, Harbor, Kafka, Kubernetes, ManagedApp, MariaDB, MySQL, FerretDB, Platform, Postgres, VirtualMachine } from '../lib/index.js';
 import type { Problem } from '../lib/core/errors.js';
-import type { JsonValue } from '../lib/core/values.js';
+import type { JsonValue, Values } from '../lib/core/values.js';
+import { load as loadYaml } from 'js-yaml';
+import { cases, sample } from './support/schema-cases.js';
 import { RELEASE_DATA } from '../releases/index.js';
 import { catalogIndex, upstreamFile } from './support/reference.js';
 import { PAAS } from './support/synth.js';
@@ -109,33 +111,35 @@ describe('values are checked against the schema of the platform\'s release', () 
   });
 });
 
-/** A value of another JSON type than a schema node's plain `type`. */
-function wrongValue(type: string): JsonValue {
-  return type === 'string' ? 17 : type === 'boolean' ? 'yes' : type === 'object' ? 'a string' : type === 'array' ? { a: 1 } : 'not a number';
-}
-
-// Per release and kind: every top-level value of the wrong type is reported at synth, all at once,
-// each at its path (the schemas are the release's committed values.schema.json).
+// Per release and kind, the schema walk of the values tests on the release's committed chart files
+// (values.schema.json and values.yaml at the tag): every value that breaks a constraint is rejected
+// at synth with its path and rule, and a value of every top-level key that the schema accepts passes.
 const CASES = RELEASE_DATA.flatMap((r) =>
   APP_CATALOGS.find((c) => c.tag === r.tag)!
     .definitions.filter((d) => d.kind !== 'Tenant' && d.kind !== 'Info')
     .map((d) => [`${d.kind} at ${r.version}`, r, d] as const),
 );
 
-describe.each(CASES)('%s: values of the wrong type are rejected at synth', (_, r, d) => {
-  it('every one at once, with its path', () => {
-    const props = schemaOf(r.tag, d.kind).properties ?? {};
-    const typed = Object.entries(props).filter(([, s]) => typeof s.type === 'string' && s.anyOf === undefined && !['null'].includes(s.type as string));
-    const values = Object.fromEntries(typed.map(([k, s]) => [k, wrongValue(s.type as string)]));
-    const p = platform(r.version);
-    const team = p.rootTenant.addTenant('team');
-    const name = d.module ? d.chart : 'x1';
-    if (!typed.length) {
-      expect(() => new ManagedApp(team, name, { definition: d, values: {} })).not.toThrow();
-      return;
+describe.each(CASES)('%s: the chart schema at synth', (_, r, d) => {
+  const row = catalogIndex(r.tag).find((a) => a.kind === d.kind)!;
+  const schema = JSON.parse(readFileSync(upstreamFile(r.tag, row.schema!), 'utf8')) as JsonValue;
+  const defaults = (loadYaml(readFileSync(upstreamFile(r.tag, row.values!), 'utf8')) ?? {}) as Values;
+  const name = d.module ? d.chart : 'x1';
+  const tenant = () => platform(r.version).rootTenant.addTenant('team');
+
+  it('rejects every value that breaks a constraint, at its path', () => {
+    const team = tenant();
+    const all = cases(schema, defaults);
+    for (const c of all) {
+      const found = problems(() => new ManagedApp(team, name, { definition: d, values: c.user }));
+      expect(found.map((x) => `${x.path} [${x.rule}]`), `${c.kind} at ${c.path}`).toEqual([`spec${c.path} [${c.rule}]`]);
     }
-    const found = problems(() => new ManagedApp(team, name, { definition: d, values }));
-    expect(found.map((x) => x.path).sort()).toEqual(typed.map(([k]) => `spec.${k}`).sort());
-    for (const x of found) expect(x.rule).toBe('type');
+  });
+
+  it('accepts a value the schema accepts for each top-level key (without a pattern)', () => {
+    const props = ((schema as { properties?: Record<string, JsonValue> }).properties ?? {}) as Record<string, { pattern?: unknown }>;
+    const values = Object.fromEntries(Object.entries(props).filter(([, s]) => s.pattern === undefined).map(([k, s]) => [k, sample(s as JsonValue)]));
+    const team = tenant();
+    expect(() => new ManagedApp(team, name, { definition: d, values: values as Values })).not.toThrow();
   });
 });
