@@ -20,7 +20,10 @@ export const CREDENTIALS_LABEL = 'cdk8s.cozystack.io/credentials';
 
 /** Properties of a {@link ManagedApp}: its catalog entry, its values, and the options. */
 export interface ManagedAppProps extends AppOptions {
-  /** The catalog entry of the app's kind. */
+  /**
+   * The catalog entry of the app's kind (of any release: the app takes its kind's entry at the
+   * platform's release, which must serve it; a kind no catalog has is taken as given).
+   */
   readonly definition: AppDefinition;
   /**
    * The chart values, as the `spec` of the application object.
