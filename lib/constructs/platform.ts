@@ -193,15 +193,26 @@ export class Platform extends Chart {
    * @internal
    */
   public _validateTree(): Problem[] {
-    const e = this.exposeProps;
-    if (!e?.services?.length && !e?.externalIPs?.length) return [];
-    const ns = e.ingress ?? 'tenant-root';
+    const e = this.exposure();
+    if (!e.services.length && !e.externalIPs.length) return [];
+    const ns = e.ingress;
     const find = (t: Tenant): Tenant | undefined => (t.namespace === ns ? t : t.children.map(find).find((x) => x));
     const tenant = find(this.rootTenant);
     const subject = `Platform ${this.node.path}`;
     if (!tenant) return [{ subject, path: 'expose.ingress', message: `${ns} is not a tenant namespace; exposed services need the ingress of a tenant`, rule: 'not-a-tenant' }];
     if (!tenant.runs('ingress')) return [{ subject, path: 'expose.ingress', message: `tenant ${ns} runs no ingress (set ingress: true on it)`, rule: 'no-ingress' }];
     return [];
+  }
+
+  /** What the platform exposes, and through which tenant's ingress: the settings, or at v1.x the chart's values they give. */
+  private exposure(): { services: readonly string[]; externalIPs: readonly string[]; ingress: string } {
+    const publishing = this.model.chart?.values.publishing as { exposedServices?: unknown; externalIPs?: unknown; ingressName?: unknown } | undefined;
+    if (publishing) {
+      const list = (x: unknown): string[] => (Array.isArray(x) ? x.map(String) : []);
+      return { services: list(publishing.exposedServices), externalIPs: list(publishing.externalIPs), ingress: typeof publishing.ingressName === 'string' && publishing.ingressName ? publishing.ingressName : 'tenant-root' };
+    }
+    const e = this.exposeProps;
+    return { services: e?.services ?? [], externalIPs: e?.externalIPs ?? [], ingress: e?.ingress ?? 'tenant-root' };
   }
 
   /** Releases the root tenant waits for: those of ROOT_TENANT_DEPENDENCIES that are installed. */
