@@ -110,7 +110,7 @@ describe('prerequisites', () => {
   });
 
   it('a kind the bundle does not serve fails', () => {
-    const p = new Platform(app(), 'platform', { bundle: Bundle.DISTRO_HOSTED });
+    const p = new Platform(app(), 'platform', { bundle: Bundle.DISTRO_HOSTED, version: '0.41.11' });
     expect(problems(() => new Postgres(p.rootTenant, 'db'))).toEqual([expect.objectContaining({ rule: 'kind-not-served', message: expect.stringMatching(/postgres-rd is not installed in bundle distro-hosted/) })]);
   });
 

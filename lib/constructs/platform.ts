@@ -115,6 +115,8 @@ export class Platform extends Chart {
       scope.node.tryRemoveChild(id); // a platform that failed leaves nothing behind
       throw e;
     }
+    // What the operator would report of the chart's Packages (one waiting for a Package the variant does not install).
+    for (const w of this.model.chart?.warnings ?? []) this.warnings.push(`Cozystack ${this.model.release.version}: the operator would not install it: ${w}`);
     this.credentialsProps = props.credentials;
     this.exposeProps = props.expose;
     this.bundle = this.model.bundle;

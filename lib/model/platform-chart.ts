@@ -145,7 +145,11 @@ function checkVariant(props: PlatformSettings, bundle: Bundle, release: ReleaseP
     p.add('bundle', `bundle ${bundle.name} was removed upstream in Cozystack v1.0 and Cozystack ${release.version} does not have it; use ${removed}`, 'not-in-release');
     return undefined;
   }
-  return props.variant ?? VARIANT_OF_BUNDLE[bundle.name];
+  const variant = props.variant ?? VARIANT_OF_BUNDLE[bundle.name];
+  if (variant === undefined) {
+    p.add('bundle', `bundle ${bundle.name} is no bundle of Cozystack ${release.version}, whose platform is a variant of its platform chart (${known.join(', ')}); set variant, and platformValues to change what it installs`, 'not-in-release');
+  }
+  return variant;
 }
 
 /** The Package's values the settings other than `platformValues` stand for. */
@@ -157,7 +161,7 @@ function settingsValues(props: PlatformSettings, source: ResolvedSource, inputs:
     o[path[path.length - 1]!] = value;
   };
   // sourceRef: the chart copies the platform source; its kind is the source's.
-  if (source.kind !== 'OCIRepository') {
+  if (source.kind !== 'OCIRepository' && !p.all().some((x) => x.path === 'source.url')) {
     p.add('source.url', `Cozystack ${release.version} reads its charts from an OCI artifact (the PackageSources of its platform chart name the OCIRepository cozystack-packages); give an oci:// URL`, 'not-in-release');
   }
   if (props.rootHost !== undefined) put(['publishing', 'host'], props.rootHost);

@@ -136,6 +136,9 @@ export function resolvePlatform(props: PlatformSettings, subject = 'Platform'): 
   checkRelease(props, release, mode, source, p);
   if (release.delivery === 'packages') {
     const guardrail = props.deletionGuardrail !== false;
+    if (mode === 'operator' && props.variant === 'isp-full-generic' && props.operator?.variant === undefined) {
+      p.add('operator.variant', 'variant isp-full-generic runs on a cluster without Talos KubePrism: set operator.variant (generic, with operator.apiServerHost, or hosted)', 'required');
+    }
     const chart = resolvePlatformChart(props, bundle, release, source, guardrail, p);
     p.throwIfAny(`invalid platform settings`);
     return resolvedV1(props, chart!, { release, bundle, mode, tenantRendering, source, hr, version, migrationsTarget, operatorSettings, guardrail });
@@ -207,7 +210,8 @@ function resolvedV1(props: PlatformSettings, chart: ResolvedPlatformChart, c: V1
   const ns = new Map(chart.expansion.namespaces.map((n) => [n.name, n.privileged]));
   ns.set(SYSTEM_NAMESPACE, true);
   const rootHost = chart.clusterValues['root-host'];
-  const variant = c.operatorSettings.variant ?? (chart.variant === 'isp-hosted' ? 'hosted' : chart.variant === 'isp-full-generic' ? 'generic' : 'talos');
+  // The installer's default (talos), but a hosted cluster has no KubePrism (isp-full-generic must say; see above).
+  const variant = c.operatorSettings.variant ?? (chart.variant === 'isp-hosted' ? 'hosted' : 'talos');
   return {
     release: c.release,
     charts: { kind: 'artifacts' },

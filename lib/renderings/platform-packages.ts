@@ -51,8 +51,10 @@ export function renderPackagesPlatform(scope: Construct, model: PlatformModel): 
   const chart = model.chart!;
   const flux = model.mode === 'flux';
   renderCrds(scope);
-  if (flux) renderPlatformSource(scope, model);
-  else {
+  if (flux) {
+    renderPlatformSource(scope, model);
+    addNamespace(scope, SYSTEM_NAMESPACE, true);
+  } else {
     addNamespace(scope, SYSTEM_NAMESPACE, true);
     renderOperatorBootstrap(scope, model);
   }
