@@ -248,9 +248,9 @@ describe('graph', () => {
 describe('validate on broken inputs', () => {
   const cases: [string, Record<string, string>, RegExp][] = [
     ['unknown bundle', { 'p.yaml': 'apiVersion: cdk8s.cozystack.io/v1alpha1\nkind: Platform\nspec: {bundle: paas-ful}\n' }, /p\.yaml#1 spec\.bundle: got "paas-ful"; expected one of "paas-full", .* \(did you mean 'paas-full'\?\)/],
-    ['unknown Platform field', { 'p.yaml': 'apiVersion: cdk8s.cozystack.io/v1alpha1\nkind: Platform\nspec: {bundle: distro-hosted, rootHots: x}\n' }, /p\.yaml#1 spec\.rootHots: unknown field 'rootHots' \(did you mean 'rootHost'\?\)/],
+    ['unknown Platform field', { 'p.yaml': 'apiVersion: cdk8s.cozystack.io/v1alpha1\nkind: Platform\nspec: {bundle: distro-hosted, version: "0.41.11", rootHots: x}\n' }, /p\.yaml#1 spec\.rootHots: unknown field 'rootHots' \(did you mean 'rootHost'\?\)/],
     ['no Platform', { 't.yaml': 'apiVersion: apps.cozystack.io/v1alpha1\nkind: Tenant\nmetadata: {name: a, namespace: tenant-root}\n' }, /expected exactly one cdk8s.cozystack.io\/v1alpha1 Platform document, found 0/],
-    ['two Platforms', { 'p.yaml': 'apiVersion: cdk8s.cozystack.io/v1alpha1\nkind: Platform\nspec: {bundle: distro-hosted}\n---\napiVersion: cdk8s.cozystack.io/v1alpha1\nkind: Platform\nspec: {bundle: distro-hosted}\n' }, /p\.yaml#1, p\.yaml#2: expected exactly one .* found 2/],
+    ['two Platforms', { 'p.yaml': 'apiVersion: cdk8s.cozystack.io/v1alpha1\nkind: Platform\nspec: {bundle: distro-hosted, version: "0.41.11"}\n---\napiVersion: cdk8s.cozystack.io/v1alpha1\nkind: Platform\nspec: {bundle: distro-hosted, version: "0.41.11"}\n' }, /p\.yaml#1, p\.yaml#2: expected exactly one .* found 2/],
     ['paas without rootHost', { 'p.yaml': 'apiVersion: cdk8s.cozystack.io/v1alpha1\nkind: Platform\nspec: {bundle: paas-full}\n' }, /p\.yaml#1 Platform platform spec\.rootHost: bundle paas-full requires rootHost/],
     ['unknown kind', { 'p.yaml': PLATFORM, 'a.yaml': app('Postgress', 'db', 'tenant-root') }, /a\.yaml#1 Postgress tenant-root\/db kind: unknown kind "Postgress".*did you mean 'Postgres'/],
     ['unknown apiVersion', { 'p.yaml': PLATFORM, 'a.yaml': 'apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: x}\n' }, /a\.yaml#1 apiVersion: unknown apiVersion "apps\/v1"/],

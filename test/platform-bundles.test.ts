@@ -139,9 +139,9 @@ describe('enable, disable and OIDC', () => {
   });
 
   it('distro bundles need both OIDC and enable for keycloak', () => {
-    const onlyEnable = () => synthPlatform({ bundle: Bundle.DISTRO_FULL, components: { enable: ['keycloak'] } });
+    const onlyEnable = () => synthPlatform({ bundle: Bundle.DISTRO_FULL, version: '0.41.11', components: { enable: ['keycloak'] } });
     expect(onlyEnable).toThrow(/keycloak.*needs OIDC.*requires-oidc/s);
-    const { objects } = synthPlatform({ bundle: Bundle.DISTRO_FULL, oidc: { enabled: true }, components: { enable: ['keycloak', 'postgres-operator'] } });
+    const { objects } = synthPlatform({ bundle: Bundle.DISTRO_FULL, version: '0.41.11', oidc: { enabled: true }, components: { enable: ['keycloak', 'postgres-operator'] } });
     expect(names(objects)).toContain('keycloak@cozy-keycloak');
   });
 

@@ -168,7 +168,7 @@ describe('security invariants', () => {
 describe('synthesize(app, { outdir }) owns its output folder as the command line does', () => {
   const small = () => {
     const app = new App({ outdir: '/nonexistent' });
-    new Platform(app, 'platform', { bundle: Bundle.DISTRO_HOSTED });
+    new Platform(app, 'platform', { bundle: Bundle.DISTRO_HOSTED, version: '0.41.11' });
     return app;
   };
   const refused = (f: () => unknown): string => {

@@ -1,6 +1,5 @@
 import { Chart } from 'cdk8s';
 import { Construct, type IConstruct } from 'constructs';
-import { APP_CATALOGS } from '../../apps/catalog.js';
 import { appCatalogOf } from '../model/app-catalog.js';
 import type { AppDefinition } from '../model/app-definition.js';
 import type { Bundle } from '../model/bundle.js';
@@ -120,6 +119,8 @@ export class Platform extends Chart {
       scope.node.tryRemoveChild(id); // a platform that failed leaves nothing behind
       throw e;
     }
+    // What the operator would report of the chart's Packages (one waiting for a Package the variant does not install).
+    for (const w of this.model.chart?.warnings ?? []) this.warnings.push(`Cozystack ${this.model.release.version}: the operator would not install it: ${w}`);
     this.credentialsProps = props.credentials;
     this.exposeProps = props.expose;
     this.bundle = this.model.bundle;
@@ -129,9 +130,7 @@ export class Platform extends Chart {
     const byComponent = (a: AppDefinition): boolean => ALWAYS_AVAILABLE.has(a.chart) || installed.has(`${a.chart}-rd`);
     const catalog = appCatalogOf(this.model.release).definitions;
     this.applications = this.model.release.delivery === 'packages' ? catalog : catalog.filter(byComponent);
-    // The platform rendering still takes the application PackageSources it emits from the first
-    // (v0.41) catalog, as before the catalogs were per release: the v1 platform is rewired apart.
-    renderPlatform(this, this.model, APP_CATALOGS[0]!.definitions.filter(byComponent));
+    renderPlatform(this, this.model, this.applications);
     const rendering = this.tenantRendering;
     const perChart = props.tenantsPerChart;
     if (perChart !== undefined && !(Number.isInteger(perChart) && perChart > 0)) {
@@ -203,15 +202,26 @@ export class Platform extends Chart {
    * @internal
    */
   public _validateTree(): Problem[] {
-    const e = this.exposeProps;
-    if (!e?.services?.length && !e?.externalIPs?.length) return [];
-    const ns = e.ingress ?? 'tenant-root';
+    const e = this.exposure();
+    if (!e.services.length && !e.externalIPs.length) return [];
+    const ns = e.ingress;
     const find = (t: Tenant): Tenant | undefined => (t.namespace === ns ? t : t.children.map(find).find((x) => x));
     const tenant = find(this.rootTenant);
     const subject = `Platform ${this.node.path}`;
     if (!tenant) return [{ subject, path: 'expose.ingress', message: `${ns} is not a tenant namespace; exposed services need the ingress of a tenant`, rule: 'not-a-tenant' }];
     if (!tenant.runs('ingress')) return [{ subject, path: 'expose.ingress', message: `tenant ${ns} runs no ingress (set ingress: true on it)`, rule: 'no-ingress' }];
     return [];
+  }
+
+  /** What the platform exposes, and through which tenant's ingress: the settings, or at v1.x the chart's values they give. */
+  private exposure(): { services: readonly string[]; externalIPs: readonly string[]; ingress: string } {
+    const publishing = this.model.chart?.values.publishing as { exposedServices?: unknown; externalIPs?: unknown; ingressName?: unknown } | undefined;
+    if (publishing) {
+      const list = (x: unknown): string[] => (Array.isArray(x) ? x.map(String) : []);
+      return { services: list(publishing.exposedServices), externalIPs: list(publishing.externalIPs), ingress: typeof publishing.ingressName === 'string' && publishing.ingressName ? publishing.ingressName : 'tenant-root' };
+    }
+    const e = this.exposeProps;
+    return { services: e?.services ?? [], externalIPs: e?.externalIPs ?? [], ingress: e?.ingress ?? 'tenant-root' };
   }
 
   /** Releases the root tenant waits for: those of ROOT_TENANT_DEPENDENCIES that are installed. */
