@@ -152,9 +152,10 @@ describe('security invariants', () => {
     }
   });
   it('stop synthesis when a custom bundle puts a privileged component in a tenant namespace', () => {
-    const evil = Bundle.DISTRO_HOSTED.with({ add: [{ name: 'evil', chart: 'evil', chartPath: 'system/evil', namespace: 'tenant-evil', privileged: true }] });
+    // Custom bundles are v0.41's (at v1.x the platform chart decides the components); a chart folder of that release.
+    const evil = Bundle.DISTRO_HOSTED.with({ add: [{ name: 'evil', chart: 'evil', chartPath: 'system/cozy-proxy', namespace: 'tenant-evil', privileged: true }] });
     const app = new App({ outdir: '/nonexistent' });
-    new Platform(app, 'platform', { bundle: evil });
+    new Platform(app, 'platform', { bundle: evil, version: '0.41.11' });
     try {
       collectObjects(app);
       expect.unreachable();

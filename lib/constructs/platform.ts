@@ -216,6 +216,9 @@ export class Platform extends Chart {
   /** What the platform exposes, and through which tenant's ingress: the settings, or at v1.x the chart's values they give. */
   private exposure(): { services: readonly string[]; externalIPs: readonly string[]; ingress: string } {
     const publishing = this.model.chart?.values.publishing as { exposedServices?: unknown; externalIPs?: unknown; ingressName?: unknown } | undefined;
+    const given = this.model.chart?.packageValues.publishing as Record<string, unknown> | undefined;
+    // The chart's own default exposure is not checked against the tree: only what the settings ask for.
+    if (publishing && !(given && ('exposedServices' in given || 'externalIPs' in given))) return { services: [], externalIPs: [], ingress: 'tenant-root' };
     if (publishing) {
       const list = (x: unknown): string[] => (Array.isArray(x) ? x.map(String) : []);
       return { services: list(publishing.exposedServices), externalIPs: list(publishing.externalIPs), ingress: typeof publishing.ingressName === 'string' && publishing.ingressName ? publishing.ingressName : 'tenant-root' };

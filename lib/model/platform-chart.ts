@@ -187,8 +187,14 @@ function settingsValues(props: PlatformSettings, source: ResolvedSource, inputs:
   }
   if (props.branding && Object.keys(props.branding).length) put(['branding'], { ...props.branding });
   for (const [k, s] of Object.entries(props.scheduling ?? {})) {
-    if (k === SCHEDULING_KEY) put(['scheduling', SCHEDULING_KEY], s);
-    else p.add(`scheduling.${k}`, `the platform chart of Cozystack ${release.version} has only scheduling.${SCHEDULING_KEY}${didYouMean(k, [SCHEDULING_KEY])}`, 'not-in-release');
+    // The ConfigMap holds YAML text; the script writes it into the values as YAML (a list of constraints).
+    if (k === SCHEDULING_KEY) {
+      try {
+        put(['scheduling', SCHEDULING_KEY], (parseYaml(s) ?? '') as JsonValue);
+      } catch (e) {
+        p.add(`scheduling.${k}`, `is no YAML (the topology spread constraints, a list): ${(e as Error).message.split('\n')[0]}`, 'invalid-yaml');
+      }
+    } else p.add(`scheduling.${k}`, `the platform chart of Cozystack ${release.version} has only scheduling.${SCHEDULING_KEY}${didYouMean(k, [SCHEDULING_KEY])}`, 'not-in-release');
   }
   if (props.migrationsTargetVersion !== undefined) put(['migrations', 'targetVersion'], props.migrationsTargetVersion);
   if (props.managementKubeconfigEndpoint !== undefined) {
