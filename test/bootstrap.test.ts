@@ -322,7 +322,7 @@ describe('operator environment and image', () => {
   it('hosted: no environment', () => {
     expect(container({ operator: { variant: 'hosted' } }).env).toBeUndefined();
   });
-  it('the default variant is the installer\'s (talos), hosted for isp-hosted; isp-full-generic must name one', () => {
+  it('the default variant is the installer default (talos), hosted for isp-hosted; isp-full-generic must name one', () => {
     expect(container({ bundle: Bundle.PAAS_FULL }).env).toEqual(TALOS_ENV);
     expect(container({ bundle: Bundle.PAAS_HOSTED }).env).toBeUndefined();
     expect(container({ bundle: Bundle.PAAS_FULL, variant: 'isp-full-generic', operator: { variant: 'generic', apiServerHost: '10.0.0.10' } }).env).toEqual([

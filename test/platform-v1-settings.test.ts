@@ -50,12 +50,8 @@ describe('v0.41 settings at v1.x, as the migration script maps them', () => {
     ['clusterIssuer cloudflare', { clusterIssuer: 'cloudflare' }, { publishing: { certificates: { solver: 'dns01', issuerName: 'letsencrypt-prod' } } }, { solver: 'dns01', 'issuer-name': 'letsencrypt-prod', 'dns01-provider': 'cloudflare' }],
     ['clusterIssuer http01', { clusterIssuer: 'http01' }, { publishing: { certificates: { solver: 'http01', issuerName: 'letsencrypt-prod' } } }, { solver: 'http01', 'issuer-name': 'letsencrypt-prod' }],
     ['oidc.enabled', { oidc: { enabled: true } }, { authentication: { oidc: { enabled: true } } }, { 'oidc-enabled': 'true' }],
-    [
-      'oidc.extraRedirectUriForDashboard',
-      { oidc: { enabled: true, extraRedirectUriForDashboard: 'https://dash.example.org/cb' } },
-      { authentication: { oidc: { enabled: true, keycloakExtraRedirectUri: 'https://dash.example.org/cb' } } },
-      { 'extra-keycloak-redirect-uri-for-dashboard': 'https://dash.example.org/cb' },
-    ],
+    // prettier-ignore
+    ['oidc.extraRedirectUriForDashboard', { oidc: { enabled: true, extraRedirectUriForDashboard: 'https://dash.example.org/cb' } }, { authentication: { oidc: { enabled: true, keycloakExtraRedirectUri: 'https://dash.example.org/cb' } } }, { 'extra-keycloak-redirect-uri-for-dashboard': 'https://dash.example.org/cb' }],
     ['clusterDomain', { clusterDomain: 'cluster.example' }, { networking: { clusterDomain: 'cluster.example' } }, { 'cluster-domain': 'cluster.example' }],
     ['resources.cpuAllocationRatio', { resources: { cpuAllocationRatio: 4 } }, { resources: { cpuAllocationRatio: 4 } }, { 'cpu-allocation-ratio': '4' }],
     ['resources.memoryAllocationRatio', { resources: { memoryAllocationRatio: 1.5 } }, { resources: { memoryAllocationRatio: 1.5 } }, { 'memory-allocation-ratio': '1.5' }],

@@ -220,6 +220,23 @@ describe('helmRelease: the tuning of every system HelmRelease (flux mode)', () =
   });
 });
 
+describe('source.ref of a Git source (0.41.11, whose charts are the folders of a Git repository)', () => {
+  // Flux GitRepository spec.ref (releases/<tag>/crds/flux): branch, tag, semver, name, commit; the
+  // library writes the keys given, in that order, into the cozystack-packages GitRepository.
+  const url = 'https://git.example.org/cozystack.git';
+  const cases: [string, Record<string, string>][] = [
+    ['branch', { branch: 'release-0.41' }],
+    ['commit', { commit: 'b1dac3c3c963e938b0e7082615987838c22ae5e3', branch: 'main' }],
+    ['name', { name: 'refs/tags/v0.41.11' }],
+  ];
+  for (const [setting, ref] of cases) {
+    it(`${setting}: the Git source ref`, () => {
+      const repo = ofKind(v041({ source: { url, ref } }).objects, 'GitRepository').find((r) => r.metadata.name === 'cozystack-packages')!;
+      expect(spec(repo)).toMatchObject({ url, ref });
+    });
+  }
+});
+
 describe('source.interval', () => {
   // PlatformSourceProps JSDoc: how often Flux checks the source, @default '5m'; both sources.
   it('sets the interval of both platform sources (default 5m)', () => {
