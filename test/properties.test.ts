@@ -429,9 +429,6 @@ const MUTATIONS: Mutation[] = [
     rule: 'kind-not-served',
     applies: (_, input) => !Bundle.fromName(input.bundle).component('postgres-rd'),
     apply: (d) => {
-      // Bundles (and their -rd components) decide the kinds served at v0.41.11; every kind of a v1 release is served.
-      // (v0.41.11 has no operator mode: the platform of this mutation is delivered by Flux.)
-      Object.assign(d[0]!.spec as Record<string, unknown>, { version: '0.41.11', mode: 'flux' });
       d.push({ apiVersion: APPS_API, kind: 'Postgres', metadata: { name: 'db', namespace: 'tenant-root' }, spec: {} });
       return d.length - 1;
     },
