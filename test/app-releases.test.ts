@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { App } from 'cdk8s';
 import { describe, expect, it } from 'vitest';
 import { APP_CATALOGS } from '../apps/catalog.js';
-import { Bundle, CozystackValidationError, Harbor, Kafka, Kubernetes, ManagedApp, MariaDB, MySQL, FerretDB, Platform, Postgres, VirtualMachine } from '../lib/index.js';
+import { Bundle, collectObjects, CozystackValidationError, Harbor, Kafka, Kubernetes, ManagedApp, MariaDB, MySQL, FerretDB, Platform, Postgres, VirtualMachine } from '../lib/index.js';
 import type { Problem } from '../lib/core/errors.js';
 import type { JsonValue, Values } from '../lib/core/values.js';
 import { load as loadYaml } from 'js-yaml';
@@ -73,6 +73,23 @@ describe('kinds a release does not serve', () => {
     expect(x).toMatchObject({ path: 'kind', rule: 'unknown-kind' });
     expect(x!.message).toContain(`Cozystack 1.6.2 serves ${[...kindsOf('v1.6.2')].sort().join(', ')}`);
     expect(x!.message).toContain("did you mean 'Postgres'?");
+  });
+});
+
+describe('the chart of every app of a v1 release is an artifact the platform output generates', () => {
+  it.each(RELEASE_DATA.filter((r) => r.delivery === 'packages').map((r) => [r.version, r] as const))('%s (paas-full)', (_, r) => {
+    const app = new App({ outdir: '/nonexistent' });
+    new Platform(app, 'platform', { bundle: Bundle.PAAS_FULL, ...PAAS, version: r.version });
+    const generated = new Set(
+      collectObjects(app)
+        .filter((o) => o.kind === 'ArtifactGenerator')
+        .flatMap((g) => ((g.spec as { artifacts: { name: string }[] }).artifacts).map((a) => a.name)),
+    );
+    for (const row of catalogIndex(r.tag)) {
+      // The definition's chartRef (releases/<tag>/upstream/packages/system/<x>-rd/cozyrds/<x>.yaml).
+      const rd = loadYaml(readFileSync(upstreamFile(r.tag, row.definition), 'utf8')) as { spec: { release: { chartRef: { name: string } } } };
+      expect(generated.has(rd.spec.release.chartRef.name), `${row.kind}: ${rd.spec.release.chartRef.name}`).toBe(true);
+    }
   });
 });
 
