@@ -166,6 +166,10 @@ function snapshotTag(m: Mirror, tag: string, outDir: string): void {
   const appCharts = charts.filter((c) => /^packages\/(apps|extra)\//.test(c.path));
   verbatim(appCharts.flatMap((c) => ['values.schema.json', 'values.yaml'].map((f) => `${c.path}/${f}`)).filter((p) => has.has(p)));
 
+  // System charts with a values schema (with their values.yaml): what a system HelmRelease's values are checked against.
+  const systemSchemas = all.filter((p) => /^packages\/system\/[^/]+\/values\.schema\.json$/.test(p));
+  verbatim([...systemSchemas, ...systemSchemas.map((p) => p.replace(/values\.schema\.json$/, 'values.yaml')).filter((p) => has.has(p))]);
+
   // Resource definitions (cozyrds) that expose the charts as apps.cozystack.io kinds.
   const rdPaths = all.filter((p) => /^packages\/system\/[^/]+\/cozyrds\/[^/]+\.yaml$/.test(p));
   const rds = verbatim(rdPaths);
