@@ -37,10 +37,10 @@ function summary(objects: ReturnType<typeof synthPlatform>['objects']): string {
     .concat('\n');
 }
 
-describe.each(['isp-full', 'isp-hosted', 'isp-full-generic'] as const)('variant %s output (Cozystack 1.6.2, flux mode)', (variant) => {
+describe.each((['1.6.0', '1.6.2'] as const).flatMap((version) => (['isp-full', 'isp-hosted', 'isp-full-generic'] as const).map((variant) => [variant, version] as const)))('variant %s output (Cozystack %s, flux mode)', (variant, version) => {
   it('matches the reviewed summary', async () => {
-    const { objects } = synthPlatform({ bundle: variant === 'isp-hosted' ? Bundle.PAAS_HOSTED : Bundle.PAAS_FULL, variant, version: '1.6.2' });
-    await expect(summary(objects)).toMatchFileSnapshot(`./__snapshots__/variant-${variant}-1.6.2.txt`);
+    const { objects } = synthPlatform({ bundle: variant === 'isp-hosted' ? Bundle.PAAS_HOSTED : Bundle.PAAS_FULL, variant, version });
+    await expect(summary(objects)).toMatchFileSnapshot(`./__snapshots__/variant-${variant}-${version}.txt`);
   });
 });
 
