@@ -4,7 +4,8 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { App } from 'cdk8s';
 import { describe, expect, it } from 'vitest';
-import { Bundle, collectObjects, CozystackValidationError, OUTPUT_MANIFEST, OutputRefusedError, Platform, Postgres, renderFiles, synthesize, type KubeObject } from '../lib/index.js';
+import { Bundle, collectObjects, CozystackValidationError, GitOpsBootstrap, OUTPUT_MANIFEST, OutputRefusedError, Platform, Postgres, renderFiles, synthesize, type KubeObject } from '../lib/index.js';
+import { validateCustomResource } from './support/crd-schemas.js';
 import { ClickHouse } from '../apps/index.js';
 import { checkSecurityInvariants, type TenantFacts } from '../lib/synthesis/security-invariants.js';
 import { PAAS, spec } from './support/synth.js';
@@ -77,10 +78,112 @@ describe('credentials', () => {
 
   it('SOPS creation rules for the given keys; inline handling keeps values as given', () => {
     const files = renderFiles(build({ credentials: { sops: { age: ['age1example'], pgp: ['ABCDEF0123'] } } }).app);
-    expect(files.get('.sops.yaml')).toContain('path_regex: secrets/.*\\.yaml$');
+    // sops matches path_regex against the file's path: every Secret file of secrets/, no kustomization.yaml
+    // (a kustomization.yaml with a sops block is one kustomize can no longer read).
+    const rule = new RegExp(/path_regex: (\S+)/.exec(files.get('.sops.yaml')!)![1]!);
+    const secretsFiles = [...files.keys()].filter((p) => p.startsWith('secrets/'));
+    expect(secretsFiles.filter((p) => rule.test(p))).toEqual(secretsFiles.filter((p) => /\/secret-[^/]+\.yaml$/.test(p)));
+    expect(secretsFiles.filter((p) => rule.test(p))).toHaveLength(2);
+    expect(files.get('.sops.yaml')).toContain('encrypted_regex: ^(data|stringData)$');
     expect(files.get('.sops.yaml')).toContain('age: age1example');
     const inline = collectObjects(build({ credentials: { handling: 'inline' } }).app);
     expect(spec(inline.find((o) => o.metadata.name === 'postgres-db')!).values).toMatchObject({ users: { app: { password: SECRETS[0] } } });
+  });
+});
+
+describe('credentials reach the cluster from Git (issue 15, point 3)', () => {
+  // Flux: a Kustomization with spec.decryption {provider: sops, secretRef} decrypts SOPS-encrypted
+  // Secrets before applying them (kustomize-controller; the CRD of releases/v1.6.2/crds/flux). The
+  // age key is a Secret in flux-system whose key ends in .agekey (README, "Credentials in Git").
+  const AGE = 'age1ql3z7hjy54pw3hyww5ayyfg7zqgvc7w3j2elw8zmrj2kg5sfn9aqmcac8p';
+  const build = (props: Record<string, unknown>, gitops: boolean, path?: string) => {
+    const { app, platform } = newPlatform(props);
+    if (gitops) new GitOpsBootstrap(platform, 'gitops', { url: 'https://git.example/c.git', ...(path ? { path } : {}) });
+    const team = platform.rootTenant.addTenant('team');
+    new Postgres(team, 'db', { users: { app: { password: 'pw-1' } } });
+    new Postgres(team, 'plain', {});
+    return { app, platform };
+  };
+  const kustomizations = (objects: KubeObject[]) => objects.filter((o) => o.kind === 'Kustomization').map((o) => o.metadata.name);
+
+  it('with SOPS keys, a Kustomization decrypts and applies secrets/ after the platform, and secrets/ is committed', () => {
+    const { app, platform } = build({ credentials: { sops: { age: [AGE] } } }, true, 'clusters/a');
+    const files = renderFiles(app);
+    const objects = collectObjects(app);
+    const k = objects.find((o) => o.kind === 'Kustomization' && o.metadata.name === 'cozystack-credentials')!;
+    expect(k.metadata.namespace).toBe('flux-system');
+    expect(spec(k)).toEqual({
+      interval: '5m',
+      path: './clusters/a/secrets',
+      prune: true,
+      sourceRef: { kind: 'GitRepository', name: 'cozystack-gitops' },
+      decryption: { provider: 'sops', secretRef: { name: 'sops-age' } },
+      dependsOn: [{ name: 'cozystack-platform' }],
+    });
+    expect(validateCustomResource(k as never)).toEqual([]);
+    // The folder it applies exists (a kustomization.yaml listing the Secrets) and nothing else applies it.
+    expect(files.get('secrets/kustomization.yaml')).toContain('tenant-team');
+    expect(files.get('kustomization.yaml')).not.toMatch(/secrets/);
+    expect(files.get('.gitignore')).not.toMatch(/^secrets\/$/m);
+    expect(files.has('flux-system/kustomization-cozystack-credentials.yaml')).toBe(true);
+    // The HelmRelease reads the Secret without optional: helm-controller retries it until the Secret is applied.
+    const hr = objects.find((o) => o.kind === 'HelmRelease' && o.metadata.name === 'postgres-db')!;
+    expect((spec(hr).valuesFrom as { name: string; optional?: boolean }[]).find((v) => v.name === 'postgres-db-credential-values')).not.toHaveProperty('optional');
+    const warning = platform.warnings.find((w) => w.startsWith('credentials Secrets'))!;
+    expect(warning).toContain('tenant-team/postgres-db-credential-values (read by HelmRelease tenant-team/postgres-db)');
+    expect(warning).toMatch(/sops --encrypt --in-place/);
+    expect(warning).toMatch(/flux-system\/cozystack-credentials/);
+    expect(warning).not.toContain('pw-1');
+  });
+
+  it('the same tree synthesized twice has the Kustomization once and the warning once', () => {
+    const { app, platform } = build({ credentials: { sops: { age: [AGE] } } }, true);
+    expect(kustomizations(collectObjects(app))).toEqual(['cozystack-platform', 'cozystack-tenants', 'cozystack-credentials']);
+    expect(kustomizations(collectObjects(app))).toEqual(['cozystack-platform', 'cozystack-tenants', 'cozystack-credentials']);
+    expect(platform.warnings.filter((w) => w.startsWith('credentials Secrets'))).toHaveLength(1);
+  });
+
+  it('without SOPS, nothing Flux applies reads secrets/ and a warning names every Secret that must be applied by other means', () => {
+    const { app, platform } = build({}, true);
+    const objects = collectObjects(app);
+    expect(kustomizations(objects)).toEqual(['cozystack-platform', 'cozystack-tenants']);
+    expect(objects.filter((o) => o.kind === 'Kustomization').map((o) => spec(o).path)).not.toContain('./secrets');
+    expect(renderFiles(app).get('.gitignore')).toMatch(/^secrets\/$/m);
+    const warning = platform.warnings.find((w) => w.startsWith('credentials Secrets'))!;
+    expect(warning).toContain('tenant-team/postgres-db-credential-values (read by HelmRelease tenant-team/postgres-db)');
+    expect(warning).toMatch(/nothing Flux applies delivers them/);
+    expect(warning).toMatch(/kubectl apply -k <out>\/secrets/);
+    expect(warning).toMatch(/credentials\.sops/);
+    expect(warning).toMatch(/credentialsSecret/);
+  });
+
+  it('SOPS keys without a GitOps bootstrap: the warning says nothing applies secrets/', () => {
+    const { app, platform } = build({ credentials: { sops: { age: [AGE] } } }, false);
+    expect(kustomizations(collectObjects(app))).toEqual([]);
+    expect(platform.warnings.find((w) => w.startsWith('credentials Secrets'))).toMatch(/no GitOps bootstrap .* applies secrets\//);
+  });
+
+  it('no credentials Secret (none in the values, an existing Secret, inline handling): no Kustomization, no warning', () => {
+    for (const props of [{ credentials: { sops: { age: [AGE] } } }, { credentials: { handling: 'inline' } }]) {
+      const { app, platform } = newPlatform(props);
+      new GitOpsBootstrap(platform, 'gitops', { url: 'https://git.example/c.git' });
+      new Postgres(platform.rootTenant, 'db', { users: { app: { password: 'pw' } }, credentialsSecret: 'mine' });
+      new Postgres(platform.rootTenant, 'db2', props.credentials.handling === 'inline' ? { users: { app: { password: 'pw' } } } : {});
+      expect(kustomizations(collectObjects(app))).toEqual(['cozystack-platform', 'cozystack-tenants']);
+      expect(platform.warnings.filter((w) => w.startsWith('credentials Secrets'))).toEqual([]);
+    }
+  });
+
+  it('a SOPS recipient that is not one is refused, naming the path and the value (it would be written into .sops.yaml)', () => {
+    let error: unknown;
+    try {
+      newPlatform({ credentials: { sops: { age: [AGE, 'age1x\n  - path_regex: .*'], pgp: ['not-hex'] } } });
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(CozystackValidationError);
+    expect((error as CozystackValidationError).problems.map((p) => `${p.path} [${p.rule}]`)).toEqual(['credentials.sops.age[1] [invalid-recipient]', 'credentials.sops.pgp[0] [invalid-recipient]']);
+    expect((error as CozystackValidationError).problems[1]!.message).toContain('"not-hex"');
   });
 });
 

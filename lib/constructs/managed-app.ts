@@ -179,6 +179,7 @@ export class ManagedApp<P = Values> extends Construct {
         { name: secretName, namespace: this.namespace, labels: { [CREDENTIALS_LABEL]: 'true' } },
         { type: 'Opaque', stringData: { [CREDENTIALS_VALUES_KEY]: document } },
       );
+      context.credentialSecrets.set(`${this.namespace}/${secretName}`, `${this.namespace}/${this.releaseName}`);
       if (entries.length) context.warn(`${subject}: credentials ${entries.map((e) => `spec.${e.path}`).join(', ')} moved to the Secret ${this.namespace}/${secretName}, written under secrets/ and kept out of Git`);
       return { values: rest, valuesFrom: [{ kind: 'Secret', name: secretName, valuesKey: CREDENTIALS_VALUES_KEY }] };
     }

@@ -23,6 +23,8 @@ export interface PlatformContext {
   readonly credentialHandling: 'secret' | 'inline';
   /** Unknown app values are errors, not warnings. */
   readonly strict: boolean;
+  /** The library's credentials Secrets made so far (`namespace/name`), each with the HelmRelease that reads it. */
+  readonly credentialSecrets: Map<string, string>;
   /** HelmReleases of apps claimed so far, `namespace/name` to owner. */
   readonly releases: Map<string, string>;
   /** True when the platform serves the application chart (its -rd component is installed). */

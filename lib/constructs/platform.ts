@@ -1,4 +1,4 @@
-import { Chart } from 'cdk8s';
+import { type ApiObject, Chart } from 'cdk8s';
 import { Construct, type IConstruct } from 'constructs';
 import { APP_DEFINITIONS } from '../../apps/catalog.js';
 import type { AppDefinition } from '../model/app-definition.js';
@@ -12,6 +12,7 @@ import { renderPlatform } from '../renderings/platform.js';
 import { Tenant } from './tenant.js';
 import { brand, hasBrand, PLATFORM_BRAND, registerPlatformContext } from './tree.js';
 import { renderTenant } from '../renderings/tenant.js';
+import { CREDENTIALS_KUSTOMIZATION, FLUX_NAMESPACE, gitOpsBootstraps, SOPS_KEYS_SECRET } from '../renderings/gitops.js';
 
 /** Components the root tenant waits for, when installed (upstream rule). */
 const ROOT_TENANT_DEPENDENCIES = ['cilium', 'kubeovn'];
@@ -28,14 +29,16 @@ export interface CredentialsProps {
    */
   readonly handling?: 'secret' | 'inline';
   /**
-   * Write a `.sops.yaml` whose creation rules encrypt the `secrets/` files for these keys, so
-   * they can be encrypted with SOPS and committed.
-   * @default - no .sops.yaml
+   * Write a `.sops.yaml` whose creation rules encrypt the Secrets of `secrets/` for these keys
+   * (`sops --encrypt --in-place`), so that they can be committed; `secrets/` is then not in the
+   * `.gitignore`, and a {@link GitOpsBootstrap} adds the Flux Kustomization `cozystack-credentials`
+   * that applies them, decrypted with the keys of the Secret `flux-system/sops-age`.
+   * @default - no .sops.yaml: the Secrets are kept out of Git and must be applied by other means
    */
   readonly sops?: {
-    /** age recipients. @default [] */
+    /** age recipients (`age1...`). @default [] */
     readonly age?: readonly string[];
-    /** PGP fingerprints. @default [] */
+    /** PGP fingerprints (hexadecimal). @default [] */
     readonly pgp?: readonly string[];
   };
 }
@@ -116,6 +119,11 @@ export class Platform extends Chart {
       throw e;
     }
     this.credentialsProps = props.credentials;
+    const badRecipients = sopsProblems(props.credentials?.sops);
+    if (badRecipients.length) {
+      scope.node.tryRemoveChild(id);
+      throw new CozystackValidationError(badRecipients.map((p) => ({ ...p, subject: `Platform ${this.node.path}` })), 'invalid Platform');
+    }
     this.exposeProps = props.expose;
     this.bundle = this.model.bundle;
     this.mode = this.model.mode;
@@ -154,6 +162,7 @@ export class Platform extends Chart {
       bundleName: this.bundle.name,
       strict: props.strict === true,
       credentialHandling: props.credentials?.handling ?? 'secret',
+      credentialSecrets: new Map(),
       releases: new Map(),
       servesChart: (chart) => this.applications.some((a) => a.chart === chart),
       warn: (m) => this.warnings.push(m),
@@ -171,13 +180,30 @@ export class Platform extends Chart {
     }
   }
 
-  /** Files the output holds besides objects: `.gitignore` (secrets/), `.sops.yaml` when SOPS keys are set. */
-  public get extraFiles(): Map<string, string> {
-    const files = new Map<string, string>([['.gitignore', '# Written by cozystack-cdk8s: plain-text credentials stay out of Git.\nsecrets/\n']]);
+  /** True when SOPS recipients are set: the credentials Secrets are committed encrypted. */
+  private get usesSops(): boolean {
     const sops = this.credentialsProps?.sops;
-    if (sops && (sops.age?.length || sops.pgp?.length)) {
+    return !!(sops && (sops.age?.length || sops.pgp?.length));
+  }
+
+  /**
+   * Files the output holds besides objects: `.gitignore` (secrets/, unless SOPS keys are set),
+   * `.sops.yaml` when SOPS keys are set.
+   */
+  public get extraFiles(): Map<string, string> {
+    const sops = this.credentialsProps?.sops;
+    const files = new Map<string, string>([
+      [
+        '.gitignore',
+        this.usesSops
+          ? '# Written by cozystack-cdk8s: secrets/ is committed encrypted (sops --encrypt --in-place, rules in .sops.yaml).\n'
+          : '# Written by cozystack-cdk8s: plain-text credentials stay out of Git.\nsecrets/\n',
+      ],
+    ]);
+    if (sops && this.usesSops) {
       const rule = [
-        '  - path_regex: secrets/.*\\.yaml$',
+        // The Secrets only: a kustomization.yaml with a sops block is no longer one kustomize reads.
+        '  - path_regex: secrets/[^/]+/secret-[^/]+\\.yaml$',
         '    encrypted_regex: ^(data|stringData)$',
         ...(sops.age?.length ? [`    age: ${sops.age.join(',')}`] : []),
         ...(sops.pgp?.length ? [`    pgp: ${sops.pgp.join(',')}`] : []),
@@ -204,6 +230,35 @@ export class Platform extends Chart {
     return [];
   }
 
+  /**
+   * What the output needs once the tree is complete, made once per synthesis: with SOPS keys and
+   * credentials Secrets, the Flux Kustomization that applies them in each GitOps bootstrap of the
+   * tree; a warning naming the Secrets and how they reach the cluster (or that nothing Flux
+   * applies delivers them). Returns the objects made by this call.
+   * @internal
+   */
+  public _finishOutput(): ApiObject[] {
+    const secrets = [...this.tenantContext.credentialSecrets].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    if (!secrets.length) return [];
+    const made: ApiObject[] = [];
+    const list = secrets.map(([s, hr]) => `${s} (read by HelmRelease ${hr})`).join(', ');
+    const bootstraps = gitOpsBootstraps(this);
+    let warning: string;
+    if (this.usesSops) {
+      for (const b of bootstraps) {
+        const o = b._addCredentialsKustomization();
+        if (o) made.push(o);
+      }
+      warning = bootstraps.length
+        ? `credentials Secrets ${list} are written in plain text under secrets/: encrypt each file with \`sops --encrypt --in-place\` (rules in .sops.yaml) before committing; the Flux Kustomization ${FLUX_NAMESPACE}/${CREDENTIALS_KUSTOMIZATION} applies them, decrypted with the keys of the Secret ${FLUX_NAMESPACE}/${SOPS_KEYS_SECRET}`
+        : `credentials Secrets ${list} are written in plain text under secrets/ for SOPS (rules in .sops.yaml), but no GitOps bootstrap (gitops, --git-url) applies secrets/: encrypt them before committing and apply them by other means`;
+    } else {
+      warning = `credentials Secrets ${list} are written under secrets/, which is kept out of Git, and nothing Flux applies delivers them; the HelmReleases that read them wait until they exist: apply them by other means (kubectl apply -k <out>/secrets), set credentials.sops to commit them encrypted, or give the apps an existing Secret (credentialsSecret)`;
+    }
+    if (!this.warnings.includes(warning)) this.warnings.push(warning);
+    return made;
+  }
+
   /** Releases the root tenant waits for: those of ROOT_TENANT_DEPENDENCIES that are installed. */
   private rootTenantDependsOn(): { name: string; namespace: string }[] {
     return this.model.components.filter((c) => ROOT_TENANT_DEPENDENCIES.includes(c.name)).map((c) => ({ name: c.releaseName, namespace: c.namespace }));
@@ -213,6 +268,18 @@ export class Platform extends Chart {
   public get installedComponents(): string[] {
     return this.model.components.map((c) => c.name);
   }
+}
+
+/** Recipients that are not an age recipient or a PGP fingerprint (they are written into .sops.yaml as given). */
+function sopsProblems(sops: CredentialsProps['sops']): Problem[] {
+  const problems: Problem[] = [];
+  (sops?.age ?? []).forEach((r, i) => {
+    if (typeof r !== 'string' || !/^age1[0-9a-z]+$/.test(r)) problems.push({ subject: '', path: `credentials.sops.age[${i}]`, message: `expected an age recipient (age1 followed by lowercase letters and digits), got ${JSON.stringify(r)}`, rule: 'invalid-recipient' });
+  });
+  (sops?.pgp ?? []).forEach((r, i) => {
+    if (typeof r !== 'string' || !/^[0-9A-Fa-f]+$/.test(r)) problems.push({ subject: '', path: `credentials.sops.pgp[${i}]`, message: `expected a PGP fingerprint (hexadecimal digits), got ${JSON.stringify(r)}`, rule: 'invalid-recipient' });
+  });
+  return problems;
 }
 
 /** @deprecated The constructor props of a {@link Platform} are {@link PlatformProps}. */

@@ -77,10 +77,12 @@ function throwBroken(checkers: readonly SecurityInvariants[], names: NameLimits)
  * every object is made.
  */
 function eachObject(app: App, visit: (o: KubeObject, c: ApiObject, view: Record<string, unknown> | undefined) => void): Platform[] {
-  const nodes = app.node.findAll();
+  const nodes: IConstruct[] = app.node.findAll();
   validateConstructs(nodes);
   const platforms = nodes.filter((c): c is Platform => Platform.isPlatform(c));
   validatePlatforms(platforms);
+  // What the complete tree needs (the Kustomization of SOPS-encrypted credentials), made once.
+  for (const p of platforms) nodes.push(...p._finishOutput());
   const checkers = invariantsOf(platforms);
   const names = new NameLimits(nameOrigins(nodes));
   // One walk over the whole app, each object serialized once: cdk8s' Chart.toJson() re-walks
