@@ -6,7 +6,7 @@ import { App } from 'cdk8s';
 import { describe, expect, it } from 'vitest';
 import { Bundle, collectObjects, CozystackValidationError, GitOpsBootstrap, OUTPUT_MANIFEST, OutputRefusedError, Platform, Postgres, renderFiles, synthesize, type KubeObject } from '../lib/index.js';
 import { validateCustomResource } from './support/crd-schemas.js';
-import { ClickHouse } from '../apps/index.js';
+import { ClickHouse, Kubernetes, Monitoring } from '../apps/index.js';
 import { checkSecurityInvariants, type TenantFacts } from '../lib/synthesis/security-invariants.js';
 import { PAAS, spec } from './support/synth.js';
 import { chartValues } from './support/helm-controller.js';
@@ -184,6 +184,82 @@ describe('credentials reach the cluster from Git (issue 15, point 3)', () => {
     expect(error).toBeInstanceOf(CozystackValidationError);
     expect((error as CozystackValidationError).problems.map((p) => `${p.path} [${p.rule}]`)).toEqual(['credentials.sops.age[1] [invalid-recipient]', 'credentials.sops.pgp[0] [invalid-recipient]']);
     expect((error as CozystackValidationError).problems[1]!.message).toContain('"not-hex"');
+  });
+});
+
+describe('hosts stay in their zone (issue 15, point 9)', () => {
+  // docs/safety.md: a tenant's host lies under its parent's and outside every other tenant's zone;
+  // an app's host lies in its tenant's zone; the platform's services under the root host
+  // (upstream publishing.exposedServices api, dashboard, vm-exportproxy, cdi-uploadproxy, and
+  // keycloak) and each tenant's grafana.<host> (monitoring) and s3.<host> (seaweedfs) are reserved.
+  const problemsOf = (f: () => unknown) => {
+    try {
+      f();
+    } catch (e) {
+      if (e instanceof CozystackValidationError) return e.problems.map((p) => `${p.subject} ${p.path}: ${p.rule}`);
+      throw e;
+    }
+    return [];
+  };
+
+  it('the hosts of the issue: grafana.a.example.org of a sibling, dashboard.example.org, an app in another tenant', () => {
+    const { platform } = newPlatform();
+    const root = platform.rootTenant;
+    root.addTenant('a', { monitoring: true });
+    expect(problemsOf(() => root.addTenant('b', { host: 'grafana.a.example.org' }))).toEqual(['Tenant tenant-root/b host: reserved-host']);
+    expect(problemsOf(() => root.addTenant('c', { host: 'dashboard.example.org' }))).toEqual(['Tenant tenant-root/c host: reserved-host']);
+    expect(problemsOf(() => new Kubernetes(root, 'k8s', { host: 'k8s.a.example.org' }))).toEqual(['Kubernetes tenant-root/k8s spec.host: host-in-other-zone']);
+  });
+
+  it('errors name the tenant or app, the host given and the zone expected', () => {
+    const { platform } = newPlatform();
+    const a = platform.rootTenant.addTenant('a');
+    let error: CozystackValidationError | undefined;
+    try {
+      a.addTenant('b', { host: 'b.example.org' });
+    } catch (e) {
+      error = e as CozystackValidationError;
+    }
+    expect(error!.problems).toEqual([{ subject: 'Tenant tenant-a/b', path: 'host', message: "host 'b.example.org' is outside its parent tenant tenant-a's zone: expected a name under a.example.org", rule: 'host-outside-zone' }]);
+    try {
+      new Kubernetes(a, 'k8s', { host: 'k8s.example.org' });
+    } catch (e) {
+      error = e as CozystackValidationError;
+    }
+    expect(error!.problems[0]!.subject).toBe('Kubernetes tenant-a/k8s');
+    expect(error!.problems[0]!.message).toBe("host 'k8s.example.org' is outside its tenant tenant-a's zone: expected a.example.org or a name under it");
+  });
+
+  it('what stays allowed: derived hosts at any depth, explicit hosts in the own zone, an app host in the zone, a Grafana of a monitoring module in its zone', () => {
+    const { app, platform } = newPlatform();
+    const a = platform.rootTenant.addTenant('a', { monitoring: true });
+    const b = a.addTenant('b');
+    expect(b.host).toBe('b.a.example.org');
+    b.addTenant('c', { host: 'shop.b.a.example.org' });
+    new Kubernetes(a, 'k8s', { host: 'k8s.a.example.org' });
+    new Kubernetes(platform.rootTenant, 'k8s', { host: 'k8s.example.org' });
+    new Monitoring(platform.rootTenant.addTenant('m'), 'monitoring', { host: 'grafana.m.example.org' });
+    expect(() => collectObjects(app)).not.toThrow();
+  });
+
+  it('the order of declaration does not matter: a zone that would hold an earlier host is refused', () => {
+    const { platform } = newPlatform();
+    platform.rootTenant.addTenant('g', { host: 'z.q.example.org' });
+    expect(problemsOf(() => platform.rootTenant.addTenant('q'))).toEqual(['Tenant tenant-root/q name: host-in-other-zone']);
+    const other = newPlatform().platform;
+    new Kubernetes(other.rootTenant, 'k8s', { host: 'k8s.team.example.org' });
+    expect(problemsOf(() => other.rootTenant.addTenant('team'))).toEqual(['Tenant tenant-root/team name: host-in-other-zone']);
+  });
+
+  it('every platform service host under the root host is reserved, and each tenant service host of a tenant running it', () => {
+    const { platform } = newPlatform();
+    for (const s of ['api', 'dashboard', 'cdi-uploadproxy', 'vm-exportproxy', 'keycloak', 'grafana', 's3']) {
+      expect(problemsOf(() => platform.rootTenant.addTenant('t', { host: `${s}.example.org` })), s).toEqual(['Tenant tenant-root/t host: reserved-host']);
+    }
+    const quiet = platform.rootTenant.addTenant('quiet'); // runs neither monitoring nor seaweedfs itself
+    expect(problemsOf(() => quiet.addTenant('grafana'))).toEqual([]);
+    const loud = platform.rootTenant.addTenant('loud', { seaweedfs: true });
+    expect(problemsOf(() => loud.addTenant('s3'))).toEqual(['Tenant tenant-loud/s3 name: reserved-host']);
   });
 });
 

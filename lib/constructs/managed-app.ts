@@ -119,7 +119,14 @@ export class ManagedApp<P = Values> extends Construct {
     if (options.credentialsSecret !== undefined && !isDnsSubdomain(options.credentialsSecret)) {
       p.add('credentialsSecret', `'${options.credentialsSecret}' is not a valid Secret name`, 'invalid-name');
     }
+    // An app's host (the Kubernetes API, Grafana, S3, VPN endpoint) lies in its tenant's zone.
+    const appHost = isPlainObject(values) && typeof values.host === 'string' && values.host !== '' ? values.host : undefined;
+    if (appHost !== undefined) {
+      const who = { namespace: t.namespace, ancestors: t.ancestors.map((a) => a.namespace), zone: t.host, app: true, ...(definition.module ? { service: definition.chart } : {}) };
+      for (const z of context.hostRegistry.check(appHost, who)) p.add('spec.host', z.message, z.rule);
+    }
     p.throwIfAny(`invalid ${definition.kind}`);
+    if (appHost !== undefined) context.hostRegistry.claim(appHost, { namespace: t.namespace, owner: `${definition.kind} ${t.namespace}/${id}`, kind: 'app' });
 
     super(parent ?? new Construct(t, definition.kind), id);
     brand(this, APP_BRAND);

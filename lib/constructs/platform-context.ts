@@ -2,6 +2,7 @@ import type { Construct } from 'constructs';
 import type { Values } from '../core/values.js';
 import type { Tenant } from './tenant.js';
 import type { ChartSourcing } from '../model/platform-model.js';
+import type { HostRegistry } from '../model/host-zones.js';
 
 /**
  * What tenants and apps need from their platform, without importing it.
@@ -12,6 +13,8 @@ export interface PlatformContext {
   readonly clusterValues: Values;
   /** Tenant namespaces so far, namespace to owner description. */
   readonly namespaces: Map<string, string>;
+  /** Tenant zones, reserved service hosts and app hosts claimed so far. */
+  readonly hostRegistry: HostRegistry;
   /** Hosts claimed so far, host to owner description. */
   readonly hosts: Map<string, string>;
   /** Where app charts come from. */

@@ -8,6 +8,7 @@ import type { PlatformContext } from './platform-context.js';
 import { type PlatformModel, resolvePlatform } from '../model/platform-model.js';
 import type { PlatformMode, PlatformSettings, TenantRendering } from '../model/settings.js';
 import type { TenantProps } from '../model/tenant-model.js';
+import { HostRegistry } from '../model/host-zones.js';
 import { renderPlatform } from '../renderings/platform.js';
 import { Tenant } from './tenant.js';
 import { brand, hasBrand, PLATFORM_BRAND, registerPlatformContext } from './tree.js';
@@ -158,6 +159,7 @@ export class Platform extends Chart {
       rootHost: this.model.rootHost,
       clusterValues: this.model.clusterValues,
       hosts: new Map(),
+      hostRegistry: new HostRegistry(),
       namespaces: new Map(),
       bundleName: this.bundle.name,
       strict: props.strict === true,

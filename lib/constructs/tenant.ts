@@ -22,6 +22,7 @@ import {
 } from '../model/tenant-model.js';
 import { ManagedApp } from './managed-app.js';
 import type { PlatformContext } from './platform-context.js';
+import { PLATFORM_SERVICE_HOSTS, TENANT_SERVICE_HOSTS } from '../model/host-zones.js';
 import { brand, hasBrand, platformContextOf, TENANT_BRAND } from './tree.js';
 
 /** Annotation of an app manifest naming an existing Secret that holds its credentials. */
@@ -119,6 +120,12 @@ export class Tenant extends Construct implements TenantModel {
     if (host && hostPropValid) {
       const owner = context.hosts.get(host);
       if (owner !== undefined) p.add('host', `host '${host}' is already claimed by ${owner}`, 'duplicate-host');
+      // A tenant's host is a zone inside its parent's, apart from every other tenant's and from the
+      // hosts of the platform's and the tenants' own services.
+      else {
+        const ancestors = parent ? [...parent.ancestors.map((a) => a.namespace), parent.namespace] : [];
+        for (const z of context.hostRegistry.check(host, { namespace, ancestors, zone: parent?.host ?? '' })) p.add(props.host ? 'host' : 'name', z.message, z.rule);
+      }
     }
     p.throwIfAny();
 
@@ -139,7 +146,14 @@ export class Tenant extends Construct implements TenantModel {
     }
     this.services = tenantServices(parent, namespace, props);
     this.groups = tenantGroups(namespace);
-    if (host) context.hosts.set(host, `tenant ${namespace}`);
+    if (host) {
+      context.hosts.set(host, `tenant ${namespace}`);
+      context.hostRegistry.claim(host, { namespace, owner: `tenant ${namespace}`, kind: 'zone' });
+      if (!parent) for (const service of PLATFORM_SERVICE_HOSTS) context.hostRegistry.claim(`${service}.${host}`, { namespace, owner: `the platform's ${service}`, kind: 'reserved' });
+      for (const [service, label] of Object.entries(TENANT_SERVICE_HOSTS)) {
+        if (this.runs(service as TenantService)) context.hostRegistry.claim(`${label}.${host}`, { namespace, owner: `the ${service} of tenant ${namespace}`, kind: 'reserved', service });
+      }
+    }
     context.namespaces.set(namespace, `tenant ${parent ? `${parent.namespace}/${name}` : 'root'}`);
     for (const w of keyWarnings) context.warn(`${subject} ${w}`);
     // The tenant chart makes a HelmRelease per service it runs, and always one for info.

@@ -163,6 +163,7 @@ export function corpusCases(): CorpusCase[] {
   tenantCases(add, bug, strip);
   appValueCases(add);
   serviceCases(add);
+  hostZoneCases(add);
   return cases;
 }
 
@@ -623,7 +624,7 @@ function tenantCases(add: Add, bug: Bug, strip: (p: ExpectedProblem) => Expected
     ['name-unicode', 'a tenant name with a non-ASCII letter', app('Tenant', 'équipe', 'tenant-root'), [e(T, 1, 'metadata.name', 'invalid-tenant-name')], ['derivedHost'], [e(T, 1, 'metadata.name', 'invalid-tenant-name'), e(T, 1, 'metadata.name', 'invalid-host')]],
     ['name-empty', 'a Tenant with an empty name', app('Tenant', '', 'tenant-root'), [e(T, 1, 'metadata.name', 'required')]],
     ['namespace-too-long', 'a tenant whose namespace is 64 characters', app('Tenant', 'a'.repeat(57), 'tenant-root', { host: 'a.example.org' }), [e(T, 1, 'metadata.name', 'namespace-too-long')]],
-    ['namespace-too-long-nested', 'a nested tenant whose namespace is 68 characters', stream(app('Tenant', 'a'.repeat(30), 'tenant-root', { host: 'a.example.org' }), app('Tenant', 'b'.repeat(30), `tenant-${'a'.repeat(30)}`, { host: 'b.example.org' })), [e(T, 2, 'metadata.name', 'namespace-too-long')]],
+    ['namespace-too-long-nested', 'a nested tenant whose namespace is 68 characters', stream(app('Tenant', 'a'.repeat(30), 'tenant-root', { host: 'a.example.org' }), app('Tenant', 'b'.repeat(30), `tenant-${'a'.repeat(30)}`, { host: 'b.a.example.org' })), [e(T, 2, 'metadata.name', 'namespace-too-long')]],
     ['host-too-long-derived', 'a tenant name making its derived host 64 characters', app('Tenant', 'h'.repeat(52), 'tenant-root'), [e(T, 1, 'metadata.name', 'host-too-long')]],
     ['host-too-long-given', 'a tenant host of 64 characters', app('Tenant', 'team', 'tenant-root', { host: `${'h'.repeat(52)}.example.org` }), [e(T, 1, 'spec.host', 'host-too-long')]],
     ['host-invalid', 'a tenant host with capitals', app('Tenant', 'team', 'tenant-root', { host: 'Team.example.org' }), [e(T, 1, 'spec.host', 'invalid-host')]],
@@ -880,6 +881,50 @@ function serviceCases(add: Add): void {
     files: { 'platform.yaml': platform({ ...PAAS, components: { disable: ['redis-rd'] } }), [A]: app('Redis', 'x', 'tenant-root') },
     errors: [e(A, 1, 'kind', 'kind-not-served')],
   });
+}
+
+// ---- Hosts stay in their zone (issue 15, point 9)
+
+/**
+ * A tenant's host is a zone inside its parent's (`<name>.<parent host>` by default) and outside
+ * every other tenant's; an app's host lies in its tenant's zone; the platform's services under the
+ * root host (upstream publishing.exposedServices: api, dashboard, vm-exportproxy, cdi-uploadproxy;
+ * keycloak.<root-host>) and each tenant's Grafana (grafana.<host>, with monitoring) and S3
+ * (s3.<host>, with seaweedfs) are reserved. The root tenant runs all four services by default.
+ */
+function hostZoneCases(add: Add): void {
+  const p = platform();
+  const T = 'tenants.yaml';
+  const A = 'apps.yaml';
+  const tenant = (name: string, ns = 'tenant-root', spec: Spec = {}) => app('Tenant', name, ns, spec);
+  const list: [string, string, Record<string, string>, ExpectedProblem[]][] = [
+    ['tenant-host-in-sibling-zone', "a tenant host inside its sibling a's zone", { [T]: stream(tenant('a'), tenant('b', 'tenant-root', { host: 'shop.a.example.org' })) }, [e(T, 2, 'spec.host', 'host-in-other-zone', 'zone of tenant tenant-a \\(a\\.example\\.org\\)')]],
+    ['tenant-host-sibling-grafana', "a tenant taking grafana.a.example.org, the Grafana of its sibling a (monitoring)", { [T]: stream(tenant('a', 'tenant-root', { monitoring: true }), tenant('b', 'tenant-root', { host: 'grafana.a.example.org' })) }, [e(T, 2, 'spec.host', 'reserved-host', 'monitoring of tenant tenant-a')]],
+    ['tenant-host-deep-in-sibling-zone', 'a nested tenant whose host lies in the zone of a tenant of another branch', { [T]: stream(tenant('a'), tenant('b'), tenant('c', 'tenant-b', { host: 'c.a.example.org' })) }, [e(T, 3, 'spec.host', 'host-outside-zone', 'expected a name under b\\.example\\.org'), e(T, 3, 'spec.host', 'host-in-other-zone', 'tenant-a')]],
+    ['tenant-host-dashboard', 'a tenant taking dashboard.example.org, the platform dashboard', { [T]: tenant('team', 'tenant-root', { host: 'dashboard.example.org' }) }, [e(T, 1, 'spec.host', 'reserved-host', "platform's dashboard")]],
+    ['tenant-host-api', 'a tenant taking api.example.org, the platform API', { [T]: tenant('team', 'tenant-root', { host: 'api.example.org' }) }, [e(T, 1, 'spec.host', 'reserved-host', "platform's api")]],
+    ['tenant-host-vm-exportproxy', 'a tenant taking vm-exportproxy.example.org', { [T]: tenant('team', 'tenant-root', { host: 'vm-exportproxy.example.org' }) }, [e(T, 1, 'spec.host', 'reserved-host', 'vm-exportproxy')]],
+    ['tenant-host-cdi-uploadproxy', 'a tenant taking cdi-uploadproxy.example.org', { [T]: tenant('team', 'tenant-root', { host: 'cdi-uploadproxy.example.org' }) }, [e(T, 1, 'spec.host', 'reserved-host', 'cdi-uploadproxy')]],
+    ['tenant-host-keycloak', 'a tenant taking keycloak.example.org', { [T]: tenant('team', 'tenant-root', { host: 'keycloak.example.org' }) }, [e(T, 1, 'spec.host', 'reserved-host', 'keycloak')]],
+    ['tenant-host-under-dashboard', 'a tenant host under dashboard.example.org', { [T]: tenant('team', 'tenant-root', { host: 'x.dashboard.example.org' }) }, [e(T, 1, 'spec.host', 'reserved-host', 'lies under dashboard\\.example\\.org')]],
+    ['tenant-named-dashboard', 'a tenant named dashboard under the root: its derived host is the dashboard', { [T]: tenant('dashboard') }, [e(T, 1, 'metadata.name', 'reserved-host', 'dashboard\\.example\\.org')]],
+    ['tenant-named-api', 'a tenant named api under the root: its derived host is the platform API', { [T]: tenant('api') }, [e(T, 1, 'metadata.name', 'reserved-host', 'api\\.example\\.org')]],
+    ['tenant-named-keycloak', 'a tenant named keycloak under the root', { [T]: tenant('keycloak') }, [e(T, 1, 'metadata.name', 'reserved-host', 'keycloak')]],
+    ['tenant-named-grafana', "a tenant named grafana under the root: grafana.example.org is the root tenant's Grafana", { [T]: tenant('grafana') }, [e(T, 1, 'metadata.name', 'reserved-host', 'monitoring of tenant tenant-root')]],
+    ['tenant-named-s3', "a tenant named s3 under the root: s3.example.org is the root tenant's SeaweedFS", { [T]: tenant('s3') }, [e(T, 1, 'metadata.name', 'reserved-host', 'seaweedfs of tenant tenant-root')]],
+    ['tenant-named-grafana-nested', "a tenant named grafana under a tenant that runs monitoring", { [T]: stream(tenant('a', 'tenant-root', { monitoring: true }), tenant('grafana', 'tenant-a')) }, [e(T, 2, 'metadata.name', 'reserved-host', 'monitoring of tenant tenant-a')]],
+    ['tenant-host-outside-root', 'a tenant host outside the root zone', { [T]: tenant('team', 'tenant-root', { host: 'team.example.com' }) }, [e(T, 1, 'spec.host', 'host-outside-zone', 'expected a name under example\\.org')]],
+    ['tenant-host-outside-parent', "a nested tenant host outside its parent's zone", { [T]: stream(tenant('a'), tenant('b', 'tenant-a', { host: 'b.example.org' })) }, [e(T, 2, 'spec.host', 'host-outside-zone', 'expected a name under a\\.example\\.org')]],
+    ['tenant-host-of-parent', "a nested tenant claiming its parent's host", { [T]: stream(tenant('a'), tenant('b', 'tenant-a', { host: 'a.example.org' })) }, [e(T, 2, 'spec.host', 'duplicate-host', 'tenant-a')]],
+    ['tenant-zone-holds-earlier-host', "a tenant whose derived zone holds the host another tenant took before", { [T]: stream(tenant('g', 'tenant-root', { host: 'z.q.example.org' }), tenant('q')) }, [e(T, 2, 'metadata.name', 'host-in-other-zone', 'z\\.q\\.example\\.org')]],
+    ['app-kubernetes-host-other-tenant', "a root app host inside tenant a's zone", { [T]: tenant('a'), [A]: app('Kubernetes', 'k8s', 'tenant-root', { host: 'k8s.a.example.org' }) }, [e(A, 1, 'spec.host', 'host-in-other-zone', 'tenant-a')]],
+    ['app-kubernetes-host-outside-tenant', "an app host outside its tenant's zone", { [T]: tenant('a'), [A]: app('Kubernetes', 'k8s', 'tenant-a', { host: 'k8s.example.org' }) }, [e(A, 1, 'spec.host', 'host-outside-zone', 'expected a\\.example\\.org or a name under it')]],
+    ['app-kubernetes-host-dashboard', 'an app taking the dashboard host', { [A]: app('Kubernetes', 'k8s', 'tenant-root', { host: 'dashboard.example.org' }) }, [e(A, 1, 'spec.host', 'reserved-host', "platform's dashboard")]],
+    ['app-kubernetes-host-grafana', "an app taking its own tenant's Grafana host", { [T]: tenant('a', 'tenant-root', { monitoring: true }), [A]: app('Kubernetes', 'k8s', 'tenant-a', { host: 'grafana.a.example.org' }) }, [e(A, 1, 'spec.host', 'reserved-host', 'monitoring of tenant tenant-a')]],
+    ['app-kubernetes-host-twice', 'two apps with the same host', { [A]: stream(app('Kubernetes', 'one', 'tenant-root', { host: 'k8s.example.org' }), app('Kubernetes', 'two', 'tenant-root', { host: 'k8s.example.org' })) }, [e(A, 2, 'spec.host', 'duplicate-host', 'Kubernetes tenant-root/one')]],
+    ['app-kubernetes-host-other-domain', 'an app host in another domain', { [A]: app('Kubernetes', 'k8s', 'tenant-root', { host: 'k8s.example.com' }) }, [e(A, 1, 'spec.host', 'host-outside-zone', 'example\\.org')]],
+  ];
+  for (const [name, description, files, errors] of list) add({ name: `zone-${name}`, description, files: { 'platform.yaml': p, ...files }, errors });
 }
 
 // ------------------------------------------------------------------ writing
