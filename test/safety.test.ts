@@ -6,7 +6,8 @@ import { App } from 'cdk8s';
 import { describe, expect, it } from 'vitest';
 import { Bundle, collectObjects, CozystackValidationError, GitOpsBootstrap, OUTPUT_MANIFEST, OutputRefusedError, Platform, Postgres, renderFiles, synthesize, type KubeObject } from '../lib/index.js';
 import { validateCustomResource } from './support/crd-schemas.js';
-import { ClickHouse, Kubernetes, Monitoring } from '../apps/index.js';
+import { ClickHouse, Kubernetes, Monitoring, VirtualMachine } from '../apps/index.js';
+import { run } from '../lib/cli/run.js';
 import { checkSecurityInvariants, type TenantFacts } from '../lib/synthesis/security-invariants.js';
 import { PAAS, spec } from './support/synth.js';
 import { chartValues } from './support/helm-controller.js';
@@ -260,6 +261,132 @@ describe('hosts stay in their zone (issue 15, point 9)', () => {
     expect(problemsOf(() => quiet.addTenant('grafana'))).toEqual([]);
     const loud = platform.rootTenant.addTenant('loud', { seaweedfs: true });
     expect(problemsOf(() => loud.addTenant('s3'))).toEqual(['Tenant tenant-loud/s3 name: reserved-host']);
+  });
+});
+
+describe('credentials recognised by their shape (issue 15, point 8)', () => {
+  // docs/safety.md: the password of a URL's userinfo anywhere, a private key, well-known tokens by
+  // prefix (AWS AKIA..., GitHub ghp_..., Slack xox.-, hooks.slack.com webhooks), a key named like a
+  // credential in a free-form map (valuesOverride, components.values), a password in cloudInit:
+  // a warning with the path and never the value; strict makes each an error.
+  const VALUES = {
+    url: 'https://bob:tok-url-1@registry.example/x',
+    token: 'tok-key-2',
+    aws: 'AKIAABCDEFGHIJKLMNOP',
+    pem: '-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaA\n-----END OPENSSH PRIVATE KEY-----',
+    webhook: 'https://hooks.slack.com/services/T000/B000/XXXXXXXXXXXX',
+    cloud: '#cloud-config\nchpasswd:\n  expire: false\npassword: pw-cloud-3\n',
+    components: 'pw-components-4',
+  };
+  const build = (strict: boolean, handling?: 'inline') => {
+    const app = new App({ outdir: '/nonexistent' });
+    const platform = new Platform(app, 'platform', {
+      bundle: Bundle.PAAS_FULL,
+      ...PAAS,
+      strict,
+      ...(handling ? { credentials: { handling } } : {}),
+      source: { url: 'https://carol:tok-source-5@git.example/cozystack.git' },
+      components: { values: { cilium: { hubble: { relay: { password: VALUES.components } } } } },
+    } as never);
+    new GitOpsBootstrap(platform, 'gitops', { url: 'https://dave:tok-git-6@git.example/c.git' });
+    new Kubernetes(platform.rootTenant, 'k8s', {
+      addons: {
+        certManager: { valuesOverride: { mirror: VALUES.url, cloudflare: { apiToken: VALUES.token, apiTokenSecretRef: 'cf', secretName: 'cf' }, key: VALUES.pem } },
+        velero: { valuesOverride: { aws: VALUES.aws, alert: VALUES.webhook } },
+      },
+    } as never);
+    new VirtualMachine(platform.rootTenant, 'vm', { cloudInit: VALUES.cloud } as never);
+    return { app, platform };
+  };
+  const EXPECTED = [
+    ['Platform platform source.url', 'a URL with a password in its userinfo'],
+    ['Platform platform components.values.cilium.hubble.relay.password', "key 'password' of a free-form map"],
+    ['Kubernetes tenant-root/k8s spec.addons.certManager.valuesOverride.mirror', 'a URL with a password in its userinfo'],
+    ['Kubernetes tenant-root/k8s spec.addons.certManager.valuesOverride.cloudflare.apiToken', "key 'apiToken' of a free-form map"],
+    ['Kubernetes tenant-root/k8s spec.addons.certManager.valuesOverride.key', 'a private key'],
+    ['Kubernetes tenant-root/k8s spec.addons.velero.valuesOverride.aws', 'an AWS access key id'],
+    ['Kubernetes tenant-root/k8s spec.addons.velero.valuesOverride.alert', 'a Slack webhook URL'],
+    ['VirtualMachine tenant-root/vm spec.cloudInit', 'cloud-init that sets a password'],
+    ['GitOps platform/gitops url', 'a URL with a password in its userinfo'],
+  ];
+  const secrets = [...Object.values(VALUES), 'tok-source-5', 'tok-git-6', 'tok-url-1', 'pw-cloud-3'];
+
+  it('each is a warning naming the path and what it looks like, never the value', () => {
+    const { app, platform } = build(false);
+    collectObjects(app);
+    const found = platform.warnings.filter((w) => w.endsWith('[credential-shape]'));
+    expect(found).toHaveLength(EXPECTED.length);
+    for (const [where, what] of EXPECTED) expect(found.some((w) => w.startsWith(`${where}: `) && w.includes(what!)), where).toBe(true);
+    for (const s of secrets) expect(platform.warnings.join('\n')).not.toContain(s.split('\n')[0]);
+  });
+
+  it('references to credentials are not credentials: secretName, a ...SecretRef, ssh://git@ and https:// without a password', () => {
+    const { app, platform } = newPlatform({ source: { url: 'oci://ghcr.io/cozystack/platform' } });
+    new GitOpsBootstrap(platform, 'gitops', { url: 'ssh://git@git.example/c.git' });
+    new Kubernetes(platform.rootTenant, 'k8s', { addons: { certManager: { valuesOverride: { existingSecret: 'cf', tokenSecretRef: 'cf', secretName: 'x', webhookEnabled: 'true', url: 'https://charts.example/x' } } } } as never);
+    collectObjects(app);
+    expect(platform.warnings.filter((w) => w.endsWith('[credential-shape]'))).toEqual([]);
+  });
+
+  it('a credential the chart marks is moved, not warned about; with inline handling it is named as committed', () => {
+    const moved = newPlatform();
+    new Postgres(moved.platform.rootTenant, 'db', { users: { app: { password: 'pw-pg' } } });
+    expect(moved.platform.warnings.filter((w) => w.endsWith('[credential-shape]'))).toEqual([]);
+    const inline = newPlatform({ credentials: { handling: 'inline' }, strict: true });
+    new Postgres(inline.platform.rootTenant, 'db', { users: { app: { password: 'pw-pg' } } });
+    const w = inline.platform.warnings.filter((x) => x.endsWith('[credential-shape]'));
+    expect(w).toHaveLength(1);
+    expect(w[0]).toMatch(/^Postgres tenant-root\/db spec\.users\.app\.password: a credential its chart marks, committed as given \(credentials\.handling: inline\)/);
+    expect(w[0]).not.toContain('pw-pg');
+  });
+
+  it('strict makes each an error, every one of an app in one report, naming the path and never the value', () => {
+    const problems: string[] = [];
+    const collect = (f: () => void) => {
+      try {
+        f();
+      } catch (e) {
+        if (!(e instanceof CozystackValidationError)) throw e;
+        for (const p of e.problems) {
+          expect(p.rule).toBe('credential-shape');
+          for (const s of secrets) expect(`${p.path} ${p.message}`).not.toContain(s.split('\n')[0]);
+          problems.push(`${p.subject} ${p.path}`);
+        }
+      }
+    };
+    collect(() => build(true));
+    expect(problems).toEqual(['Platform platform source.url', 'Platform platform components.values.cilium.hubble.relay.password']);
+    // Without the Platform's findings, each app's come together, and the Git URL's at synth.
+    const app = new App({ outdir: '/nonexistent' });
+    const platform = new Platform(app, 'platform', { bundle: Bundle.PAAS_FULL, ...PAAS, strict: true });
+    new GitOpsBootstrap(platform, 'gitops', { url: 'https://dave:tok-git-6@git.example/c.git' });
+    problems.length = 0;
+    collect(() => new Kubernetes(platform.rootTenant, 'k8s', { addons: { certManager: { valuesOverride: { mirror: VALUES.url, cloudflare: { apiToken: VALUES.token } } } } } as never));
+    collect(() => new VirtualMachine(platform.rootTenant, 'vm', { cloudInit: VALUES.cloud } as never));
+    collect(() => collectObjects(app));
+    expect(problems).toEqual([
+      'Kubernetes tenant-root/k8s spec.addons.certManager.valuesOverride.mirror',
+      'Kubernetes tenant-root/k8s spec.addons.certManager.valuesOverride.cloudflare.apiToken',
+      'VirtualMachine tenant-root/vm spec.cloudInit',
+      'GitOps platform/gitops url',
+    ]);
+  });
+
+  it('on the command line: a warning on stderr without --strict, an error with it, the password never printed', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'safety-shape-'));
+    try {
+      writeFileSync(join(dir, 'platform.yaml'), 'apiVersion: cdk8s.cozystack.io/v1alpha1\nkind: Platform\nmetadata:\n  name: platform\nspec:\n  bundle: paas-full\n  rootHost: example.org\n  apiServerEndpoint: https://api.example.org:6443\n');
+      writeFileSync(join(dir, 'apps.yaml'), `apiVersion: apps.cozystack.io/v1alpha1\nkind: Kubernetes\nmetadata:\n  name: k8s\n  namespace: tenant-root\nspec:\n  addons:\n    certManager:\n      valuesOverride:\n        apiToken: ${VALUES.token}\n`);
+      const warned = run(['validate', '-f', dir]);
+      expect(warned.code).toBe(0);
+      expect(warned.stderr).toMatch(/^warning: [^ ]*apps\.yaml#1 Kubernetes tenant-root\/k8s spec\.addons\.certManager\.valuesOverride\.apiToken: key 'apiToken' of a free-form map names a credential/m);
+      const refused = run(['validate', '-f', dir, '--strict']);
+      expect(refused.code).toBe(1);
+      expect(refused.stderr).toMatch(/apps\.yaml#1 Kubernetes tenant-root\/k8s spec\.addons\.certManager\.valuesOverride\.apiToken: .* \[credential-shape\]/);
+      for (const r of [warned, refused]) expect(`${r.stdout}${r.stderr}`).not.toContain(VALUES.token);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 

@@ -88,7 +88,7 @@ export const PROPS: Record<string, readonly TestRef[]> = {
   'credentials.sops.age': ['safety.test.ts > SOPS creation rules for the given keys; inline handling keeps values as given', 'safety.test.ts > with SOPS keys, a Kustomization decrypts and applies secrets/ after the platform, and secrets/ is committed'],
   'credentials.sops.pgp': ['safety.test.ts > SOPS creation rules for the given keys; inline handling keeps values as given', 'safety.test.ts > a SOPS recipient that is not one is refused, naming the path and the value (it would be written into .sops.yaml)'],
   tenantsPerChart: [`${S}groups the tenants into charts of at most that many (6 tenants, 2 per chart: 3 charts beside the Platform)`, `${S}changes neither the objects nor the output files`],
-  strict: ['apps.test.ts > unknown keys are warnings with a suggestion, errors under strict'],
+  strict: ['apps.test.ts > unknown keys are warnings with a suggestion, errors under strict', 'safety.test.ts > strict makes each an error, every one of an app in one report, naming the path and never the value'],
 };
 
 /** GitOpsProps (GitOpsBootstrap, `spec.gitops`, the --git-* flags). */
@@ -123,7 +123,7 @@ export const CLI_OPTIONS: Record<string, readonly TestRef[]> = {
   file: ['cli.test.ts > synthesizes the example and prints a one-line summary', 'apps.test.ts > a folder of plain apps.cozystack.io manifests lands in the right tenants, in any order'],
   out: ['cli.test.ts > synthesizes the example and prints a one-line summary', 'cli.test.ts > a second run on unchanged input changes no byte'],
   mode: ['cli.test.ts > --mode operator emits Packages and no system HelmReleases'],
-  strict: ['cli.test.ts > --strict turns unknown app values into errors'],
+  strict: ['cli.test.ts > --strict turns unknown app values into errors', 'safety.test.ts > on the command line: a warning on stderr without --strict, an error with it, the password never printed'],
   'tenant-rendering': [`${S}--tenant-rendering explicit renders tenants as objects, release (the default) as HelmReleases of the tenant chart`, `${S}--tenant-rendering overrides spec.tenantRendering of the Platform document`],
   'git-url': ['cli.test.ts > --git-url adds the Flux bootstrap objects', `${S}--git-branch sets the GitRepository branch (default main), --git-path the Kustomization paths`],
   'git-branch': [`${S}--git-branch sets the GitRepository branch (default main), --git-path the Kustomization paths`, `${S}--git-branch without --git-url writes no Flux objects`],

@@ -13,7 +13,10 @@ const INPUT = `  -f, --file PATH          a YAML file or folder (repeatable): on
                            and apps.cozystack.io Tenants and apps
       --mode MODE          flux (default) or operator
       --tenant-rendering R release (default) or explicit
-      --strict             app values the chart does not know are errors, not warnings`;
+      --strict             app values the chart does not know, and credentials found by
+                           their shape in what is committed (a URL's password, a token, a
+                           key named like a credential in valuesOverride), are errors, not
+                           warnings`;
 const GIT = `      --git-url URL        also write flux-system/: a GitRepository of URL and Kustomizations
                            of the output's platform/ and tenants/ folders
       --git-branch BRANCH  branch of that repository (default main)

@@ -9,6 +9,7 @@ import { type PlatformModel, resolvePlatform } from '../model/platform-model.js'
 import type { PlatformMode, PlatformSettings, TenantRendering } from '../model/settings.js';
 import type { TenantProps } from '../model/tenant-model.js';
 import { HostRegistry } from '../model/host-zones.js';
+import { credentialShapeOf, findCredentialShapes } from '../model/credential-shapes.js';
 import { renderPlatform } from '../renderings/platform.js';
 import { Tenant } from './tenant.js';
 import { brand, hasBrand, PLATFORM_BRAND, registerPlatformContext } from './tree.js';
@@ -66,7 +67,12 @@ export interface PlatformProps extends PlatformSettings {
    */
   readonly tenantsPerChart?: number;
   /**
-   * Treat app values the chart's schema does not know as errors instead of warnings.
+   * Treat as errors instead of warnings: app values the chart's schema does not know, and
+   * credentials recognised by their shape in what is committed (the password of a URL's userinfo
+   * in the source URL, the Git URL or any value, private keys and well-known tokens, keys named
+   * like credentials in free-form maps such as `valuesOverride` and `components.values`, a password
+   * in `cloudInit`). Credentials a chart marks, committed with `credentials.handling: inline`,
+   * stay warnings (inline is asked for).
    * @default false
    */
   readonly strict?: boolean;
@@ -106,6 +112,7 @@ export class Platform extends Chart {
   /** Application kinds this platform serves (their `-rd` component is installed). */
   public readonly applications: readonly AppDefinition[];
   private readonly credentialsProps?: CredentialsProps;
+  private readonly strict: boolean;
   private readonly exposeProps?: PlatformSettings['expose'];
   /** Warnings found so far (e.g. app values the chart does not know). */
   public readonly warnings: string[] = [];
@@ -120,7 +127,22 @@ export class Platform extends Chart {
       throw e;
     }
     this.credentialsProps = props.credentials;
-    const badRecipients = sopsProblems(props.credentials?.sops);
+    this.strict = props.strict === true;
+    // Credentials by shape in the settings that are committed (issue 15, point 8): the source URL's
+    // userinfo, tokens and keys named like credentials in components.values.
+    const shapes = [
+      ...findCredentialShapes(props.source?.url, 'source.url'),
+      ...findCredentialShapes(props.components?.values, 'components.values', true),
+    ];
+    const shapeMessage = (f: { path: string; reason: string }) =>
+      f.path === 'source.url'
+        ? `${f.reason}; it would be committed to Git in the platform source (the value is not shown): give the credentials as a Secret (source.secretName)`
+        : `${f.reason}; it would be committed to Git with the component's values (the value is not shown): keep credentials out of components.values`;
+    const badRecipients = [
+      ...sopsProblems(props.credentials?.sops),
+      ...(props.strict === true ? shapes.map((f) => ({ subject: '', path: f.path, message: shapeMessage(f), rule: 'credential-shape' })) : []),
+    ];
+    if (props.strict !== true) for (const f of shapes) this.warnings.push(`Platform ${this.node.path} ${f.path}: ${shapeMessage(f)} [credential-shape]`);
     if (badRecipients.length) {
       scope.node.tryRemoveChild(id);
       throw new CozystackValidationError(badRecipients.map((p) => ({ ...p, subject: `Platform ${this.node.path}` })), 'invalid Platform');
@@ -240,6 +262,16 @@ export class Platform extends Chart {
    * @internal
    */
   public _finishOutput(): ApiObject[] {
+    // A Git URL with a password in its userinfo is written into the GitRepository, which is committed.
+    const gitUrlProblems: Problem[] = [];
+    for (const b of gitOpsBootstraps(this)) {
+      const shape = credentialShapeOf(b.url);
+      if (!shape) continue;
+      const message = `looks like ${shape}; it would be committed to Git in the GitRepository flux-system/cozystack-gitops (the value is not shown): give the credentials as a Secret in flux-system (gitops.secretName)`;
+      if (this.strict) gitUrlProblems.push({ subject: `GitOps ${b.node.path}`, path: 'url', message, rule: 'credential-shape' });
+      else if (!this.warnings.includes(`GitOps ${b.node.path} url: ${message} [credential-shape]`)) this.warnings.push(`GitOps ${b.node.path} url: ${message} [credential-shape]`);
+    }
+    if (gitUrlProblems.length) throw new CozystackValidationError(gitUrlProblems, 'credentials would be committed');
     const secrets = [...this.tenantContext.credentialSecrets].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
     if (!secrets.length) return [];
     const made: ApiObject[] = [];

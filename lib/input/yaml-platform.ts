@@ -18,6 +18,12 @@ export interface PlatformOverrides {
   readonly tenantRendering?: TenantRendering;
   /** Flux bootstrap. @default - the document's `spec.gitops` */
   readonly gitops?: GitOpsProps;
+  /**
+   * Where `gitops` comes from, for the problems it has: the flag of each field (`url: '--git-url'`),
+   * instead of the Platform document's `spec.gitops`.
+   * @default - the Platform document
+   */
+  readonly gitopsFlags?: Readonly<Partial<Record<keyof GitOpsProps, string>>>;
 }
 
 /**
@@ -87,7 +93,11 @@ export function platformFromDocuments(app: App, docs: readonly InputDocument[], 
   const inDocument = <T>(prefix: string, build: () => T): T =>
     mapProblems(build, (p) => ({ ...p, subject: `${where} ${p.subject}`, path: prefixed(prefix, p.path) }), 'invalid Platform');
   const platform = inDocument('spec.', () => new Platform(app, 'platform', finalProps));
-  if (gitops) inDocument('spec.gitops.', () => new GitOpsBootstrap(platform, 'gitops', gitops));
+  const flags = overrides.gitops ? overrides.gitopsFlags : undefined;
+  if (gitops && flags) {
+    // A flag's mistake is the flag's, not the Platform document's.
+    mapProblems(() => new GitOpsBootstrap(platform, 'gitops', gitops), (p) => ({ ...p, subject: flags[p.path as keyof GitOpsProps] ?? `${p.subject} (from the --git-* flags)`, path: '' }), 'invalid flags');
+  } else if (gitops) inDocument('spec.gitops.', () => new GitOpsBootstrap(platform, 'gitops', gitops));
   loadManifests(platform, manifests.map((d) => ({ manifest: d.value as AppManifest, source: documentName(d) })));
   const tree = platform._validateTree();
   if (tree.length) throw new CozystackValidationError(tree.map((p) => ({ ...p, subject: `${where} ${p.subject}`, path: `spec.${p.path}` })), 'invalid Platform');

@@ -44,6 +44,8 @@ export interface GitOpsProps {
  * the platform. Apply them once (`kubectl apply -k <out>/flux-system`); Flux applies the rest.
  */
 export class GitOpsBootstrap extends Construct {
+  /** The URL of the repository, as given. */
+  public readonly url: string;
   private readonly folder: (name: string) => string;
   private readonly interval: string;
   private credentials?: ApiObject;
@@ -60,6 +62,7 @@ export class GitOpsBootstrap extends Construct {
     if (path.split('/').includes('..')) p.add('path', `'${props.path}' leaves the repository`, 'invalid-path');
     p.throwIfAny();
     this.interval = interval;
+    this.url = props.url;
     this.folder = (folder) => `./${[path, folder].filter((x) => x !== '.').join('/')}`;
     const name = 'cozystack-gitops';
     addObject(this, GVK.GitRepository, { name, namespace: FLUX_NAMESPACE }, {

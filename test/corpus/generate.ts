@@ -164,6 +164,7 @@ export function corpusCases(): CorpusCase[] {
   appValueCases(add);
   serviceCases(add);
   hostZoneCases(add);
+  credentialShapeCases(add);
   return cases;
 }
 
@@ -925,6 +926,39 @@ function hostZoneCases(add: Add): void {
     ['app-kubernetes-host-other-domain', 'an app host in another domain', { [A]: app('Kubernetes', 'k8s', 'tenant-root', { host: 'k8s.example.com' }) }, [e(A, 1, 'spec.host', 'host-outside-zone', 'example\\.org')]],
   ];
   for (const [name, description, files, errors] of list) add({ name: `zone-${name}`, description, files: { 'platform.yaml': p, ...files }, errors });
+}
+
+// ---- Credentials recognised by their shape, errors under strict (issue 15, point 8)
+
+/**
+ * With `strict`, a credential no schema marks but recognised by its shape in what is committed is
+ * an error (docs/safety.md): the password of a URL's userinfo, a private key, a token of a
+ * well-known service by its prefix, a Slack webhook URL, a key named like a credential in a
+ * free-form map (valuesOverride, components.values), a password in cloudInit.
+ */
+function credentialShapeCases(add: Add): void {
+  const strict = platform({ ...PAAS, strict: true });
+  const A = 'apps.yaml';
+  const P = 'platform.yaml';
+  const k8s = (valuesOverride: Json) => app('Kubernetes', 'k8s', 'tenant-root', { addons: { certManager: { valuesOverride } } });
+  const at = (key: string) => `spec.addons.certManager.valuesOverride.${key}`;
+  const list: [string, string, Record<string, string>, ExpectedProblem[]][] = [
+    ['values-url-password', 'a URL with user:token@ in valuesOverride', { [A]: k8s({ mirror: 'https://bob:tok-1@registry.example/x' }) }, [e(A, 1, at('mirror'), 'credential-shape', 'a URL with a password in its userinfo')]],
+    ['values-token-key', 'a key apiToken in valuesOverride', { [A]: k8s({ cloudflare: { apiToken: 'tok-2' } }) }, [e(A, 1, at('cloudflare.apiToken'), 'credential-shape', "key 'apiToken' of a free-form map")]],
+    ['values-password-key', 'a key password in valuesOverride', { [A]: k8s({ admin: { password: 'pw-3' } }) }, [e(A, 1, at('admin.password'), 'credential-shape', "key 'password'")]],
+    ['values-secret-key-number', 'a key clientSecret in valuesOverride given as a number', { [A]: k8s({ oidc: { clientSecret: 12345678 } }) }, [e(A, 1, at('oidc.clientSecret'), 'credential-shape', "key 'clientSecret'")]],
+    ['values-private-key', 'a private key block in valuesOverride', { [A]: k8s({ tls: '-----BEGIN RSA PRIVATE KEY-----\nMIIB\n-----END RSA PRIVATE KEY-----\n' }) }, [e(A, 1, at('tls'), 'credential-shape', 'a private key')]],
+    ['values-aws-key', 'an AWS access key id in valuesOverride', { [A]: k8s({ s3: 'AKIAABCDEFGHIJKLMNOP' }) }, [e(A, 1, at('s3'), 'credential-shape', 'an AWS access key id')]],
+    ['values-github-token', 'a GitHub token in valuesOverride', { [A]: k8s({ git: `ghp_${'a'.repeat(36)}` }) }, [e(A, 1, at('git'), 'credential-shape', 'a GitHub token')]],
+    ['values-slack-webhook', 'a Slack webhook URL in valuesOverride', { [A]: k8s({ alert: 'https://hooks.slack.com/services/T000/B000/XXXXXXXXXXXX' }) }, [e(A, 1, at('alert'), 'credential-shape', 'a Slack webhook URL')]],
+    ['values-two-at-once', 'two credentials in one app: both reported', { [A]: k8s({ a: { token: 'tok-4' }, b: 'https://u:p@x.example/' }) }, [e(A, 1, at('a.token'), 'credential-shape'), e(A, 1, at('b'), 'credential-shape')]],
+    ['cloud-init-password', 'cloudInit that sets a password', { [A]: app('VirtualMachine', 'vm', 'tenant-root', { cloudInit: '#cloud-config\npassword: hunter2\n' }) }, [e(A, 1, 'spec.cloudInit', 'credential-shape', 'cloud-init that sets a password')]],
+    ['cloud-init-chpasswd', 'cloudInit with a chpasswd list', { [A]: app('VirtualMachine', 'vm', 'tenant-root', { cloudInit: '#cloud-config\nchpasswd:\n  list: |\n    root:hunter2\n' }) }, [e(A, 1, 'spec.cloudInit', 'credential-shape', 'cloud-init')]],
+    ['components-values-password', 'a password in components.values', { [P]: platform({ ...PAAS, strict: true, components: { values: { cilium: { hubble: { password: 'pw-5' } } } } }) }, [e(P, 1, 'spec.components.values.cilium.hubble.password', 'credential-shape', "key 'password'")]],
+    ['source-url-password', 'a source URL with user:token@', { [P]: platform({ ...PAAS, strict: true, source: { url: 'https://bob:tok-6@git.example/cozystack.git' } }) }, [e(P, 1, 'spec.source.url', 'credential-shape', 'a URL with a password in its userinfo')]],
+    ['gitops-url-password', 'a spec.gitops.url with user:token@', { [P]: platform({ ...PAAS, strict: true, gitops: { url: 'https://bob:tok-7@git.example/c.git' } }) }, [e(P, 1, 'spec.gitops.url', 'credential-shape', 'a URL with a password in its userinfo')]],
+  ];
+  for (const [name, description, files, errors] of list) add({ name: `shape-${name}`, description: `${description} (strict)`, files: { [P]: strict, ...files }, errors });
 }
 
 // ------------------------------------------------------------------ writing
