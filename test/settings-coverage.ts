@@ -106,9 +106,10 @@ export const INPUT_LIMITS: Record<string, readonly TestRef[]> = {
   maxAliases: [`${S}aliases in a document (maxAliases): 100 by default (99 accepted, 101 refused by the pre-scan)`, 'hostile-input.test.ts > an alias bomb (billion laughs) is refused'],
   maxDepth: [`${S}nesting of maps and lists (maxDepth): 64 by default, in maps and in flow lists`, 'hostile-input.test.ts > flow collections nested 10,000 levels deep are refused'],
   maxFiles: [`${S}input files (maxFiles): the files past the limit are refused, once, naming the first refused`, `${S}input files: the default limit is 100,000`],
-  maxNodes: [`${S}YAML nodes in a document (maxNodes): 100,000 by default`, 'hostile-input.test.ts > a flat list of 500,000 items is refused before parsing'],
+  maxNodes: [`${S}YAML nodes in a document (maxNodes): 100,000 by default`, 'hostile-input.test.ts > a flat list of 500,000 items is refused before parsing', `${S}YAML nodes after alias expansion (maxNodes): an alias counts as the whole node it names`],
   maxFileNodes: [`${S}YAML nodes in a file (maxFileNodes): a file over the limit is refused although each document is under maxNodes`, `${S}YAML nodes in a file: the default limit is 1,000,000`],
   maxDocuments: [`${S}documents in a file (maxDocuments): 100,000 by default`, 'hostile-input.test.ts > 300,000 empty documents in one file are refused'],
+  maxInputNodes: [`${S}YAML nodes in the input (maxInputNodes): files each within their limits, together over, are refused once, after expansion`],
 };
 
 /** Fields of the Platform document that are not props (the others: see DOCUMENT_TO_PROPS). */
