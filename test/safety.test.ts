@@ -390,6 +390,67 @@ describe('credentials recognised by their shape (issue 15, point 8)', () => {
   });
 });
 
+describe('one report (issue 15, point 10)', () => {
+  const PLATFORM_YAML = 'apiVersion: cdk8s.cozystack.io/v1alpha1\nkind: Platform\nmetadata:\n  name: platform\nspec:\n  bundle: paas-full\n  rootHost: example.org\n  apiServerEndpoint: https://api.example.org:6443\n';
+  const inFolder = (files: Record<string, string>, f: (dir: string) => void) => {
+    const dir = mkdtempSync(join(tmpdir(), 'safety-report-'));
+    try {
+      for (const [name, text] of Object.entries(files)) writeFileSync(join(dir, name), text);
+      f(dir);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  };
+
+  it('warnings are shown with the errors, each named by its file and document', () => {
+    const apps = [
+      'apiVersion: apps.cozystack.io/v1alpha1\nkind: Redis\nmetadata:\n  name: cache\n  namespace: tenant-root\nspec:\n  replicaz: 2\n',
+      'apiVersion: apps.cozystack.io/v1alpha1\nkind: Postgres\nmetadata:\n  name: db\n  namespace: tenant-root\nspec:\n  replicas: many\n',
+    ].join('---\n');
+    inFolder({ 'platform.yaml': PLATFORM_YAML, 'apps.yaml': apps }, (dir) => {
+      const r = run(['validate', '-f', dir]);
+      expect(r.code).toBe(1);
+      const lines = r.stderr!.split('\n');
+      expect(lines[0]).toBe('error: invalid input:');
+      expect(lines.some((l) => /^ {2}\S+apps\.yaml#2 Postgres tenant-root\/db spec\.replicas: .*\[type\]$/.test(l))).toBe(true);
+      expect(lines.some((l) => /^warning: \S+apps\.yaml#1 Redis tenant-root\/cache spec\.replicaz: unknown key 'replicaz'/.test(l))).toBe(true);
+    });
+  });
+
+  it('a bad --git-url is blamed on the flag, not on platform.yaml, and comes with the other problems', () => {
+    inFolder({ 'platform.yaml': PLATFORM_YAML, 'apps.yaml': 'apiVersion: apps.cozystack.io/v1alpha1\nkind: Postgres\nmetadata:\n  name: db\n  namespace: tenant-root\nspec:\n  replicas: many\n' }, (dir) => {
+      const out = mkdtempSync(join(tmpdir(), 'safety-report-out-'));
+      try {
+        const r = run(['synth', '-f', dir, '--out', join(out, 'o'), '--git-url', 'git@git.example:p.git', '--git-branch', 'my branch']);
+        expect(r.code).toBe(1);
+        const problems = r.stderr!.split('\n').filter((l) => l.startsWith('  '));
+        expect(problems).toContain("  --git-url: 'git@git.example:p.git' is not a Git URL (https:// or ssh://) [invalid-url]");
+        expect(problems).toContain("  --git-branch: 'my branch' is not a valid branch name [invalid-ref]");
+        expect(problems.some((l) => l.includes('platform.yaml'))).toBe(false);
+        expect(problems.some((l) => /apps\.yaml#1 Postgres tenant-root\/db spec\.replicas/.test(l))).toBe(true);
+        expect(readdirSync(out)).toEqual([]); // nothing written
+      } finally {
+        rmSync(out, { recursive: true, force: true });
+      }
+    });
+  });
+
+  it('the library returns the warnings as data: synthesize() and Platform.warnings', () => {
+    const { app, platform } = newPlatform();
+    new Postgres(platform.rootTenant, 'db', { users: { app: { password: 'pw-lib' } } });
+    const out = mkdtempSync(join(tmpdir(), 'safety-report-lib-'));
+    try {
+      const result = synthesize(app, { outdir: join(out, 'o') });
+      expect(result.warnings).toEqual(platform.warnings);
+      expect(result.warnings.some((w) => w.startsWith('Postgres tenant-root/db: credentials spec.users.app.password moved to the Secret'))).toBe(true);
+      expect(result.warnings.some((w) => w.startsWith('credentials Secrets tenant-root/postgres-db-credential-values'))).toBe(true);
+      expect(result.warnings.join('\n')).not.toContain('pw-lib');
+    } finally {
+      rmSync(out, { recursive: true, force: true });
+    }
+  });
+});
+
 describe('security invariants', () => {
   const facts: TenantFacts = { ancestors: new Map([['tenant-root', []], ['tenant-a', ['tenant-root']], ['tenant-b', ['tenant-root']], ['tenant-a-c', ['tenant-root', 'tenant-a']]]), isolated: new Set(), explicit: false };
   const obj = (kind: string, name: string, namespace: string | undefined, extra: Record<string, unknown> = {}): KubeObject =>

@@ -1,10 +1,10 @@
 import { App } from 'cdk8s';
 import type { GitOpsProps } from '../renderings/gitops.js';
-import type { Platform } from '../constructs/platform.js';
+import { Platform } from '../constructs/platform.js';
 import type { PlatformMode, TenantRendering } from '../model/settings.js';
 import { renderOutput } from '../synthesis/synthesize.js';
 import { platformFromDocuments } from '../input/yaml-platform.js';
-import { documentName, type InputDocument, readYamlInputs } from '../input/yaml-input.js';
+import { documentName, type InputDocument, readYamlInputsReport } from '../input/yaml-input.js';
 import { CozystackValidationError } from '../core/errors.js';
 import { UsageError, type ParsedOptions } from './options.js';
 
@@ -29,25 +29,48 @@ export interface Built {
  */
 export function buildFromOptions(o: ParsedOptions, onFile?: (path: string, content: string) => void): Built {
   if (!o.files.length) throw new UsageError('no input: give one or more -f PATH (files or folders of YAML)');
-  const docs = readYamlInputs(o.files);
+  // Documents that cannot be read do not hide the problems of the others: one report of all.
+  const { documents: docs, problems: unread } = readYamlInputsReport(o.files);
   const app = new App({ outdir: o.out });
   const gitops: GitOpsProps | undefined = o.gitUrl
     ? { url: o.gitUrl, ...(o.gitBranch ? { branch: o.gitBranch } : {}), ...(o.gitPath ? { path: o.gitPath } : {}) }
     : undefined;
-  const platform = platformFromDocuments(app, docs, {
-    ...(o.mode ? { mode: o.mode as PlatformMode } : {}),
-    ...(o.strict ? { strict: true } : {}),
-    ...(o.tenantRendering ? { tenantRendering: o.tenantRendering as TenantRendering } : {}),
-    ...(gitops ? { gitops, gitopsFlags: { url: '--git-url', branch: '--git-branch', path: '--git-path' } } : {}),
-  });
+  const withWarnings = (e: unknown): unknown => {
+    if (!(e instanceof CozystackValidationError)) return e;
+    const made = app.node.children.find((c): c is Platform => Platform.isPlatform(c));
+    const warnings = blameWarnings([...new Set([...(made?.warnings ?? []), ...e.warnings])], docs, o.gitUrl !== undefined);
+    const out = new CozystackValidationError(e.problems, e.heading);
+    out.warnings.push(...warnings);
+    return out;
+  };
+  let platform: Platform;
+  try {
+    platform = buildPlatform();
+  } catch (e) {
+    if (!(e instanceof CozystackValidationError) || !unread.length) throw withWarnings(e);
+    // What could follow from a document that could not be read is left out: a missing Platform
+    // document, a namespace no Tenant makes (the Tenant may be in the unread document).
+    const own = e.problems.filter((p) => !(p.rule === 'platform-count' && / found 0$/.test(p.message)) && p.rule !== 'not-a-tenant');
+    throw withWarnings(new CozystackValidationError([...unread, ...own], own.length ? 'invalid input' : 'cannot read the input'));
+  }
+  if (unread.length) throw withWarnings(new CozystackValidationError(unread, 'cannot read the input'));
   let rendered;
   try {
     rendered = renderOutput(app, onFile);
   } catch (e) {
-    throw blameDocuments(e, docs, o.gitUrl !== undefined);
+    throw withWarnings(blameDocuments(e, docs, o.gitUrl !== undefined));
   }
   const { paths, files, objects, kinds } = rendered;
   return { platform, objects, kinds, paths, files, warnings: blameWarnings(platform.warnings, docs, o.gitUrl !== undefined) };
+
+  function buildPlatform(): Platform {
+    return platformFromDocuments(app, docs, {
+    ...(o.mode ? { mode: o.mode as PlatformMode } : {}),
+    ...(o.strict ? { strict: true } : {}),
+    ...(o.tenantRendering ? { tenantRendering: o.tenantRendering as TenantRendering } : {}),
+    ...(gitops ? { gitops, gitopsFlags: { url: '--git-url', branch: '--git-branch', path: '--git-path' } } : {}),
+    });
+  }
 }
 
 /**

@@ -132,7 +132,9 @@ export function run(argv: string[]): CommandResult {
     if (e instanceof CozystackValidationError) {
       const nl = e.message.indexOf('\n');
       const heading = nl === -1 ? e.message : e.message.slice(0, nl);
-      return { stdout: '', stderr: `error: ${clip(heading)}\n${e.problems.map((p) => `  ${formatProblem(clipProblem(p))}\n`).join('')}`, code: failure };
+      // Warnings found before the error are shown with it (masked and clipped as problems are).
+      const warned = e.warnings.map((w) => `warning: ${clipMasked(w)}\n`).join('');
+      return { stdout: '', stderr: `error: ${clip(heading)}\n${e.problems.map((p) => `  ${formatProblem(clipProblem(p))}\n`).join('')}${warned}`, code: failure };
     }
     if (e instanceof UsageError || e instanceof OutputRefusedError) return { stdout: '', stderr: `error: ${e.message}\n`, code: 2 };
     if (e instanceof OutputWriteError) return { stdout: '', stderr: `error: ${e.message}\n`, code: failure };

@@ -114,7 +114,12 @@ export class Platform extends Chart {
   private readonly credentialsProps?: CredentialsProps;
   private readonly strict: boolean;
   private readonly exposeProps?: PlatformSettings['expose'];
-  /** Warnings found so far (e.g. app values the chart does not know). */
+  /**
+   * Warnings found so far, one line each (`<subject> <path>: <message> [<rule>]`): app values the
+   * chart does not know, credentials moved to a Secret or recognised by their shape, credentials
+   * Secrets that must be applied by other means (added at synthesis). Never a credential's value.
+   * `synthesize()` returns them too.
+   */
   public readonly warnings: string[] = [];
 
   constructor(scope: Construct, id: string, props: PlatformProps) {

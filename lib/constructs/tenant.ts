@@ -2,8 +2,9 @@ import { Construct } from 'constructs';
 import type { TenantService } from '../model/app-definition.js';
 import type { Values } from '../core/values.js';
 import { APP_DEFINITIONS } from '../../apps/catalog.js';
-import { didYouMean, mapProblems, prefixed, Problems } from '../core/errors.js';
-import { isDnsSubdomain, isQuantity } from '../core/predicates.js';
+import { didYouMean, mapProblems, prefixed, type Problem, Problems } from '../core/errors.js';
+import { isDnsLabel, isDnsSubdomain, isQuantity } from '../core/predicates.js';
+import { validateAppValues } from '../model/app-values.js';
 import {
   namespaceLabels,
   namespaceValues,
@@ -229,6 +230,45 @@ export class Tenant extends Construct implements TenantModel {
 }
 
 /** Keys the tenant chart does not know: errors under strict, otherwise warnings (returned). */
+/**
+ * The problems a manifest has by itself, without a tenant to place it in (its tenant, or the
+ * platform, is invalid): its kind, name and spec, and its values against its chart's schema (a
+ * Tenant's settings). What needs the tree (services in reach, hosts, duplicates, the tenant it
+ * goes to) is not checked: a problem there would follow from the invalid tenant or platform.
+ * Paths are document paths.
+ * @internal
+ */
+export function manifestProblemsAlone(manifest: AppManifest): Problem[] {
+  const kind = manifest?.kind;
+  const name = manifest?.metadata?.name;
+  const subject = `${kind ?? '?'} ${String(manifest?.metadata?.namespace ?? '?')}/${String(name ?? '?')}`;
+  const p = new Problems(subject);
+  if (name === undefined || name === null || name === '') p.add('metadata.name', 'a name is required', 'required');
+  else if (typeof name !== 'string') p.add('metadata.name', `expected a string, got ${JSON.stringify(name)}`, 'invalid-type');
+  const spec = manifest?.spec ?? {};
+  const specIsMap = typeof spec === 'object' && spec !== null && !Array.isArray(spec);
+  if (!specIsMap) p.add('spec', `expected a map, got ${JSON.stringify(spec)}`, 'invalid-type');
+  if (kind === 'Tenant') {
+    if (typeof name === 'string' && name !== '' && !/^[a-z0-9]+$/.test(name)) p.add('metadata.name', `'${name}' is not a valid tenant name (lowercase letters and digits only, no '-')`, 'invalid-tenant-name');
+    if (specIsMap) {
+      const q = new Problems(subject);
+      validateProps(spec as TenantProps, q);
+      for (const x of q.problems) p.add(prefixed('spec.', x.path), x.message, x.rule);
+    }
+    return [...p.problems];
+  }
+  const definition = APP_DEFINITIONS.find((d) => d.kind === kind);
+  if (!definition) {
+    p.add('kind', `unknown kind ${JSON.stringify(kind)}; expected one of ${APP_DEFINITIONS.map((d) => d.kind).join(', ')}${didYouMean(String(kind), APP_DEFINITIONS.map((d) => d.kind))}`, 'unknown-kind');
+    return [...p.problems];
+  }
+  if (typeof name === 'string' && name !== '' && !isDnsLabel(name)) p.add('metadata.name', `'${name}' is not a valid name (lowercase letters, digits and '-', starting and ending alphanumeric)`, 'invalid-name');
+  if (specIsMap) {
+    for (const e of validateAppValues(definition, spec as Values).errors) p.add(`spec${e.path}`, e.message, e.rule);
+  }
+  return [...p.problems];
+}
+
 function unknownKeys(props: TenantProps, strict: boolean, p: Problems): string[] {
   const warnings: string[] = [];
   for (const k of Object.keys(props ?? {})) {

@@ -65,6 +65,16 @@ interface Limits {
  * file claims (an alias bomb, a deep nesting or a huge flat map never reaches the parser).
  */
 export function readYamlInputs(paths: readonly string[], limits: InputLimits = {}): InputDocument[] {
+  const { documents, problems } = readYamlInputsReport(paths, limits);
+  if (problems.length) throw new CozystackValidationError(problems, 'cannot read the input');
+  return documents;
+}
+
+/**
+ * {@link readYamlInputs} without throwing: the documents that could be read, and every problem of
+ * those that could not (so that the documents read can still be checked, all in one report).
+ */
+export function readYamlInputsReport(paths: readonly string[], limits: InputLimits = {}): { documents: InputDocument[]; problems: Problem[] } {
   const l: Limits = {
     maxBytes: limits.maxFileBytes ?? 16 * 1024 * 1024,
     maxAliases: limits.maxAliases ?? 100,
@@ -184,8 +194,7 @@ export function readYamlInputs(paths: readonly string[], limits: InputLimits = {
       problems.push({ subject: `${file}#${index + 1}`, path: '', message: `nesting deeper than ${l.maxDepth} levels`, rule: 'too-deep' });
     }
   }
-  if (problems.length) throw new CozystackValidationError(problems, 'cannot read the input');
-  return docs;
+  return { documents: docs, problems };
 }
 
 /**

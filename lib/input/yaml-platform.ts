@@ -5,7 +5,7 @@ import { loadManifests } from './manifest-loader.js';
 import { Platform, type PlatformConstructProps } from '../constructs/platform.js';
 import { PLATFORM_API_VERSION, parsePlatformDocument } from './platform-document.js';
 import type { PlatformMode, TenantRendering } from '../model/settings.js';
-import { APPS_API_VERSION, type AppManifest } from '../constructs/tenant.js';
+import { APPS_API_VERSION, type AppManifest, manifestProblemsAlone } from '../constructs/tenant.js';
 import { documentName, type InputDocument } from './yaml-input.js';
 
 /** Settings that override the Platform document's (command-line flags). */
@@ -82,7 +82,16 @@ export function platformFromDocuments(app: App, docs: readonly InputDocument[], 
       gitops = overrides.gitops ?? parsed.document.gitops;
     }
   }
-  if (problems.length || !props) throw new CozystackValidationError(problems, 'invalid input');
+  // Every problem of every document in one report: without a platform (its document or its
+  // settings are invalid) the manifests are checked by themselves; what needs the tree would only
+  // follow from the platform's problem.
+  const checkAlone = (): void => {
+    for (const d of manifests) for (const p of manifestProblemsAlone(d.value as AppManifest)) problems.push({ ...p, subject: `${documentName(d)} ${p.subject}` });
+  };
+  if (!props) {
+    checkAlone();
+    throw new CozystackValidationError(problems, 'invalid input');
+  }
   const finalProps: PlatformConstructProps = {
     ...props,
     ...(overrides.mode ? { mode: overrides.mode } : {}),
@@ -92,14 +101,32 @@ export function platformFromDocuments(app: App, docs: readonly InputDocument[], 
   const where = documentName(platformDocs[0]!);
   const inDocument = <T>(prefix: string, build: () => T): T =>
     mapProblems(build, (p) => ({ ...p, subject: `${where} ${p.subject}`, path: prefixed(prefix, p.path) }), 'invalid Platform');
-  const platform = inDocument('spec.', () => new Platform(app, 'platform', finalProps));
+  const collect = <T>(build: () => T): T | undefined => {
+    try {
+      return build();
+    } catch (e) {
+      if (!(e instanceof CozystackValidationError)) throw e;
+      problems.push(...e.problems);
+      return undefined;
+    }
+  };
+  const platform = collect(() => inDocument('spec.', () => new Platform(app, 'platform', finalProps)));
+  if (!platform) {
+    checkAlone();
+    throw new CozystackValidationError(problems, 'invalid input');
+  }
   const flags = overrides.gitops ? overrides.gitopsFlags : undefined;
   if (gitops && flags) {
     // A flag's mistake is the flag's, not the Platform document's.
-    mapProblems(() => new GitOpsBootstrap(platform, 'gitops', gitops), (p) => ({ ...p, subject: flags[p.path as keyof GitOpsProps] ?? `${p.subject} (from the --git-* flags)`, path: '' }), 'invalid flags');
-  } else if (gitops) inDocument('spec.gitops.', () => new GitOpsBootstrap(platform, 'gitops', gitops));
-  loadManifests(platform, manifests.map((d) => ({ manifest: d.value as AppManifest, source: documentName(d) })));
+    collect(() => mapProblems(() => new GitOpsBootstrap(platform, 'gitops', gitops), (p) => ({ ...p, subject: flags[p.path as keyof GitOpsProps] ?? `${p.subject} (from the --git-* flags)`, path: '' }), 'invalid flags'));
+  } else if (gitops) collect(() => inDocument('spec.gitops.', () => new GitOpsBootstrap(platform, 'gitops', gitops)));
+  collect(() => loadManifests(platform, manifests.map((d) => ({ manifest: d.value as AppManifest, source: documentName(d) }))));
   const tree = platform._validateTree();
-  if (tree.length) throw new CozystackValidationError(tree.map((p) => ({ ...p, subject: `${where} ${p.subject}`, path: `spec.${p.path}` })), 'invalid Platform');
+  problems.push(...tree.map((p) => ({ ...p, subject: `${where} ${p.subject}`, path: `spec.${p.path}` })));
+  if (problems.length) {
+    const error = new CozystackValidationError(problems, 'invalid input');
+    error.warnings.push(...platform.warnings);
+    throw error;
+  }
   return platform;
 }

@@ -39,6 +39,12 @@ export interface SynthesisResult {
   readonly files: number;
   /** Objects per kind. */
   readonly kinds: Readonly<Record<string, number>>;
+  /**
+   * The warnings of the app's platforms, as the command line prints them after `warning: `
+   * (unknown app values, credentials moved or recognised by their shape, credentials Secrets that
+   * must be applied by other means); also in each `Platform`'s `warnings`.
+   */
+  readonly warnings: readonly string[];
 }
 
 /** Runs the constructs' validations of every construct and throws them all together. */
@@ -169,7 +175,8 @@ export function synthesize(app: App, options: SynthesizeOptions = {}): Synthesis
   try {
     const { paths, files, objects, kinds } = renderOutput(app, (path, content) => write.add(path, content));
     write.commit(paths, files);
-    return { outdir, objects, files: paths.length, kinds };
+    const warnings = app.node.findAll().filter((c): c is Platform => Platform.isPlatform(c)).flatMap((p) => p.warnings);
+    return { outdir, objects, files: paths.length, kinds, warnings };
   } finally {
     write.close();
   }

@@ -165,6 +165,7 @@ export function corpusCases(): CorpusCase[] {
   serviceCases(add);
   hostZoneCases(add);
   credentialShapeCases(add);
+  oneReportCases(add);
   return cases;
 }
 
@@ -598,7 +599,8 @@ function yamlCases(add: Add): void {
     ['duplicate-key-flow', 'the same key twice in a flow map', `apiVersion: ${APPS_API}\nkind: Redis\nmetadata: {name: a, name: b}\n`, [e(A, 1, 'line 3, column 21', 'duplicate-key')]],
     ['duplicate-key-nested', 'the same key twice deep in the spec', `apiVersion: ${APPS_API}\nkind: Redis\nspec:\n  users:\n    a: 1\n    a: 2\n`, [e(A, 1, 'line 6, column 5', 'duplicate-key')]],
     ['duplicate-keys-two', 'two duplicate keys in one document: both reported', `a: 1\na: 2\nb: 1\nb: 2\n`, [e(A, 1, 'line 2, column 1', 'duplicate-key'), e(A, 1, 'line 4, column 1', 'duplicate-key')]],
-    ['alias-bomb', 'a billion-laughs alias bomb (9 levels of 9 aliases)', bomb, [e(A, 1, '', 'alias-limit')]],
+    // 81 aliases (under the 100 allowed) expanding to 9^9 nodes: refused by the node count after expansion (issue 15, point 6).
+    ['alias-bomb', 'a billion-laughs alias bomb (9 levels of 9 aliases)', bomb, [e(A, 1, '', 'too-many-nodes', 'after alias expansion')]],
     ['alias-count', '101 aliases in one document (the limit is 100)', `a: &a 1\nb: [${Array(101).fill('*a').join(', ')}]\n`, [e(A, 1, 'line 2, column 405', 'alias-limit', 'more than 100 aliases')]],
     ['too-deep-flow', 'flow lists nested 65 levels deep (the limit is 64)', `a: ${'['.repeat(65)}${']'.repeat(65)}\n`, [e(A, 1, 'line 1, column 68', 'too-deep', 'deeper than 64')]],
     ['too-deep-block', 'block maps nested 66 levels deep', Array.from({ length: 66 }, (_, i) => `${'  '.repeat(i)}k:`).join('\n') + ' 1\n', [e(A, 1, '', 'too-deep', 'deeper than 64')]],
@@ -651,7 +653,8 @@ function tenantCases(add: Add, bug: Bug, strip: (p: ExpectedProblem) => Expected
     ['quota-two-wrong', 'two quotas wrong: both reported', app('Tenant', 'team', 'tenant-root', { resourceQuotas: { cpu: '4 cores', memory: '8 gigs', pods: 10 } }), [e(T, 1, 'spec.resourceQuotas.cpu', 'invalid-quantity'), e(T, 1, 'spec.resourceQuotas.memory', 'invalid-quantity')]],
     ['everything-wrong', 'a tenant with a bad name, host and quota at once', app('Tenant', 'my-team', 'tenant-root', { host: 'My.Team', etcd: 'yes', resourceQuotas: { cpu: 'lots' } }), [e(T, 1, 'metadata.name', 'invalid-tenant-name'), e(T, 1, 'spec.host', 'invalid-host'), e(T, 1, 'spec.etcd', 'invalid-type'), e(T, 1, 'spec.resourceQuotas.cpu', 'invalid-quantity')]],
     ['spec-list', 'a Tenant spec that is a list', app('Tenant', 'team', 'tenant-root', ['etcd']), [e(T, 1, 'spec', 'invalid-type')]],
-    ['app-in-failed-tenant', 'an app in a tenant whose name is invalid: the tenant is reported, and the app has no tenant', stream(app('Tenant', 'my-team', 'tenant-root'), app('Redis', 'cache', 'tenant-my-team')), [e(T, 1, 'metadata.name', 'invalid-tenant-name'), e(T, 2, 'metadata.namespace', 'not-a-tenant')]],
+    // Issue 15, point 10: the app's "not a tenant namespace" would only follow from the Tenant's own mistake.
+    ['app-in-failed-tenant', 'an app in a tenant whose name is invalid: the tenant is reported, the app is not blamed for it', stream(app('Tenant', 'my-team', 'tenant-root'), app('Redis', 'cache', 'tenant-my-team')), [e(T, 1, 'metadata.name', 'invalid-tenant-name')]],
   ];
   for (const [name, description, content, errors, ids = [], todayBase] of list) {
     const today = (todayBase ?? errors).map((x) => constructPath(strip(x)));
@@ -959,6 +962,42 @@ function credentialShapeCases(add: Add): void {
     ['gitops-url-password', 'a spec.gitops.url with user:token@', { [P]: platform({ ...PAAS, strict: true, gitops: { url: 'https://bob:tok-7@git.example/c.git' } }) }, [e(P, 1, 'spec.gitops.url', 'credential-shape', 'a URL with a password in its userinfo')]],
   ];
   for (const [name, description, files, errors] of list) add({ name: `shape-${name}`, description: `${description} (strict)`, files: { [P]: strict, ...files }, errors });
+}
+
+// ---- One report of every phase (issue 15, point 10)
+
+/**
+ * Every problem of every document at once, each blamed on its own document: a Platform that is
+ * invalid does not hide the apps' own problems (checked by themselves, as a kind, a name and values
+ * against the chart's schema), a document that cannot be read does not hide the others', and what
+ * would only follow from another object's problem (an app or tenant under an invalid Tenant, a
+ * namespace whose Tenant is in an unreadable file, a missing Platform document whose file cannot be
+ * read) is not reported.
+ */
+function oneReportCases(add: Add): void {
+  const p = platform();
+  const P = 'platform.yaml';
+  const T = 'tenants.yaml';
+  const A = 'apps.yaml';
+  const badDb = app('Postgres', 'db', 'tenant-root', { replicas: 'many' });
+  const dbError = e(A, 1, 'spec.replicas', 'type');
+  const list: [string, string, Record<string, string>, ExpectedProblem[]][] = [
+    ['platform-enum-and-app', 'an invalid bundle and an invalid app value: both', { [P]: platform({ ...PAAS, bundle: 'paas-fool' }), [A]: badDb }, [e(P, 1, 'spec.bundle', 'invalid-enum'), dbError]],
+    ['platform-setting-and-app', 'an unknown component and an invalid app value: both', { [P]: platform({ ...PAAS, components: { enable: ['grafana'] } }), [A]: badDb }, [e(P, 1, 'spec.components.enable[0]', 'unknown-component'), dbError]],
+    ['platform-and-tenant', 'an invalid bundle and an invalid tenant setting: both', { [P]: platform({ ...PAAS, bundle: 'paas-fool' }), [T]: app('Tenant', 'team', 'tenant-root', { etcd: 'yes' }) }, [e(P, 1, 'spec.bundle', 'invalid-enum'), e(T, 1, 'spec.etcd', 'invalid-type')]],
+    ['platform-and-unknown-kind', 'an invalid bundle and an unknown app kind: both', { [P]: platform({ ...PAAS, bundle: 'paas-fool' }), [A]: app('Postgress', 'db', 'tenant-root') }, [e(P, 1, 'spec.bundle', 'invalid-enum'), e(A, 1, 'kind', 'unknown-kind', "did you mean 'Postgres'")]],
+    ['platform-and-tenant-tree', 'an invalid bundle: apps in tenants of the tree are not blamed for a tenant the platform could not make', { [P]: platform({ ...PAAS, bundle: 'paas-fool' }), [T]: app('Tenant', 'team', 'tenant-root'), [A]: app('Redis', 'cache', 'tenant-team') }, [e(P, 1, 'spec.bundle', 'invalid-enum')]],
+    ['yaml-error-and-app', 'a duplicate key in one file and an invalid app value in another: both', { [P]: p, 'broken.yaml': 'a: 1\na: 2\n', [A]: badDb }, [e('broken.yaml', 1, 'line 2, column 1', 'duplicate-key'), dbError]],
+    ['yaml-error-hides-no-tenant', 'the file of a Tenant cannot be read: its apps are not blamed for the missing tenant', { [P]: p, [T]: `${app('Tenant', 'foo', 'tenant-root')}foo: 1\nfoo: 2\n`, [A]: app('Redis', 'cache', 'tenant-foo') }, [e(T, 1, 'line 8, column 1', 'duplicate-key')]],
+    ['yaml-error-in-platform-file', 'the Platform file cannot be read: an app problem is still reported, and no "no Platform document"', { [P]: 'apiVersion: cdk8s.cozystack.io/v1alpha1\nkind: Platform\nkind: Platform\n', [A]: badDb }, [e(P, 1, 'line 3, column 1', 'duplicate-key'), dbError]],
+    ['failed-tenant-child-tenant', 'a tenant under an invalid tenant: its own problem is reported, not its parent\'s', { [T]: stream(app('Tenant', 'my-team', 'tenant-root'), app('Tenant', 'sub', 'tenant-my-team', { etcd: 'yes' })) }, [e(T, 1, 'metadata.name', 'invalid-tenant-name'), e(T, 2, 'spec.etcd', 'invalid-type')]],
+    ['failed-tenant-app-own-error', 'an app with an invalid value in an invalid tenant: both, and no "not a tenant namespace"', { [T]: app('Tenant', 'my-team', 'tenant-root'), [A]: app('Postgres', 'db', 'tenant-my-team', { replicas: 'many' }) }, [e(T, 1, 'metadata.name', 'invalid-tenant-name'), dbError]],
+    ['failed-tenant-grandchild-app', 'an app two levels under an invalid tenant: not blamed for it', { [T]: stream(app('Tenant', 'team', 'tenant-root', { etcd: 'yes' }), app('Tenant', 'sub', 'tenant-team')), [A]: app('Redis', 'cache', 'tenant-team-sub') }, [e(T, 1, 'spec.etcd', 'invalid-type')]],
+    ['document-and-app', 'a document of an unknown apiVersion and an invalid app value: both', { [P]: p, 'other.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\n', [A]: badDb }, [e('other.yaml', 1, 'apiVersion', 'unknown-api-version'), dbError]],
+    ['gitops-and-app', 'an invalid spec.gitops.url and an invalid app value: both', { [P]: platform({ ...PAAS, gitops: { url: 'git@git.example:p.git' } }), [A]: badDb }, [e(P, 1, 'spec.gitops.url', 'invalid-url'), dbError]],
+    ['tenant-and-app-elsewhere', 'an invalid tenant and an invalid app in another tenant: both', { [T]: stream(app('Tenant', 'a', 'tenant-root', { etcd: 'yes' }), app('Tenant', 'b', 'tenant-root')), [A]: app('Postgres', 'db', 'tenant-b', { replicas: 'many' }) }, [e(T, 1, 'spec.etcd', 'invalid-type'), dbError]],
+  ];
+  for (const [name, description, files, errors] of list) add({ name: `report-${name}`, description, files: { [P]: p, ...files }, errors });
 }
 
 // ------------------------------------------------------------------ writing
