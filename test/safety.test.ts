@@ -185,6 +185,13 @@ describe('credentials reach the cluster from Git (issue 15, point 3)', () => {
     expect(error).toBeInstanceOf(CozystackValidationError);
     expect((error as CozystackValidationError).problems.map((p) => `${p.path} [${p.rule}]`)).toEqual(['credentials.sops.age[1] [invalid-recipient]', 'credentials.sops.pgp[0] [invalid-recipient]']);
     expect((error as CozystackValidationError).problems[1]!.message).toContain('"not-hex"');
+    // With a problem of the settings: one report of both.
+    try {
+      newPlatform({ components: { enable: ['no-such-component'] }, credentials: { sops: { age: ['AGE1UPPER'] } } });
+    } catch (e) {
+      error = e;
+    }
+    expect((error as CozystackValidationError).problems.map((p) => `${p.path} [${p.rule}]`)).toEqual(['components.enable[0] [unknown-component]', 'credentials.sops.age[0] [invalid-recipient]']);
   });
 });
 

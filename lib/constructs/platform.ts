@@ -125,33 +125,36 @@ export class Platform extends Chart {
   constructor(scope: Construct, id: string, props: PlatformProps) {
     super(scope, id, { disableResourceNameHashes: true });
     brand(this, PLATFORM_BRAND);
-    try {
-      this.model = resolvePlatform(props, `Platform ${this.node.path}`);
-    } catch (e) {
-      scope.node.tryRemoveChild(id); // a platform that failed leaves nothing behind
-      throw e;
-    }
-    this.credentialsProps = props.credentials;
-    this.strict = props.strict === true;
-    // Credentials by shape in the settings that are committed (issue 15, point 8): the source URL's
-    // userinfo, tokens and keys named like credentials in components.values.
+    // Checks of the settings the model does not make: SOPS recipients, and credentials by shape in
+    // the settings that are committed (issue 15, point 8): the source URL's userinfo, tokens and
+    // keys named like credentials in components.values. Reported with the model's, in one report.
     const shapes = [
-      ...findCredentialShapes(props.source?.url, 'source.url'),
+      ...findCredentialShapes(typeof props.source?.url === 'string' ? props.source.url : undefined, 'source.url'),
       ...findCredentialShapes(props.components?.values, 'components.values', true),
     ];
     const shapeMessage = (f: { path: string; reason: string }) =>
       f.path === 'source.url'
         ? `${f.reason}; it would be committed to Git in the platform source (the value is not shown): give the credentials as a Secret (source.secretName)`
         : `${f.reason}; it would be committed to Git with the component's values (the value is not shown): keep credentials out of components.values`;
-    const badRecipients = [
+    const subject = `Platform ${this.node.path}`;
+    const ownProblems = [
       ...sopsProblems(props.credentials?.sops),
       ...(props.strict === true ? shapes.map((f) => ({ subject: '', path: f.path, message: shapeMessage(f), rule: 'credential-shape' })) : []),
-    ];
-    if (props.strict !== true) for (const f of shapes) this.warnings.push(`Platform ${this.node.path} ${f.path}: ${shapeMessage(f)} [credential-shape]`);
-    if (badRecipients.length) {
-      scope.node.tryRemoveChild(id);
-      throw new CozystackValidationError(badRecipients.map((p) => ({ ...p, subject: `Platform ${this.node.path}` })), 'invalid Platform');
+    ].map((p) => ({ ...p, subject }));
+    try {
+      this.model = resolvePlatform(props, subject);
+    } catch (e) {
+      scope.node.tryRemoveChild(id); // a platform that failed leaves nothing behind
+      if (e instanceof CozystackValidationError && ownProblems.length) throw new CozystackValidationError([...e.problems, ...ownProblems], e.heading);
+      throw e;
     }
+    if (ownProblems.length) {
+      scope.node.tryRemoveChild(id);
+      throw new CozystackValidationError(ownProblems, 'invalid Platform');
+    }
+    this.credentialsProps = props.credentials;
+    this.strict = props.strict === true;
+    if (props.strict !== true) for (const f of shapes) this.warnings.push(`Platform ${this.node.path} ${f.path}: ${shapeMessage(f)} [credential-shape]`);
     this.exposeProps = props.expose;
     this.bundle = this.model.bundle;
     this.mode = this.model.mode;
@@ -312,10 +315,10 @@ export class Platform extends Chart {
 /** Recipients that are not an age recipient or a PGP fingerprint (they are written into .sops.yaml as given). */
 function sopsProblems(sops: CredentialsProps['sops']): Problem[] {
   const problems: Problem[] = [];
-  (sops?.age ?? []).forEach((r, i) => {
+  (Array.isArray(sops?.age) ? sops.age : []).forEach((r: unknown, i: number) => {
     if (typeof r !== 'string' || !/^age1[0-9a-z]+$/.test(r)) problems.push({ subject: '', path: `credentials.sops.age[${i}]`, message: `expected an age recipient (age1 followed by lowercase letters and digits), got ${JSON.stringify(r)}`, rule: 'invalid-recipient' });
   });
-  (sops?.pgp ?? []).forEach((r, i) => {
+  (Array.isArray(sops?.pgp) ? sops.pgp : []).forEach((r: unknown, i: number) => {
     if (typeof r !== 'string' || !/^[0-9A-Fa-f]+$/.test(r)) problems.push({ subject: '', path: `credentials.sops.pgp[${i}]`, message: `expected a PGP fingerprint (hexadecimal digits), got ${JSON.stringify(r)}`, rule: 'invalid-recipient' });
   });
   return problems;
