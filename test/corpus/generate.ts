@@ -166,6 +166,7 @@ export function corpusCases(): CorpusCase[] {
   hostZoneCases(add);
   credentialShapeCases(add);
   oneReportCases(add);
+  sopsRecipientCases(add);
   return cases;
 }
 
@@ -927,6 +928,10 @@ function hostZoneCases(add: Add): void {
     ['app-kubernetes-host-grafana', "an app taking its own tenant's Grafana host", { [T]: tenant('a', 'tenant-root', { monitoring: true }), [A]: app('Kubernetes', 'k8s', 'tenant-a', { host: 'grafana.a.example.org' }) }, [e(A, 1, 'spec.host', 'reserved-host', 'monitoring of tenant tenant-a')]],
     ['app-kubernetes-host-twice', 'two apps with the same host', { [A]: stream(app('Kubernetes', 'one', 'tenant-root', { host: 'k8s.example.org' }), app('Kubernetes', 'two', 'tenant-root', { host: 'k8s.example.org' })) }, [e(A, 2, 'spec.host', 'duplicate-host', 'Kubernetes tenant-root/one')]],
     ['app-kubernetes-host-other-domain', 'an app host in another domain', { [A]: app('Kubernetes', 'k8s', 'tenant-root', { host: 'k8s.example.com' }) }, [e(A, 1, 'spec.host', 'host-outside-zone', 'example\\.org')]],
+    ['app-vpn-host-sibling-zone', "a VPN host inside a sibling tenant's zone", { [T]: stream(tenant('a'), tenant('b')), [A]: app('VPN', 'vpn', 'tenant-b', { host: 'vpn.a.example.org' }) }, [e(A, 1, 'spec.host', 'host-outside-zone', 'b\\.example\\.org'), e(A, 1, 'spec.host', 'host-in-other-zone', 'tenant-a')]],
+    ['app-kubernetes-host-child-zone', "a root app host inside its child tenant's zone", { [T]: stream(tenant('a'), tenant('b', 'tenant-a')), [A]: app('Kubernetes', 'k8s', 'tenant-a', { host: 'k8s.b.a.example.org' }) }, [e(A, 1, 'spec.host', 'host-in-other-zone', 'tenant-a-b')]],
+    ['app-kubernetes-host-keycloak', 'an app taking keycloak.example.org', { [A]: app('Kubernetes', 'k8s', 'tenant-root', { host: 'keycloak.example.org' }) }, [e(A, 1, 'spec.host', 'reserved-host', 'keycloak')]],
+    ['tenant-host-in-cousin-zone', "a tenant host in the zone of a tenant of another branch, two levels down", { [T]: stream(tenant('a'), tenant('b', 'tenant-a'), tenant('c'), tenant('d', 'tenant-c', { host: 'd.b.a.example.org' })) }, [e(T, 4, 'spec.host', 'host-outside-zone', 'c\\.example\\.org'), e(T, 4, 'spec.host', 'host-in-other-zone', 'tenant-a-b')]],
   ];
   for (const [name, description, files, errors] of list) add({ name: `zone-${name}`, description, files: { 'platform.yaml': p, ...files }, errors });
 }
@@ -960,8 +965,26 @@ function credentialShapeCases(add: Add): void {
     ['components-values-password', 'a password in components.values', { [P]: platform({ ...PAAS, strict: true, components: { values: { cilium: { hubble: { password: 'pw-5' } } } } }) }, [e(P, 1, 'spec.components.values.cilium.hubble.password', 'credential-shape', "key 'password'")]],
     ['source-url-password', 'a source URL with user:token@', { [P]: platform({ ...PAAS, strict: true, source: { url: 'https://bob:tok-6@git.example/cozystack.git' } }) }, [e(P, 1, 'spec.source.url', 'credential-shape', 'a URL with a password in its userinfo')]],
     ['gitops-url-password', 'a spec.gitops.url with user:token@', { [P]: platform({ ...PAAS, strict: true, gitops: { url: 'https://bob:tok-7@git.example/c.git' } }) }, [e(P, 1, 'spec.gitops.url', 'credential-shape', 'a URL with a password in its userinfo')]],
+    ['values-gitlab-token', 'a GitLab token in valuesOverride', { [A]: k8s({ git: `glpat-${'x'.repeat(20)}` }) }, [e(A, 1, at('git'), 'credential-shape', 'a GitLab token')]],
+    ['values-slack-token', 'a Slack bot token in valuesOverride', { [A]: k8s({ bot: 'xoxb-1234567890-abcdef' }) }, [e(A, 1, at('bot'), 'credential-shape', 'a Slack token')]],
+    ['values-url-password-in-list', 'a URL with user:token@ in a list of valuesOverride', { [A]: k8s({ mirrors: ['https://registry.example/ok', 'https://u:tok-8@registry.example/x'] }) }, [e(A, 1, at('mirrors[1]'), 'credential-shape', 'a URL with a password')]],
+    ['cloud-init-plain-text-passwd', 'cloudInit with plain_text_passwd', { [A]: app('VirtualMachine', 'vm', 'tenant-root', { cloudInit: '#cloud-config\nusers:\n  - name: admin\n    plain_text_passwd: hunter2\n' }) }, [e(A, 1, 'spec.cloudInit', 'credential-shape', 'cloud-init')]],
+    ['components-values-token-key', 'an apiToken in components.values', { [P]: platform({ ...PAAS, strict: true, components: { values: { cilium: { cloudflare: { apiToken: 'tok-9' } } } } }) }, [e(P, 1, 'spec.components.values.cilium.cloudflare.apiToken', 'credential-shape', "key 'apiToken'")]],
   ];
   for (const [name, description, files, errors] of list) add({ name: `shape-${name}`, description: `${description} (strict)`, files: { [P]: strict, ...files }, errors });
+}
+
+/** SOPS recipients are written into .sops.yaml as given: each must be one (issue 15, point 3). */
+function sopsRecipientCases(add: Add): void {
+  const P = 'platform.yaml';
+  const sops = (v: Json) => ({ [P]: platform({ ...PAAS, credentials: { sops: v } }) });
+  const list: [string, string, Record<string, string>, ExpectedProblem[]][] = [
+    ['age-invalid', 'an age recipient that is no age1... key', sops({ age: ['ssh-rsa AAAA'] }), [e(P, 1, 'spec.credentials.sops.age[0]', 'invalid-recipient', 'expected an age recipient')]],
+    ['age-injection', 'an age recipient carrying a line of YAML (it would add a rule to .sops.yaml)', sops({ age: ['age1abc\n  - path_regex: .*'] }), [e(P, 1, 'spec.credentials.sops.age[0]', 'invalid-recipient')]],
+    ['pgp-invalid', 'a PGP fingerprint that is not hexadecimal', sops({ pgp: ['not-a-fingerprint'] }), [e(P, 1, 'spec.credentials.sops.pgp[0]', 'invalid-recipient', 'expected a PGP fingerprint')]],
+    ['second-invalid', 'the second of two age recipients is invalid: named by its index', sops({ age: ['age1ql3z7hjy54pw3hyww5ayyfg7zqgvc7w3j2elw8zmrj2kg5sfn9aqmcac8p', 'AGE1UPPER'] }), [e(P, 1, 'spec.credentials.sops.age[1]', 'invalid-recipient')]],
+  ];
+  for (const [name, description, files, errors] of list) add({ name: `sops-${name}`, description, files, errors });
 }
 
 // ---- One report of every phase (issue 15, point 10)
@@ -995,6 +1018,8 @@ function oneReportCases(add: Add): void {
     ['failed-tenant-grandchild-app', 'an app two levels under an invalid tenant: not blamed for it', { [T]: stream(app('Tenant', 'team', 'tenant-root', { etcd: 'yes' }), app('Tenant', 'sub', 'tenant-team')), [A]: app('Redis', 'cache', 'tenant-team-sub') }, [e(T, 1, 'spec.etcd', 'invalid-type')]],
     ['document-and-app', 'a document of an unknown apiVersion and an invalid app value: both', { [P]: p, 'other.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\n', [A]: badDb }, [e('other.yaml', 1, 'apiVersion', 'unknown-api-version'), dbError]],
     ['gitops-and-app', 'an invalid spec.gitops.url and an invalid app value: both', { [P]: platform({ ...PAAS, gitops: { url: 'git@git.example:p.git' } }), [A]: badDb }, [e(P, 1, 'spec.gitops.url', 'invalid-url'), dbError]],
+    ['yaml-errors-two-files', 'two files that cannot be read and an invalid app value in a third: all three', { [P]: p, 'a.yaml': 'a: 1\na: 2\n', 'b.yaml': 'b: 1\nb: 2\n', [A]: badDb }, [e('a.yaml', 1, 'line 2, column 1', 'duplicate-key'), e(A, 1, 'spec.replicas', 'type'), e('b.yaml', 1, 'line 2, column 1', 'duplicate-key')]],
+    ['platform-and-two-apps', 'an invalid bundle and two invalid apps: all three', { [P]: platform({ ...PAAS, bundle: 'paas-fool' }), [A]: stream(badDb, app('Redis', 'cache', 'tenant-root', { replicas: 'two' })) }, [e(P, 1, 'spec.bundle', 'invalid-enum'), dbError, e(A, 2, 'spec.replicas', 'type')]],
     ['tenant-and-app-elsewhere', 'an invalid tenant and an invalid app in another tenant: both', { [T]: stream(app('Tenant', 'a', 'tenant-root', { etcd: 'yes' }), app('Tenant', 'b', 'tenant-root')), [A]: app('Postgres', 'db', 'tenant-b', { replicas: 'many' }) }, [e(T, 1, 'spec.etcd', 'invalid-type'), dbError]],
   ];
   for (const [name, description, files, errors] of list) add({ name: `report-${name}`, description, files: { [P]: p, ...files }, errors });
