@@ -135,6 +135,8 @@ describe('credentials reach the cluster from Git (issue 15, point 3)', () => {
     expect(warning).toMatch(/sops --encrypt --in-place/);
     expect(warning).toMatch(/flux-system\/cozystack-credentials/);
     expect(warning).not.toContain('pw-1');
+    // The app's own warning does not say "kept out of Git" when they are committed encrypted.
+    expect(platform.warnings.find((w) => w.startsWith('Postgres tenant-team/db: credentials'))).toMatch(/written under secrets\/ and committed once encrypted with SOPS$/);
   });
 
   it('the same tree synthesized twice has the Kustomization once and the warning once', () => {

@@ -196,7 +196,7 @@ export class ManagedApp<P = Values> extends Construct {
         { type: 'Opaque', stringData: { [CREDENTIALS_VALUES_KEY]: document } },
       );
       context.credentialSecrets.set(`${this.namespace}/${secretName}`, `${this.namespace}/${this.releaseName}`);
-      if (entries.length) context.warn(`${subject}: credentials ${entries.map((e) => `spec.${e.path}`).join(', ')} moved to the Secret ${this.namespace}/${secretName}, written under secrets/ and kept out of Git`);
+      if (entries.length) context.warn(`${subject}: credentials ${entries.map((e) => `spec.${e.path}`).join(', ')} moved to the Secret ${this.namespace}/${secretName}, written under secrets/ and ${context.credentialsEncrypted ? 'committed once encrypted with SOPS' : 'kept out of Git'}`);
       return { values: rest, valuesFrom: [{ kind: 'Secret', name: secretName, valuesKey: CREDENTIALS_VALUES_KEY }] };
     }
     // An existing Secret of the user's: its keys are read back with targetPath.

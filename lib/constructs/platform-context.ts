@@ -26,6 +26,8 @@ export interface PlatformContext {
   readonly credentialHandling: 'secret' | 'inline';
   /** Unknown app values are errors, not warnings. */
   readonly strict: boolean;
+  /** True when SOPS recipients are set: the credentials Secrets are committed encrypted, not kept out of Git. */
+  readonly credentialsEncrypted: boolean;
   /** The library's credentials Secrets made so far (`namespace/name`), each with the HelmRelease that reads it. */
   readonly credentialSecrets: Map<string, string>;
   /** HelmReleases of apps claimed so far, `namespace/name` to owner. */

@@ -195,6 +195,7 @@ export class Platform extends Chart {
       strict: props.strict === true,
       credentialHandling: props.credentials?.handling ?? 'secret',
       credentialSecrets: new Map(),
+      credentialsEncrypted: this.usesSops,
       releases: new Map(),
       servesChart: (chart) => this.applications.some((a) => a.chart === chart),
       warn: (m) => this.warnings.push(m),
