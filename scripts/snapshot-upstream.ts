@@ -176,8 +176,12 @@ function snapshotTag(m: Mirror, tag: string, outDir: string): void {
   const sourcePaths = all.filter((p) => /^packages\/core\/platform\/sources\/[^/]+\.yaml$/.test(p));
   const sources = verbatim(sourcePaths);
   verbatim(all.filter((p) => /^packages\/core\/platform\/values(-[^/]+)?\.yaml$/.test(p)));
+  // The platform chart's data files (GPU device tables the chart merges into the KubeVirt values).
+  verbatim(all.filter((p) => /^packages\/core\/platform\/files\/[^/]+\.yaml$/.test(p)));
   // The installer's values: the operator image and the platform source it pins (v1.x).
   verbatim(all.filter((p) => p === 'packages/core/installer/values.yaml'));
+  // The installer's example platform Package (what a v1.x user applies): input the library takes.
+  verbatim(all.filter((p) => p === 'packages/core/installer/example/platform.yaml'));
   const internal = m.files(commit, 'internal');
   verbatim(internal.filter((p) => /^internal\/crdinstall\/manifests\/[^/]+\.yaml$/.test(p)));
   const fluxPath = 'internal/fluxinstall/manifests/fluxcd.yaml';

@@ -21,6 +21,7 @@ import {
 import { toYaml } from '../lib/output/yaml-emitter.js';
 import { validateObject } from './support/schemas.js';
 import { PAAS, spec } from './support/synth.js';
+import { catalogIndex } from './support/reference.js';
 
 const app = () => new App({ outdir: '/nonexistent' });
 const platform = (props: Record<string, unknown> = {}) => new Platform(app(), 'platform', { bundle: Bundle.PAAS_FULL, ...PAAS, ...props });
@@ -37,7 +38,17 @@ const problems = (f: () => unknown) => {
 // Info is made by the tenant chart for every tenant; it cannot be ordered (tested below).
 const APPS = APP_DEFINITIONS.filter((d) => d.kind !== 'Tenant' && d.kind !== 'Info');
 
-describe.each(APPS.map((d) => [d.kind, d] as const))('%s', (kind, d) => {
+/** Charts of the apps the default release (1.6.2) serves (releases/v1.6.2/apps.json). */
+const SERVED_AT_DEFAULT = new Set(catalogIndex('v1.6.2').map((e) => e.chart));
+
+describe.each(APPS.filter((d) => !SERVED_AT_DEFAULT.has(d.chart)).map((d) => [d.kind, d] as const))('%s (not in Cozystack 1.6.2)', (kind, d) => {
+  it('is refused under a 1.6.2 platform, whose release has no chart for it', () => {
+    const p = platform({});
+    expect(problems(() => new ManagedApp(p.rootTenant, 'x1', { definition: d }))).toEqual([expect.objectContaining({ rule: 'kind-not-served', message: expect.stringContaining(kind) })]);
+  });
+});
+
+describe.each(APPS.filter((d) => SERVED_AT_DEFAULT.has(d.chart)).map((d) => [d.kind, d] as const))('%s', (kind, d) => {
   // Modules are named after their chart; apps get any name.
   const name = d.module ? d.chart : 'x1';
   const build = () => {
@@ -110,7 +121,7 @@ describe('prerequisites', () => {
   });
 
   it('a kind the bundle does not serve fails', () => {
-    const p = new Platform(app(), 'platform', { bundle: Bundle.DISTRO_HOSTED });
+    const p = new Platform(app(), 'platform', { bundle: Bundle.DISTRO_HOSTED, version: '0.41.11' });
     expect(problems(() => new Postgres(p.rootTenant, 'db'))).toEqual([expect.objectContaining({ rule: 'kind-not-served', message: expect.stringMatching(/postgres-rd is not installed in bundle distro-hosted/) })]);
   });
 

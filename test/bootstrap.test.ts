@@ -221,8 +221,12 @@ describe('operator mode bootstrap: the installer objects', () => {
     expect(find(objects, 'Secret', 'cozystack-values', 'cozy-system')).toBeDefined();
   });
 
-  it.each(Bundle.ALL.map((b) => b.name))('every object of %s validates against the Kubernetes and CRD schemas', (name) => {
-    expect(schemaErrors(operator({ bundle: Bundle.fromName(name) }).objects)).toEqual([]);
+  it.each(['isp-full', 'isp-hosted', 'isp-full-generic'] as const)('every object of variant %s validates against the Kubernetes and CRD schemas', (variant) => {
+    expect(schemaErrors(operator({ bundle: variant === 'isp-hosted' ? Bundle.PAAS_HOSTED : Bundle.PAAS_FULL, variant, operator: { variant: 'hosted' } }).objects)).toEqual([]);
+  });
+
+  it.each([Bundle.DISTRO_FULL, Bundle.DISTRO_HOSTED])('the distro bundles were removed upstream in v1.0: %s is an error that names what to use', (bundle) => {
+    expect(problems(() => operator({ bundle }))).toEqual([expect.stringMatching(new RegExp(`^bundle \\[not-in-release\\] bundle ${bundle.name} was removed upstream in Cozystack v1\\.0.*use bundle paas-`))]);
   });
 
   it('the strict validator catches a typo in the Deployment and a missing CEL expression', () => {
@@ -249,12 +253,8 @@ describe('operator arguments follow the settings', () => {
       '--platform-source-url=oci://registry.example/cozy/packages',
     ]);
   });
-  it('a Git URL', () => {
-    expect(optionalArgs({ source: { url: 'https://github.com/example/cozystack.git', ref: { branch: 'main' } } })).toEqual([
-      '--platform-source-name=cozystack-platform',
-      '--platform-source-url=https://github.com/example/cozystack.git',
-      '--platform-source-ref=branch=main',
-    ]);
+  it('a Git URL is refused at v1.x: the PackageSources of the platform chart read the OCIRepository cozystack-packages', () => {
+    expect(problems(() => operator({ source: { url: 'https://github.com/example/cozystack.git', ref: { branch: 'main' } } }))).toEqual([expect.stringMatching(/^source\.url \[not-in-release\].*oci:\/\//)]);
   });
   const oci = 'oci://registry.example/cozy/packages';
   const refArg = (props: Props) => args(props).filter((a) => a.startsWith('--platform-source-ref'));
@@ -263,11 +263,6 @@ describe('operator arguments follow the settings', () => {
     ['OCI tag', oci, { tag: 'v1.6.2' }, '--platform-source-ref=tag=v1.6.2'],
     ['OCI semver', oci, { semver: '>=1.6.0' }, '--platform-source-ref=semver=>=1.6.0'],
     ['OCI semver with filter', oci, { semverFilter: '.*-rc.*', semver: '>=1.6.0-0' }, '--platform-source-ref=semver=>=1.6.0-0,semverFilter=.*-rc.*'],
-    ['Git branch', 'https://git.example/cozystack.git', { branch: 'release-1.6' }, '--platform-source-ref=branch=release-1.6'],
-    ['Git tag', 'https://git.example/cozystack.git', { tag: 'v1.6.0' }, '--platform-source-ref=tag=v1.6.0'],
-    ['Git semver', 'https://git.example/cozystack.git', { semver: '1.6.x' }, '--platform-source-ref=semver=1.6.x'],
-    ['Git name', 'ssh://git@git.example/cozystack.git', { name: 'refs/heads/main' }, '--platform-source-ref=name=refs/heads/main'],
-    ['Git commit on a branch', 'https://git.example/cozystack.git', { commit: '3c780acd417f086f8f18d040d0d7020ff55d3ba3', branch: 'main' }, '--platform-source-ref=branch=main,commit=3c780acd417f086f8f18d040d0d7020ff55d3ba3'],
   ] as const)('ref: %s', (_, url, ref, expected) => {
     expect(refArg({ source: { url, ref } })).toEqual([expected]);
   });
@@ -327,11 +322,14 @@ describe('operator environment and image', () => {
   it('hosted: no environment', () => {
     expect(container({ operator: { variant: 'hosted' } }).env).toBeUndefined();
   });
-  it('the default variant is talos for bundles with their own CNI, hosted for the hosted bundles', () => {
+  it('the default variant is the installer default (talos), hosted for isp-hosted; isp-full-generic must name one', () => {
     expect(container({ bundle: Bundle.PAAS_FULL }).env).toEqual(TALOS_ENV);
-    expect(container({ bundle: Bundle.DISTRO_FULL }).env).toEqual(TALOS_ENV);
     expect(container({ bundle: Bundle.PAAS_HOSTED }).env).toBeUndefined();
-    expect(container({ bundle: Bundle.DISTRO_HOSTED, rootHost: undefined, apiServerEndpoint: undefined }).env).toBeUndefined();
+    expect(container({ bundle: Bundle.PAAS_FULL, variant: 'isp-full-generic', operator: { variant: 'generic', apiServerHost: '10.0.0.10' } }).env).toEqual([
+      { name: 'KUBERNETES_SERVICE_HOST', value: '10.0.0.10' },
+      { name: 'KUBERNETES_SERVICE_PORT', value: '6443' },
+    ]);
+    expect(problems(() => operator({ variant: 'isp-full-generic' }))).toEqual([expect.stringMatching(/^operator\.variant \[required\].*isp-full-generic/)]);
   });
   it('image: the given one, else the release of version, else the v1.6.2 image pinned by digest', () => {
     expect(container({ operator: { image: 'registry.example:5000/cozy/cozystack-operator:dev' } }).image).toBe('registry.example:5000/cozy/cozystack-operator:dev');
@@ -380,8 +378,6 @@ describe('version tracking', () => {
     expect(repos.map((r) => spec(r).ref)).toEqual([{ tag: 'v1.6.0' }, { tag: 'v1.6.0' }]);
     const pinned = ofKind(synthPlatform({ version: '1.6.0', source: { ref: { digest: `sha256:${'e'.repeat(64)}` } } }).objects, 'OCIRepository');
     expect(spec(pinned[0]!).ref).toEqual({ digest: `sha256:${'e'.repeat(64)}` });
-    const git = ofKind(synthPlatform({ version: '1.6.0', source: { url: 'https://github.com/cozystack/cozystack.git' } }).objects, 'GitRepository');
-    expect(spec(git[0]!).ref).toEqual({ tag: 'v1.6.0' });
     expect(args({ version: '1.6.0' })).toContain('--platform-source-ref=tag=v1.6.0');
   });
 
@@ -394,19 +390,29 @@ describe('version tracking', () => {
   const changed = (a: Map<string, string>, b: Map<string, string>): string[] =>
     [...new Set([...a.keys(), ...b.keys()])].filter((f) => a.get(f) !== b.get(f)).sort();
 
-  it('flux mode, 1.6.0 -> 1.6.2 (same data version): only the two sources', () => {
+  // Between the two tags (lib/releases/v1/README.md, from the releases' data): the iaas bundle of
+  // v1.6.2 no longer renders cozystack.kubernetes-nodes-application, and sources/velero.yaml changed.
+  it('flux mode, 1.6.0 -> 1.6.2 (same data version): the two sources, and what the release data changed', () => {
     expect(changed(files({ version: '1.6.0' }), files({ version: '1.6.2' }))).toEqual([
+      'platform/_cluster/packagesource-cozystack.velero.yaml',
+      'platform/cozy-system/helmrelease-kubernetes-nodes-rd.yaml',
+      'platform/cozy-system/kustomization.yaml',
       'platform/cozy-system/ocirepository-cozystack-packages.yaml',
       'platform/cozy-system/ocirepository-cozystack-platform.yaml',
+      'platform/cozy-velero/helmrelease-velero.yaml',
     ]);
   });
-  it('operator mode, 1.6.0 -> 1.6.2 (same data version): the operator Deployment and cozystack-packages', () => {
+  it('operator mode, 1.6.0 -> 1.6.2 (same data version): the operator Deployment, cozystack-packages, and what the release data changed', () => {
     const a = files({ mode: 'operator', version: '1.6.0' });
     const b = files({ mode: 'operator', version: '1.6.2' });
     expect(changed(a, b)).toEqual([
+      'platform/_cluster/kustomization.yaml',
+      'platform/_cluster/package-cozystack.kubernetes-nodes-application.yaml',
+      'platform/_cluster/packagesource-cozystack.velero.yaml',
       'platform/cozy-system/deployment-cozystack-operator.yaml',
       'platform/cozy-system/ocirepository-cozystack-packages.yaml',
     ]);
+    expect(b.has('platform/_cluster/package-cozystack.kubernetes-nodes-application.yaml')).toBe(false);
     expect(a.get('platform/cozy-system/deployment-cozystack-operator.yaml')).toContain('value: v1.6.0');
     expect(b.get('platform/cozy-system/deployment-cozystack-operator.yaml')).toContain('image: ghcr.io/cozystack/cozystack/cozystack-operator:v1.6.2\n');
   });
@@ -422,13 +428,15 @@ describe('deletion guardrail', () => {
     const { objects } = synthPlatform({ mode });
     const { policy, binding } = guardrail(objects);
     expect(policy!.apiVersion).toBe('admissionregistration.k8s.io/v1');
-    expect(policy!.metadata).toEqual({ name: 'cozystack-no-delete-guardrail', labels: { [NO_DELETE]: 'true' } });
+    // The chart's objects, plus Git ownership (lib/renderings/platform-packages.ts): what the guardrail protects is never pruned by Flux.
+    const PRUNE = { annotations: { 'kustomize.toolkit.fluxcd.io/prune': 'disabled' } };
+    expect(policy!.metadata).toEqual({ name: 'cozystack-no-delete-guardrail', labels: { [NO_DELETE]: 'true' }, ...PRUNE });
     const p = spec<{ matchConstraints: unknown; validations: { expression: string; message: string }[] }>(policy!);
     expect(p.matchConstraints).toEqual({ resourceRules: [{ apiGroups: ['*'], apiVersions: ['*'], operations: ['DELETE'], resources: ['*/*'], scope: '*' }] });
     expect(p.validations).toHaveLength(1);
     expect(p.validations[0]!.expression).toBe('false');
     expect(p.validations[0]!.message).toContain(`${NO_DELETE}-`);
-    expect(binding!.metadata).toEqual({ name: 'cozystack-no-delete-guardrail', labels: { [NO_DELETE]: 'true' } });
+    expect(binding!.metadata).toEqual({ name: 'cozystack-no-delete-guardrail', labels: { [NO_DELETE]: 'true' }, ...PRUNE });
     expect(spec(binding!)).toEqual({
       policyName: 'cozystack-no-delete-guardrail',
       validationActions: ['Deny'],
@@ -495,10 +503,10 @@ describe('bad settings', () => {
     expect(problems(() => synthPlatform({ migrationsTargetVersion: 0 }))).toEqual([expect.stringMatching(/^migrationsTargetVersion \[invalid-number\]/)]);
   });
   it('operator mode: a ref the operator flag cannot carry, a zero duration', () => {
-    expect(problems(() => operator({ source: { url: 'https://git.example/c.git', ref: { semver: '>=1.5.0, <1.7.0' } } }))).toEqual([expect.stringMatching(/^source.ref.semver \[invalid-ref\].*comma/)]);
+    expect(problems(() => operator({ source: { url: 'oci://registry.example/c', ref: { semver: '>=1.5.0, <1.7.0' } } }))).toEqual([expect.stringMatching(/^source.ref.semver \[invalid-ref\].*comma/)]);
     expect(problems(() => operator({ helmRelease: { retryInterval: '0s' } }))).toEqual([expect.stringMatching(/^helmRelease.retryInterval \[invalid-duration\].*positive/)]);
     // Flux mode has no such limit.
-    expect(() => synthPlatform({ source: { url: 'https://git.example/c.git', ref: { semver: '>=1.5.0, <1.7.0' } } })).not.toThrow();
+    expect(() => synthPlatform({ source: { url: 'oci://registry.example/c', ref: { semver: '>=1.5.0, <1.7.0' } } })).not.toThrow();
   });
 });
 

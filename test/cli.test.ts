@@ -248,10 +248,10 @@ describe('graph', () => {
 describe('validate on broken inputs', () => {
   const cases: [string, Record<string, string>, RegExp][] = [
     ['unknown bundle', { 'p.yaml': 'apiVersion: cdk8s.cozystack.io/v1alpha1\nkind: Platform\nspec: {bundle: paas-ful}\n' }, /p\.yaml#1 spec\.bundle: got "paas-ful"; expected one of "paas-full", .* \(did you mean 'paas-full'\?\)/],
-    ['unknown Platform field', { 'p.yaml': 'apiVersion: cdk8s.cozystack.io/v1alpha1\nkind: Platform\nspec: {bundle: distro-hosted, rootHots: x}\n' }, /p\.yaml#1 spec\.rootHots: unknown field 'rootHots' \(did you mean 'rootHost'\?\)/],
-    ['no Platform', { 't.yaml': 'apiVersion: apps.cozystack.io/v1alpha1\nkind: Tenant\nmetadata: {name: a, namespace: tenant-root}\n' }, /expected exactly one cdk8s.cozystack.io\/v1alpha1 Platform document, found 0/],
-    ['two Platforms', { 'p.yaml': 'apiVersion: cdk8s.cozystack.io/v1alpha1\nkind: Platform\nspec: {bundle: distro-hosted}\n---\napiVersion: cdk8s.cozystack.io/v1alpha1\nkind: Platform\nspec: {bundle: distro-hosted}\n' }, /p\.yaml#1, p\.yaml#2: expected exactly one .* found 2/],
-    ['paas without rootHost', { 'p.yaml': 'apiVersion: cdk8s.cozystack.io/v1alpha1\nkind: Platform\nspec: {bundle: paas-full}\n' }, /p\.yaml#1 Platform platform spec\.rootHost: bundle paas-full requires rootHost/],
+    ['unknown Platform field', { 'p.yaml': 'apiVersion: cdk8s.cozystack.io/v1alpha1\nkind: Platform\nspec: {bundle: distro-hosted, version: "0.41.11", rootHots: x}\n' }, /p\.yaml#1 spec\.rootHots: unknown field 'rootHots' \(did you mean 'rootHost'\?\)/],
+    ['no Platform', { 't.yaml': 'apiVersion: apps.cozystack.io/v1alpha1\nkind: Tenant\nmetadata: {name: a, namespace: tenant-root}\n' }, /expected exactly one cdk8s.cozystack.io\/v1alpha1 Platform document \(or a v1\.x platform Package cozystack\.io\/v1alpha1 cozystack\.cozystack-platform\), found 0/],
+    ['two Platforms', { 'p.yaml': 'apiVersion: cdk8s.cozystack.io/v1alpha1\nkind: Platform\nspec: {bundle: distro-hosted, version: "0.41.11"}\n---\napiVersion: cdk8s.cozystack.io/v1alpha1\nkind: Platform\nspec: {bundle: distro-hosted, version: "0.41.11"}\n' }, /p\.yaml#1, p\.yaml#2: expected exactly one .* found 2/],
+    ['paas without rootHost (0.41.11)', { 'p.yaml': 'apiVersion: cdk8s.cozystack.io/v1alpha1\nkind: Platform\nspec: {bundle: paas-full, version: "0.41.11"}\n' }, /p\.yaml#1 Platform platform spec\.rootHost: bundle paas-full requires rootHost/],
     ['unknown kind', { 'p.yaml': PLATFORM, 'a.yaml': app('Postgress', 'db', 'tenant-root') }, /a\.yaml#1 Postgress tenant-root\/db kind: unknown kind "Postgress".*did you mean 'Postgres'/],
     ['unknown apiVersion', { 'p.yaml': PLATFORM, 'a.yaml': 'apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: x}\n' }, /a\.yaml#1 apiVersion: unknown apiVersion "apps\/v1"/],
     ['namespace that is not a tenant', { 'p.yaml': PLATFORM, 'a.yaml': app('Redis', 'r', 'tenant-nobody') }, /a\.yaml#1 metadata\.namespace: namespace tenant-nobody is not a tenant namespace/],
@@ -319,7 +319,8 @@ describe('options', () => {
   it('--mode operator emits Packages and no system HelmReleases', () => {
     const d = ws();
     expect(cli(['synth', '-f', 'input', '--out', 'out', '--mode', 'operator'], d).code).toBe(0);
-    expect(existsSync(join(d, 'out', 'platform', '_cluster', 'package-cozystack.cilium.yaml'))).toBe(true);
+    // The networking Package of the platform chart (its cilium and kube-ovn components), no HelmRelease of them.
+    expect(existsSync(join(d, 'out', 'platform', '_cluster', 'package-cozystack.networking.yaml'))).toBe(true);
     expect(existsSync(join(d, 'out', 'platform', 'cozy-cilium', 'helmrelease-cilium.yaml'))).toBe(false);
   });
   it('--strict turns unknown app values into errors', () => {

@@ -15,7 +15,7 @@ const TSX_LOADER = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).
 const LIMIT_S = 20;
 const IS_ROOT = process.getuid?.() === 0;
 
-const PLATFORM = 'apiVersion: cdk8s.cozystack.io/v1alpha1\nkind: Platform\nspec: {bundle: distro-hosted}\n';
+const PLATFORM = 'apiVersion: cdk8s.cozystack.io/v1alpha1\nkind: Platform\nspec: {bundle: distro-hosted, version: "0.41.11"}\n';
 
 interface Run {
   code: number | null;

@@ -57,6 +57,16 @@ describe('Packages expanded as the operator expands them (v1.6.2 PackageSources)
     expect(releases.map((r) => [r.namespace, r.releaseName, r.values])).toEqual([['cozy-system', 'postgres-rd', { a: 1 }]]);
   });
 
+  it('a Package whose dependency is not installed gets no HelmRelease (the operator waits for it), nor does one that depends on it', () => {
+    // packages-v1.md §3 step 3: a dependency that is not Ready (a missing Package never is) stops every HelmRelease of the Package.
+    const { releases, problems } = expandPackages([{ name: 'cozystack.networking', variant: 'kubeovn-cilium' }, { name: 'cozystack.cozy-proxy' }], SOURCES);
+    expect(releases).toEqual([]);
+    expect(problems).toEqual([
+      'Package cozystack.networking: depends on Package cozystack.gateway-api-crds, which is not installed [DependenciesNotReady]',
+      'Package cozystack.cozy-proxy: depends on Package cozystack.networking, which waits for a dependency itself [DependenciesNotReady]',
+    ]);
+  });
+
   it('what the operator would report: a missing PackageSource, variant or dependency', () => {
     const { problems } = expandPackages([{ name: 'cozystack.nope' }, { name: 'cozystack.networking', variant: 'nope' }, { name: 'cozystack.networking', variant: 'cilium' }], SOURCES);
     expect(problems).toEqual([

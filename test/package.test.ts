@@ -32,7 +32,7 @@ describe('npm pack', () => {
       [
         "import { App } from 'cdk8s';",
         "import { Bundle, Platform, synthesize, type PlatformProps } from 'cozystack-cdk8s';",
-        "const props: PlatformProps = { bundle: Bundle.DISTRO_HOSTED };",
+        "const props: PlatformProps = { bundle: Bundle.DISTRO_HOSTED, version: '0.41.11' };",
         'const app = new App();',
         "const platform = new Platform(app, 'platform', props);",
         "platform.rootTenant.addTenant('team');",

@@ -29,7 +29,7 @@ function refEdges(b: RefBundle, installed: RefRelease[], oidc = false): string[]
 
 describe.each(BUNDLE_NAMES)('bundle %s under default settings', (name) => {
   const ref = BUNDLES_JSON.bundles[name]!;
-  const { objects } = synthPlatform({ bundle: Bundle.fromName(name) });
+  const { objects } = synthPlatform({ version: '0.41.11', bundle: Bundle.fromName(name) });
   const releases = systemReleases(objects);
 
   it('has every release of the reference as a component', () => {
@@ -107,10 +107,10 @@ describe.each(BUNDLE_NAMES)('bundle %s under default settings', (name) => {
 describe('enable, disable and OIDC', () => {
   const ref = BUNDLES_JSON.bundles['paas-full']!;
   const names = (objects: ReturnType<typeof synthPlatform>['objects']) => systemReleases(objects).map((r) => `${r.metadata.name}@${r.metadata.namespace}`).sort();
-  const base = synthPlatform({}).objects;
+  const base = synthPlatform({ version: '0.41.11' }).objects;
 
   it('enabling an optional component adds exactly its release and namespace', () => {
-    const { objects } = synthPlatform({ components: { enable: ['bootbox'] } });
+    const { objects } = synthPlatform({ version: '0.41.11', components: { enable: ['bootbox'] } });
     const added = names(objects).filter((n) => !names(base).includes(n));
     const bootbox = ref.releases.find((r) => r.name === 'bootbox')!;
     expect(added).toEqual([`${bootbox.releaseName}@${bootbox.namespace}`]);
@@ -119,7 +119,7 @@ describe('enable, disable and OIDC', () => {
   });
 
   it('disabling a component removes its release and every edge pointing at it', () => {
-    const { objects } = synthPlatform({ components: { disable: ['multus'] } });
+    const { objects } = synthPlatform({ version: '0.41.11', components: { disable: ['multus'] } });
     expect(names(base).filter((n) => !names(objects).includes(n))).toEqual(['multus@cozy-multus']);
     const edges = edgesOf(systemReleases(objects));
     expect(edges.some((e) => e.endsWith('-> multus@cozy-multus'))).toBe(false);
@@ -128,7 +128,7 @@ describe('enable, disable and OIDC', () => {
   });
 
   it('OIDC installs the keycloak components and the dashboard waits for keycloak-configure', () => {
-    const { objects } = synthPlatform({ oidc: { enabled: true } });
+    const { objects } = synthPlatform({ version: '0.41.11', oidc: { enabled: true } });
     expect(names(objects).filter((n) => !names(base).includes(n))).toEqual(['keycloak-configure@cozy-keycloak', 'keycloak-operator@cozy-keycloak', 'keycloak@cozy-keycloak']);
     expect(edgesOf(systemReleases(objects))).toEqual(refEdges(ref, refInstalled(ref, { oidc: true }), true));
     expect(edgesOf(systemReleases(objects))).toContain('dashboard@cozy-dashboard -> keycloak-configure@cozy-keycloak');
@@ -139,14 +139,14 @@ describe('enable, disable and OIDC', () => {
   });
 
   it('distro bundles need both OIDC and enable for keycloak', () => {
-    const onlyEnable = () => synthPlatform({ bundle: Bundle.DISTRO_FULL, components: { enable: ['keycloak'] } });
+    const onlyEnable = () => synthPlatform({ version: '0.41.11', bundle: Bundle.DISTRO_FULL, components: { enable: ['keycloak'] } });
     expect(onlyEnable).toThrow(/keycloak.*needs OIDC.*requires-oidc/s);
-    const { objects } = synthPlatform({ bundle: Bundle.DISTRO_FULL, oidc: { enabled: true }, components: { enable: ['keycloak', 'postgres-operator'] } });
+    const { objects } = synthPlatform({ version: '0.41.11', bundle: Bundle.DISTRO_FULL, oidc: { enabled: true }, components: { enable: ['keycloak', 'postgres-operator'] } });
     expect(names(objects)).toContain('keycloak@cozy-keycloak');
   });
 
   it('optional components keep their upstream release names', () => {
-    const { objects } = synthPlatform({ components: { enable: ['telepresence'] } });
+    const { objects } = synthPlatform({ version: '0.41.11', components: { enable: ['telepresence'] } });
     const t = ref.releases.find((r) => r.name === 'telepresence')!;
     expect(names(objects)).toContain(`${t.releaseName}@${t.namespace}`);
   });
@@ -169,19 +169,19 @@ describe('values', () => {
   });
 
   it('telemetry: false disables telemetry in cozystack-controller', () => {
-    const on = systemReleases(synthPlatform({}).objects).find((r) => r.metadata.name === 'cozystack-controller')!;
+    const on = systemReleases(synthPlatform({ version: '0.41.11' }).objects).find((r) => r.metadata.name === 'cozystack-controller')!;
     expect(spec(on).values).toBeUndefined();
-    const off = systemReleases(synthPlatform({ telemetry: { enabled: false } }).objects).find((r) => r.metadata.name === 'cozystack-controller')!;
+    const off = systemReleases(synthPlatform({ version: '0.41.11', telemetry: { enabled: false } }).objects).find((r) => r.metadata.name === 'cozystack-controller')!;
     expect(spec(off).values).toEqual({ cozystackController: { disableTelemetry: true } });
   });
 
   it('cpuAllocationRatio reaches kubevirt as a number', () => {
-    const kv = systemReleases(synthPlatform({ resources: { cpuAllocationRatio: 4 } }).objects).find((r) => r.metadata.name === 'kubevirt')!;
+    const kv = systemReleases(synthPlatform({ version: '0.41.11', resources: { cpuAllocationRatio: 4 } }).objects).find((r) => r.metadata.name === 'kubevirt')!;
     expect(spec(kv).values).toEqual({ cpuAllocationRatio: 4 });
   });
 
   it('writes the settings into the cluster values', () => {
-    const { objects } = synthPlatform({ expose: { services: ['api', 'dashboard'], externalIPs: ['192.0.2.10'] }, oidc: { enabled: true } });
+    const { objects } = synthPlatform({ version: '0.41.11', expose: { services: ['api', 'dashboard'], externalIPs: ['192.0.2.10'] }, oidc: { enabled: true } });
     const s = ofKind(objects, 'Secret').find((x) => x.metadata.namespace === 'cozy-system')!;
     const text = (s.stringData as Record<string, string>)['values.yaml']!;
     expect(text).toContain('expose-services: api,dashboard');
@@ -195,7 +195,7 @@ describe('the root tenant in release rendering', () => {
   it('is the tenant-root Namespace, values Secret and HelmRelease, waiting for installed cilium and kubeovn', () => {
     for (const name of BUNDLE_NAMES) {
       const ref = BUNDLES_JSON.bundles[name]!;
-      const { objects } = synthPlatform({ bundle: Bundle.fromName(name) });
+      const { objects } = synthPlatform({ version: '0.41.11', bundle: Bundle.fromName(name) });
       const hr = ofKind(objects, 'HelmRelease').find((r) => r.metadata.name === 'tenant-root')!;
       expect(hr.metadata.namespace).toBe('tenant-root');
       expect(spec(hr).dependsOn ?? []).toEqual(ref.derived.tenantRootDependsOn);

@@ -4,22 +4,55 @@ import { Bundle, collectObjects, CozystackValidationError, DEFAULT_SOURCE_DIGEST
 import { toYaml } from '../lib/output/yaml-emitter.js';
 import { validateCustomResource } from './support/crd-schemas.js';
 import { validateObject } from './support/schemas.js';
-import { BUNDLE_NAMES } from './support/reference.js';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { BUNDLE_NAMES, releaseDir } from './support/reference.js';
 import { ofKind, PAAS, spec, synthPlatform } from './support/synth.js';
 
-describe.each(BUNDLE_NAMES)('bundle %s output', (name) => {
+/** The release of the four bundles. */
+const V041 = { version: '0.41.11' } as const;
+
+describe.each(BUNDLE_NAMES)('bundle %s output (Cozystack 0.41.11)', (name) => {
   it('matches the reviewed snapshot', async () => {
-    const { objects } = synthPlatform({ bundle: Bundle.fromName(name) });
+    const { objects } = synthPlatform({ bundle: Bundle.fromName(name), ...V041 });
     await expect(objects.map((o) => `---\n${toYaml(o)}`).join('')).toMatchFileSnapshot(`./__snapshots__/bundle-${name}.yaml`);
+  });
+});
+
+/**
+ * A v1.x platform, one line per object (HelmReleases with their chart, values and dependencies),
+ * so a reviewer reads every line: the objects themselves equal helm's render of the upstream chart
+ * in operator mode (platform-v1.test.ts); this is what flux mode makes of them.
+ */
+function summary(objects: ReturnType<typeof synthPlatform>['objects']): string {
+  return objects
+    .map((o) => {
+      const id = `${o.kind} ${o.metadata.namespace ? `${o.metadata.namespace}/` : ''}${o.metadata.name}`;
+      if (o.kind !== 'HelmRelease') return id;
+      const s = spec<{ chartRef?: { name: string }; values?: unknown; valuesFrom?: unknown[]; dependsOn?: { name: string; namespace: string }[] }>(o);
+      const deps = (s.dependsOn ?? []).map((d) => `${d.namespace}/${d.name}`).join(', ');
+      return `${id} <- ${s.chartRef?.name ?? '(chart)'}${s.values ? ` values ${JSON.stringify(s.values)}` : ''}${s.valuesFrom ? '' : ' (no cozystack-values)'}${deps ? ` after ${deps}` : ''}`;
+    })
+    .join('\n')
+    .concat('\n');
+}
+
+describe.each(['isp-full', 'isp-hosted', 'isp-full-generic'] as const)('variant %s output (Cozystack 1.6.2, flux mode)', (variant) => {
+  it('matches the reviewed summary', async () => {
+    const { objects } = synthPlatform({ bundle: variant === 'isp-hosted' ? Bundle.PAAS_HOSTED : Bundle.PAAS_FULL, variant, version: '1.6.2' });
+    await expect(summary(objects)).toMatchFileSnapshot(`./__snapshots__/variant-${variant}-1.6.2.txt`);
   });
 });
 
 describe('every object validates against its schema', () => {
   const cases: [string, Parameters<typeof synthPlatform>[0]][] = [
-    ...BUNDLE_NAMES.map((n) => [`${n} flux`, { bundle: Bundle.fromName(n) }] as [string, Parameters<typeof synthPlatform>[0]]),
-    ...BUNDLE_NAMES.map((n) => [`${n} operator`, { bundle: Bundle.fromName(n), mode: 'operator' }] as [string, Parameters<typeof synthPlatform>[0]]),
-    ['git source', { source: { url: 'https://github.com/example/cozystack.git', ref: { branch: 'main' } } }],
-    ['everything enabled', { oidc: { enabled: true }, components: { enable: ['gpu-operator', 'nfs-driver', 'telepresence', 'external-dns', 'external-secrets-operator', 'bootbox', 'velero', 'hetzner-robotlb'] } }],
+    ...BUNDLE_NAMES.map((n) => [`${n} (0.41.11)`, { bundle: Bundle.fromName(n), ...V041 }] as [string, Parameters<typeof synthPlatform>[0]]),
+    ['git source (0.41.11)', { ...V041, source: { url: 'https://github.com/example/cozystack.git', ref: { branch: 'main' } } }],
+    ['everything enabled (0.41.11)', { ...V041, oidc: { enabled: true }, components: { enable: ['gpu-operator', 'nfs-driver', 'telepresence', 'external-dns', 'external-secrets-operator', 'bootbox', 'velero', 'hetzner-robotlb'] } }],
+    ...(['isp-full', 'isp-hosted', 'isp-full-generic'] as const).flatMap((variant) =>
+      (['flux', 'operator'] as const).map((mode) => [`${variant} ${mode} (1.6.2)`, { bundle: variant === 'isp-hosted' ? Bundle.PAAS_HOSTED : Bundle.PAAS_FULL, variant, mode }] as [string, Parameters<typeof synthPlatform>[0]]),
+    ),
+    ['everything enabled (1.6.2)', { oidc: { enabled: true }, components: { enable: ['gpu-operator', 'nfs-driver', 'external-dns', 'external-secrets-operator', 'bootbox', 'velero', 'hetzner-robotlb'] } }],
   ];
   it.each(cases)('%s', (_, props) => {
     const { objects } = synthPlatform(props);
@@ -62,43 +95,50 @@ describe('platform source', () => {
     expect(spec(repos[0]!)).toEqual({ url: 'oci://registry.example/cozy/packages', interval: '5m', ref: { semver: '>=1.6.0', semverFilter: '.*' }, secretRef: { name: 'creds' } });
   });
 
-  it('a Git URL gives GitRepositories, and PackageSources read its packages folder', () => {
-    const { objects } = synthPlatform({ source: { url: 'https://github.com/example/cozystack.git', ref: { tag: 'v1.6.0' } } });
-    expect(ofKind(objects, 'OCIRepository')).toEqual([]);
-    expect(ofKind(objects, 'GitRepository').map((r) => r.metadata.name)).toEqual(['cozystack-platform', 'cozystack-packages']);
-    const ps = ofKind(objects, 'PackageSource')[0]!;
-    expect(spec(ps).sourceRef).toEqual({ kind: 'GitRepository', name: 'cozystack-packages', namespace: 'cozy-system', path: 'packages' });
-    const gen = ofKind(objects, 'ArtifactGenerator')[0]!;
-    expect(JSON.stringify(spec(gen))).toContain('@cozystack-packages/packages/system/');
+  it('at v1.x a Git URL is refused: the PackageSources of the platform chart read the OCIRepository cozystack-packages', () => {
+    expect(() => synthPlatform({ source: { url: 'https://github.com/example/cozystack.git', ref: { tag: 'v1.6.0' } } })).toThrow(/source.url: .*reads its charts from an OCI artifact.*\[not-in-release\]/);
   });
 
-  it('chart paths can be overridden per component', () => {
-    const { objects } = synthPlatform({ components: { chartPaths: { cilium: 'system/cilium-v2' } } });
-    const gen = ofKind(objects, 'ArtifactGenerator').find((g) => g.metadata.name === 'cozystack.cilium')!;
-    expect(JSON.stringify(spec(gen))).toContain('@cozystack-packages/system/cilium-v2/**');
+  it('at 0.41.11 a Git URL gives the GitRepositories, and the HelmRelease charts are its folders', () => {
+    const { objects } = synthPlatform({ ...V041, source: { url: 'https://github.com/example/cozystack.git', ref: { tag: 'v0.41.11' } } });
+    expect(ofKind(objects, 'OCIRepository')).toEqual([]);
+    expect(ofKind(objects, 'GitRepository').map((r) => r.metadata.name)).toEqual(['cozystack-packages']);
+    const cilium = ofKind(objects, 'HelmRelease').find((r) => r.metadata.name === 'cilium')!;
+    expect((spec(cilium).chart as { spec: { chart: string } }).spec.chart).toBe('packages/system/cilium');
+  });
+
+  it('chart paths can be overridden per component (0.41.11); at v1.x the PackageSources give them', () => {
+    const { objects } = synthPlatform({ ...V041, components: { chartPaths: { cilium: 'system/cilium-networkpolicy' } } });
+    const cilium = ofKind(objects, 'HelmRelease').find((r) => r.metadata.name === 'cilium')!;
+    expect((spec(cilium).chart as { spec: { chart: string } }).spec.chart).toBe('packages/system/cilium-networkpolicy');
+    expect(() => synthPlatform({ components: { chartPaths: { cilium: 'system/cilium-v2' } } })).toThrow(/components.chartPaths: .*PackageSources.*\[not-in-release\]/);
   });
 });
 
-describe('operator mode', () => {
+describe('operator mode (1.6.2)', () => {
   const { objects } = synthPlatform({ mode: 'operator', components: { values: { cilium: { debug: true } } } });
-  it('emits sources, PackageSources and Packages, and no HelmRelease or ArtifactGenerator for components', () => {
+  it('emits the Packages and PackageSources of the platform chart, and no HelmRelease or ArtifactGenerator for components', () => {
     expect(ofKind(objects, 'HelmRelease').filter((h) => !h.metadata.namespace!.startsWith('tenant-'))).toEqual([]);
     expect(ofKind(objects, 'ArtifactGenerator')).toEqual([]);
-    const packages = ofKind(objects, 'Package');
-    const sources = ofKind(objects, 'PackageSource').filter((p) => !p.metadata.name.endsWith('-application'));
-    expect(packages.map((p) => p.metadata.name).sort()).toEqual(sources.map((p) => p.metadata.name).sort());
+    // As many as helm renders for the defaults (releases/v1.6.2/renders/isp-full.defaults), and a PackageSource per document of the chart's sources/*.yaml.
+    const render = readFileSync(join(releaseDir('v1.6.2'), 'renders', 'isp-full.defaults', 'rendered.yaml'), 'utf8');
+    expect(ofKind(objects, 'Package')).toHaveLength(render.match(/^kind: Package$/gm)!.length);
+    const sources = readdirSync(join(releaseDir('v1.6.2'), 'upstream', 'packages', 'core', 'platform', 'sources')).map((f) => readFileSync(join(releaseDir('v1.6.2'), 'upstream', 'packages', 'core', 'platform', 'sources', f), 'utf8'));
+    expect(ofKind(objects, 'PackageSource')).toHaveLength(sources.join('\n').match(/^kind: PackageSource$/gm)!.length);
   });
-  it('a Package carries the component values and the default variant', () => {
-    const cilium = ofKind(objects, 'Package').find((p) => p.metadata.name === 'cozystack.cilium')!;
-    expect(spec(cilium)).toEqual({ variant: 'default', components: { cilium: { values: { debug: true } } } });
+  it('components.values go into the Package of the component, over the values the chart computes', () => {
+    const networking = ofKind(objects, 'Package').find((p) => p.metadata.name === 'cozystack.networking')!;
+    // The chart (isp-full, talos) gives cilium k8sServiceHost localhost, port 7445 and cgroup.autoMount false.
+    expect(spec(networking)).toMatchObject({ variant: 'kubeovn-cilium', components: { cilium: { values: { debug: true, cilium: { k8sServiceHost: 'localhost', k8sServicePort: '7445' } } } } });
   });
   it('only cozy-system gets the values Secret (the operator replicates it)', () => {
     const secrets = ofKind(objects, 'Secret').filter((s) => !s.metadata.namespace!.startsWith('tenant-'));
     expect(secrets.map((s) => s.metadata.namespace)).toEqual(['cozy-system']);
   });
-  it('dependencies become package dependencies of the variant', () => {
-    const ps = ofKind(objects, 'PackageSource').find((p) => p.metadata.name === 'cozystack.cilium-networkpolicy')!;
-    expect((spec(ps).variants as { dependsOn?: string[] }[])[0]!.dependsOn).toEqual(['cozystack.cilium']);
+  it('dependencies are those of the upstream PackageSources', () => {
+    // releases/v1.6.2/upstream/packages/core/platform/sources/postgres-operator.yaml
+    const ps = ofKind(objects, 'PackageSource').find((p) => p.metadata.name === 'cozystack.postgres-operator')!;
+    expect((spec(ps).variants as { dependsOn?: string[] }[])[0]!.dependsOn).toContain('cozystack.networking');
   });
 });
 
@@ -116,11 +156,11 @@ describe('bad input', () => {
     expect(() => Bundle.fromName('paas-ful')).toThrow(/unknown bundle 'paas-ful'.*did you mean 'paas-full'/);
   });
   it('a paas bundle without root host or API endpoint', () => {
-    const p = problems(() => synthPlatform({ rootHost: undefined, apiServerEndpoint: undefined }));
+    const p = problems(() => synthPlatform({ ...V041, rootHost: undefined, apiServerEndpoint: undefined }));
     expect(p).toEqual([expect.stringMatching(/^rootHost \[required\].*paas-full/), expect.stringMatching(/^apiServerEndpoint \[required\]/)]);
   });
   it('unknown component names in enable, disable and values, with a suggestion', () => {
-    const p = problems(() => synthPlatform({ components: { enable: ['bootbx'], disable: ['ciliumm'], values: { kubeovm: {} } } }));
+    const p = problems(() => synthPlatform({ ...V041, components: { enable: ['bootbx'], disable: ['ciliumm'], values: { kubeovm: {} } } }));
     expect(p).toEqual([
       expect.stringMatching(/^components.enable\[0\] \[unknown-component\] no component 'bootbx'.*did you mean 'bootbox'/),
       expect.stringMatching(/^components.disable\[0\] \[unknown-component\] .*'ciliumm'.*did you mean 'cilium'/),
@@ -128,10 +168,10 @@ describe('bad input', () => {
     ]);
   });
   it('a values override for a component that is not installed', () => {
-    expect(problems(() => synthPlatform({ components: { values: { bootbox: { a: 1 } } } }))).toEqual([
+    expect(problems(() => synthPlatform({ ...V041, components: { values: { bootbox: { a: 1 } } } }))).toEqual([
       expect.stringMatching(/^components.values.bootbox \[not-installed\].*optional; add it to components.enable/),
     ]);
-    expect(problems(() => synthPlatform({ components: { disable: ['multus'], values: { multus: {} } } }))).toEqual([
+    expect(problems(() => synthPlatform({ ...V041, components: { disable: ['multus'], values: { multus: {} } } }))).toEqual([
       expect.stringMatching(/^components.values.multus \[not-installed\].*components.disable/),
     ]);
   });
@@ -155,7 +195,7 @@ describe('bad input', () => {
       expect.stringMatching(/^source.ref.digest \[invalid-ref\].*sha256/),
     ]);
     expect(problems(() => synthPlatform({ source: { url: 'ftp://x' } }))).toEqual([expect.stringMatching(/^source.url \[invalid-url\]/)]);
-    expect(problems(() => synthPlatform({ source: { url: 'https://git.example/x.git', ref: { commit: 'xyz' } } }))).toEqual([
+    expect(problems(() => synthPlatform({ ...V041, source: { url: 'https://git.example/x.git', ref: { commit: 'xyz' } } }))).toEqual([
       expect.stringMatching(/^source.ref.commit \[invalid-ref\]/),
     ]);
   });
@@ -171,7 +211,7 @@ describe('bad input', () => {
   });
   it('nothing is built when synthesis fails', () => {
     const app = new App({ outdir: '/nonexistent' });
-    expect(() => new Platform(app, 'platform', { bundle: Bundle.PAAS_FULL })).toThrow(CozystackValidationError);
+    expect(() => new Platform(app, 'platform', { bundle: Bundle.PAAS_FULL, ...V041 })).toThrow(CozystackValidationError);
     expect(collectObjects(app)).toEqual([]);
   });
 });
@@ -184,9 +224,9 @@ describe('derived bundles', () => {
       name: 'mine',
       remove: ['metrics-server'],
       replace: [{ ...Bundle.DISTRO_HOSTED.component('cert-manager')!, values: { replicaCount: 2 } }],
-      add: [{ name: 'my-operator', chart: 'my-operator', chartPath: 'system/my-operator', namespace: 'cozy-mine', dependsOn: ['cert-manager'], privileged: true }],
+      add: [{ name: 'my-operator', chart: 'my-operator', chartPath: 'system/cozy-proxy', namespace: 'cozy-mine', dependsOn: ['cert-manager'], privileged: true }],
     });
-    const { objects } = synthPlatform({ bundle: mine, rootHost: undefined, apiServerEndpoint: undefined });
+    const { objects } = synthPlatform({ bundle: mine, ...V041, rootHost: undefined, apiServerEndpoint: undefined });
     const releases = ofKind(objects, 'HelmRelease').filter((r) => !r.metadata.namespace!.startsWith('tenant-'));
     const names = releases.map((r) => r.metadata.name);
     expect(names).not.toContain('metrics-server');

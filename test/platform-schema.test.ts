@@ -107,7 +107,7 @@ function literalDefault(d: string | undefined): { value: unknown } | undefined {
 
 /** A document with `value` at `path` (e.g. spec.gitops.branch), and what a valid document needs beside it. */
 function documentWith(path: string, value: unknown): Record<string, unknown> {
-  const doc: Record<string, unknown> = { apiVersion: 'cdk8s.cozystack.io/v1alpha1', kind: 'Platform', spec: { bundle: 'distro-hosted', ...(path.startsWith('spec.gitops.') ? { gitops: { url: 'https://git.example/p.git' } } : {}) } };
+  const doc: Record<string, unknown> = { apiVersion: 'cdk8s.cozystack.io/v1alpha1', kind: 'Platform', spec: { bundle: 'distro-hosted', version: '0.41.11', ...(path.startsWith('spec.gitops.') ? { gitops: { url: 'https://git.example/p.git' } } : {}) } };
   const parts = path.split('.');
   let o = doc;
   for (const p of parts.slice(0, -1)) o = (o[p] ??= {}) as Record<string, unknown>;

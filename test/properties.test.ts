@@ -67,7 +67,8 @@ function settings(bundle: string): fc.Arbitrary<Record<string, unknown>> {
       {
         rootHost: fc.constantFrom('example.org', 'cloud.example.com', 'a.b.c.example.net'),
         clusterDomain: fc.constantFrom('cozy.local', 'cluster.local'),
-        mode: fc.constantFrom('flux', 'operator'),
+        // The bundles are v0.41.11's, which has flux mode only (operator mode is v1.x: test/platform-v1.test.ts).
+        mode: fc.constantFrom('flux'),
         tenantRendering: fc.constantFrom('release', 'explicit'),
         clusterIssuer: fc.constantFrom('http01', 'cloudflare'),
         oidc: fc.record({ enabled: fc.boolean() }),
@@ -116,7 +117,8 @@ const INPUT: fc.Arbitrary<Input> = fc
     const picks = served.length ? apps.map((a, i) => ({ ...a, def: served[a.kind % served.length]!, name: `app${i}` })) : [];
     return fc.tuple(...picks.map((p) => p.def.spec)).map((specs) => ({
       bundle,
-      platform: { apiVersion: PLATFORM_API, kind: 'Platform', metadata: { name: 'platform' }, spec } as Doc,
+      // The generated settings are those of the four bundles: the release they are from (v0.41.11).
+      platform: { apiVersion: PLATFORM_API, kind: 'Platform', metadata: { name: 'platform' }, spec: { ...spec, version: '0.41.11' } } as Doc,
       tenants,
       apps: picks.map((p, i) => ({ apiVersion: APPS_API, kind: p.def.kind, metadata: { name: p.name, namespace: namespaceOf(tenants, (p.tenant % (tenants.length + 1)) - 1) }, spec: specs[i]! }) as Doc),
     }));

@@ -129,16 +129,27 @@ describe('v0.41.11: the four bundles with the charts of the v0.41.11 tree', () =
 });
 
 describe('v1.6.x: chart folders of the release', () => {
-  it.each(['v1.6.0', 'v1.6.2'])('%s: the known gap: four components of the v0.41 bundles have no chart in the release', (tag) => {
-    const charts = chartsOf(tag);
-    const { objects } = synthPlatform({ version: tag.slice(1) });
-    const sources = ofKind(objects, 'PackageSource').filter((o) => o.metadata.name.startsWith('cozystack.') && !o.metadata.name.endsWith('-application'));
-    const missing = sources
-      .flatMap((s) => (spec(s) as { variants: { components: { name: string; path: string }[] }[] }).variants.flatMap((v) => v.components))
-      .filter((c) => !charts.has(c.path))
-      .map((c) => c.name)
-      .sort();
-    // The four v0.41.11 components whose charts v1.x no longer has (issue 13).
-    expect(missing).toEqual(['cozystack-resource-definition-crd', 'ferretdb-rd', 'mysql-rd', 'virtual-machine-rd']);
-  });
+  // Every chart path the output references (the PackageSources' components and libraries, and
+  // what the ArtifactGenerators copy) is a chart folder of the pinned release (charts.json).
+  const variants = [
+    ['isp-full', Bundle.PAAS_FULL],
+    ['isp-hosted', Bundle.PAAS_HOSTED],
+    ['isp-full-generic', Bundle.PAAS_FULL],
+  ] as const;
+  for (const tag of ['v1.6.0', 'v1.6.2']) {
+    it.each(variants)(`${tag}, variant %s: every chart path of the output is in the release`, (variant, bundle) => {
+      const charts = chartsOf(tag);
+      const { objects } = synthPlatform({ version: tag.slice(1), bundle, variant, oidc: { enabled: true } });
+      const paths = ofKind(objects, 'PackageSource').flatMap((s) =>
+        (spec(s) as { variants: { libraries?: { path: string }[]; components: { path: string }[] }[] }).variants.flatMap((v) => [...(v.libraries ?? []).map((l) => l.path), ...v.components.map((c) => c.path)]),
+      );
+      const copied = ofKind(objects, 'ArtifactGenerator').flatMap((g) =>
+        (spec(g) as { artifacts: { copy: { from: string }[] }[] }).artifacts.flatMap((a) => a.copy.map((c) => /^@cozystack-packages\/([^/]+\/[^/]+)\//.exec(c.from)![1]!)),
+      );
+      expect(paths.length).toBeGreaterThan(90);
+      expect(copied.length).toBeGreaterThan(90);
+      expect([...new Set([...paths, ...copied])].filter((p) => !charts.has(p)).sort()).toEqual([]);
+    });
+  }
 });
+

@@ -47,6 +47,9 @@ function outputObjects(out: string): Map<string, Record<string, unknown>> {
   return objects;
 }
 
+/** The v0.41.11 platform (its bundles and cozystack ConfigMap), which the blocks below about those facts pin. */
+const v041 = (props: Parameters<typeof synthPlatform>[0]): ReturnType<typeof synthPlatform> => synthPlatform({ version: '0.41.11', ...props });
+
 const PLATFORM_DOC = 'apiVersion: cdk8s.cozystack.io/v1alpha1\nkind: Platform\nmetadata: {name: platform}\n';
 const TENANT_FOO = 'apiVersion: apps.cozystack.io/v1alpha1\nkind: Tenant\nmetadata: {name: foo, namespace: tenant-root}\nspec: {}\n';
 
@@ -61,7 +64,7 @@ describe('components: edges into optional components', () => {
 
   it('an edge into an optional component the user enabled is kept (distro-full: postgres-operator -> victoria-metrics-operator)', () => {
     const enable = ['victoria-metrics-operator', 'postgres-operator', 'mariadb-operator'];
-    const { objects } = synthPlatform({ bundle: Bundle.DISTRO_FULL, components: { enable } });
+    const { objects } = synthPlatform({ bundle: Bundle.DISTRO_FULL, version: '0.41.11', components: { enable } });
     const edges = edgesOf(systemReleases(objects));
     for (const from of ['postgres-operator', 'mariadb-operator']) {
       expect(release(from).dependsOn).toContain('victoria-metrics-operator');
@@ -70,7 +73,7 @@ describe('components: edges into optional components', () => {
   });
 
   it('the same edge is dropped when its target stays optional and not enabled', () => {
-    const { objects } = synthPlatform({ bundle: Bundle.DISTRO_FULL, components: { enable: ['postgres-operator'] } });
+    const { objects } = synthPlatform({ bundle: Bundle.DISTRO_FULL, version: '0.41.11', components: { enable: ['postgres-operator'] } });
     const edges = edgesOf(systemReleases(objects));
     expect(edges.filter((e) => e.startsWith(`${at('postgres-operator')} ->`))).not.toEqual([]);
     expect(edges.some((e) => e.endsWith(`-> ${at('victoria-metrics-operator')}`))).toBe(false);
@@ -83,7 +86,7 @@ describe('controlPlaneNodeIPs: the kube-ovn nodes hash', () => {
   // Upstream (bundles.json placeholders {{masterNodesHash}}): sha256 hex of the comma-joined
   // InternalIP addresses of the control-plane nodes, in the values of kubeovn at cozystack.nodesHash.
   const hashOf = (ips: string[] | undefined) => {
-    const kubeovn = systemReleases(synthPlatform(ips ? { controlPlaneNodeIPs: ips } : {}).objects).find((r) => r.metadata.name === 'kubeovn')!;
+    const kubeovn = systemReleases(v041(ips ? { controlPlaneNodeIPs: ips } : {}).objects).find((r) => r.metadata.name === 'kubeovn')!;
     return (spec(kubeovn).values as { cozystack: { nodesHash: string } }).cozystack.nodesHash;
   };
 
@@ -117,22 +120,22 @@ describe('branding', () => {
     (spec(systemReleases(objects).find((r) => r.metadata.name === 'dashboard')!).values as { kubeapps: { dashboard: { customLocale?: unknown; customStyle: string } } }).kubeapps.dashboard;
 
   it('all branding data reaches _cluster.branding of the values Secrets', () => {
-    const { objects } = synthPlatform({ branding });
+    const { objects } = v041({ branding });
     for (const ns of ['cozy-system', 'cozy-dashboard', 'cozy-cilium']) expect(clusterValues(objects, ns).branding, ns).toEqual(branding);
   });
 
   it('no branding data: no _cluster.branding', () => {
-    for (const props of [{}, { branding: {} }]) expect(clusterValues(synthPlatform(props).objects, 'cozy-system')).not.toHaveProperty('branding');
+    for (const props of [{}, { branding: {} }]) expect(clusterValues(v041(props).objects, 'cozy-system')).not.toHaveProperty('branding');
   });
 
   it('the dashboard shows the brand name (customLocale.Kubeapps) and the logo (the first CSS rule)', () => {
-    const d = dashboard(synthPlatform({ branding }).objects);
+    const d = dashboard(v041({ branding }).objects);
     expect(d.customLocale).toEqual({ Kubeapps: 'My Cloud' });
     expect(d.customStyle.split('\n')[0]).toBe('.kubeapps-logo { background-image: url(data:image/png;base64,AAAA) }');
   });
 
   it('without branding the dashboard has no customLocale and no logo rule', () => {
-    const d = dashboard(synthPlatform({}).objects);
+    const d = dashboard(v041({}).objects);
     expect(d.customLocale).toBeUndefined();
     expect(d.customStyle).not.toContain('.kubeapps-logo');
     expect(d.customStyle).toContain('.header-version { display: none; }');
@@ -147,7 +150,7 @@ describe('settings that reach the cluster values (_cluster) under their upstream
   const keys = BUNDLES_JSON as unknown as { clusterValuesDefaults: Record<string, string>; bundles: Record<string, { releases: { configKeys?: string[] }[] }> };
   const readByBundles = new Set(Object.values(keys.bundles).flatMap((b) => b.releases.flatMap((r) => r.configKeys ?? [])));
   const cluster = (props: Parameters<typeof synthPlatform>[0]) => {
-    const secret = ofKind(synthPlatform(props).objects, 'Secret').find((s) => s.metadata.namespace === 'cozy-system' && s.metadata.name === 'cozystack-values')!;
+    const secret = ofKind(v041(props).objects, 'Secret').find((s) => s.metadata.namespace === 'cozy-system' && s.metadata.name === 'cozystack-values')!;
     return (parse((secret.stringData as Record<string, string>)['values.yaml']!) as { _cluster: Record<string, unknown> })._cluster;
   };
   const cases: [string, Parameters<typeof synthPlatform>[0], string, string][] = [
@@ -217,6 +220,23 @@ describe('helmRelease: the tuning of every system HelmRelease (flux mode)', () =
   });
 });
 
+describe('source.ref of a Git source (0.41.11, whose charts are the folders of a Git repository)', () => {
+  // Flux GitRepository spec.ref (releases/<tag>/crds/flux): branch, tag, semver, name, commit; the
+  // library writes the keys given, in that order, into the cozystack-packages GitRepository.
+  const url = 'https://git.example.org/cozystack.git';
+  const cases: [string, Record<string, string>][] = [
+    ['branch', { branch: 'release-0.41' }],
+    ['commit', { commit: 'b1dac3c3c963e938b0e7082615987838c22ae5e3', branch: 'main' }],
+    ['name', { name: 'refs/tags/v0.41.11' }],
+  ];
+  for (const [setting, ref] of cases) {
+    it(`${setting}: the Git source ref`, () => {
+      const repo = ofKind(v041({ source: { url, ref } }).objects, 'GitRepository').find((r) => r.metadata.name === 'cozystack-packages')!;
+      expect(spec(repo)).toMatchObject({ url, ref });
+    });
+  }
+});
+
 describe('source.interval', () => {
   // PlatformSourceProps JSDoc: how often Flux checks the source, @default '5m'; both sources.
   it('sets the interval of both platform sources (default 5m)', () => {
@@ -230,7 +250,7 @@ describe('source.interval', () => {
 describe('rootTenant: the root tenant\'s own settings', () => {
   // docs/tenants.md (quirk 4): the root runs all four services by default, the tenant-root
   // HelmRelease states them; set a flag to false on rootTenant to turn a service off.
-  const rootRelease = (props: Parameters<typeof synthPlatform>[0]) => ofKind(synthPlatform(props).objects, 'HelmRelease').find((r) => r.metadata.name === 'tenant-root')!;
+  const rootRelease = (props: Parameters<typeof synthPlatform>[0]) => ofKind(v041(props).objects, 'HelmRelease').find((r) => r.metadata.name === 'tenant-root')!;
 
   it('by default the tenant-root HelmRelease states all four services', () => {
     expect(spec(rootRelease({})).values).toMatchObject({ etcd: true, ingress: true, monitoring: true, seaweedfs: true });
@@ -246,7 +266,7 @@ describe('tenantsPerChart', () => {
   // PlatformConstructProps JSDoc: objects of tenants go into cdk8s Charts of at most this many
   // tenants; grouping changes neither the objects nor the output files.
   const build = (tenantsPerChart?: number) => {
-    const { app, platform } = synthPlatform({ bundle: Bundle.DISTRO_HOSTED, ...(tenantsPerChart ? { tenantsPerChart } : {}) });
+    const { app, platform } = synthPlatform({ bundle: Bundle.DISTRO_HOSTED, version: '0.41.11', ...(tenantsPerChart ? { tenantsPerChart } : {}) });
     for (const t of ['a', 'b', 'c', 'd', 'e']) platform.rootTenant.addTenant(t);
     return app;
   };
@@ -289,6 +309,8 @@ describe('the Platform document', () => {
     source: { url: 'oci://registry.example/p', ref: { digest: 'sha256:00', tag: 'v1', semver: '1.x', semverFilter: '.*', branch: 'main', commit: 'abc', name: 'refs/heads/main' }, secretName: 'creds', interval: '10m' },
     mode: 'operator',
     tenantRendering: 'explicit',
+    variant: 'isp-full',
+    platformValues: { gateway: { enabled: true } },
     strict: true,
     helmRelease: { interval: '1m', maxHistory: 3, installTimeout: '20m', upgradeTimeout: '25m', retryInterval: '2m' },
     version: '1.6.0',
@@ -301,7 +323,7 @@ describe('the Platform document', () => {
     credentials: { handling: 'inline', sops: { age: ['age1x'], pgp: ['ABCD'] } },
   };
   const leaves = (o: unknown, prefix: string): string[] =>
-    typeof o === 'object' && o !== null && !Array.isArray(o) && !['spec.components.values', 'spec.components.chartPaths', 'spec.branding', 'spec.scheduling', 'spec.rootTenant.resourceQuotas'].includes(prefix.slice(0, -1))
+    typeof o === 'object' && o !== null && !Array.isArray(o) && !['spec.components.values', 'spec.components.chartPaths', 'spec.platformValues', 'spec.branding', 'spec.scheduling', 'spec.rootTenant.resourceQuotas'].includes(prefix.slice(0, -1))
       ? Object.entries(o).flatMap(([k, v]) => leaves(v, `${prefix}${k}.`))
       : [prefix.slice(0, -1)];
 
@@ -319,7 +341,7 @@ describe('the Platform document', () => {
   });
 
   it('apiVersion cdk8s.cozystack.io/v1alpha1 and kind Platform make a document the Platform; metadata.name defaults to platform', () => {
-    const base = { apiVersion: 'cdk8s.cozystack.io/v1alpha1', kind: 'Platform', spec: { bundle: 'distro-hosted' } };
+    const base = { apiVersion: 'cdk8s.cozystack.io/v1alpha1', kind: 'Platform', spec: { bundle: 'distro-hosted', version: '0.41.11' } };
     expect(parsePlatformDocument(base, 'p.yaml#1').document!.name).toBe('platform');
     expect(parsePlatformDocument({ ...base, apiVersion: 'cdk8s.cozystack.io/v1' }, 'p.yaml#1').problems.map((p) => `${p.path} [${p.rule}]`)).toEqual(['apiVersion [invalid-value]']);
     expect(parsePlatformDocument({ ...base, kind: 'Platforms' }, 'p.yaml#1').problems.map((p) => `${p.path} [${p.rule}]`)).toEqual(['kind [invalid-value]']);
@@ -337,7 +359,7 @@ describe('gitops: the Flux objects that hand the output to a cluster', () => {
   // Through the Platform document's spec.gitops (what the command line's --git-* flags override).
   const objectsOf = (gitops: GitOpsProps) => {
     const app = new App({ outdir: '/nonexistent-never-written' });
-    const value = { apiVersion: 'cdk8s.cozystack.io/v1alpha1', kind: 'Platform', metadata: { name: 'platform' }, spec: { bundle: 'distro-hosted', gitops } };
+    const value = { apiVersion: 'cdk8s.cozystack.io/v1alpha1', kind: 'Platform', metadata: { name: 'platform' }, spec: { bundle: 'distro-hosted', version: '0.41.11', gitops } };
     platformFromDocuments(app, [{ file: 'platform.yaml', index: 1, value }]);
     return collectObjects(app).filter((o) => o.metadata.namespace === 'flux-system');
   };
@@ -407,7 +429,7 @@ describe('gitops: the Flux objects that hand the output to a cluster', () => {
 // ------------------------------------------------------------------ command line
 
 describe('command-line options reach the platform', () => {
-  const input = () => folder({ 'platform.yaml': `${PLATFORM_DOC}spec: {bundle: distro-hosted}\n`, 'tenants.yaml': TENANT_FOO });
+  const input = () => folder({ 'platform.yaml': `${PLATFORM_DOC}spec: {bundle: distro-hosted, version: '0.41.11'}\n`, 'tenants.yaml': TENANT_FOO });
   const synth = (args: string[]) => {
     const d = input();
     const out = `${d}-out`; // apart from the input: an output inside an input is refused
@@ -430,7 +452,7 @@ describe('command-line options reach the platform', () => {
   });
 
   it('--tenant-rendering overrides spec.tenantRendering of the Platform document', () => {
-    const d = folder({ 'platform.yaml': `${PLATFORM_DOC}spec: {bundle: distro-hosted, tenantRendering: release}\n`, 'tenants.yaml': TENANT_FOO });
+    const d = folder({ 'platform.yaml': `${PLATFORM_DOC}spec: {bundle: distro-hosted, version: '0.41.11', tenantRendering: release}\n`, 'tenants.yaml': TENANT_FOO });
     const r = run(['synth', '-f', d, '--out', `${d}-out`, '--tenant-rendering', 'explicit']);
     expect(r.code, r.stderr).toBe(0);
     expect(outputObjects(`${d}-out`).has('tenants/tenant-foo/namespace-tenant-foo.yaml')).toBe(true);
@@ -575,7 +597,9 @@ describe('input limits (docs/safety.md: the table of InputLimits)', () => {
     const text = `a: &a ${list}\nb: [${Array(99).fill('*a').join(', ')}]\n`;
     const started = performance.now();
     expect(rulesOf(Array(9).fill(text).join('---\n'))).toEqual(Array(9).fill('more than 100000 YAML nodes in one document after alias expansion [too-many-nodes]'));
-    expect(performance.now() - started).toBeLessThan(10_000);
+    // Parsing 1.2 MB of YAML dominates (the count itself is linear): the 20 s of hostile-input.test.ts,
+    // as this machine's cores are shared.
+    expect(performance.now() - started).toBeLessThan(20_000);
   });
 
   it('nested aliases that expand to 10^9 nodes with 90 aliases are refused in time linear in the text', () => {

@@ -48,7 +48,7 @@ const IN_MAIN_THREAD = { COZYSTACK_CDK8S_BACKGROUND_WRITE_MIN_FILES: '1000000000
 /** Platform (distro-hosted) and `count` tenants from `first`, 100 documents per file. */
 function writeInput(dir: string, first: number, count: number, spec: Record<string, unknown>): void {
   mkdirSync(dir, { recursive: true });
-  const docs = ['apiVersion: cdk8s.cozystack.io/v1alpha1\nkind: Platform\nspec: {bundle: distro-hosted}\n'];
+  const docs = ['apiVersion: cdk8s.cozystack.io/v1alpha1\nkind: Platform\nspec: {bundle: distro-hosted, version: "0.41.11"}\n'];
   for (let i = first; i < first + count; i++) {
     docs.push(`apiVersion: apps.cozystack.io/v1alpha1\nkind: Tenant\nmetadata: {name: t${i}, namespace: tenant-root}\nspec: ${JSON.stringify(spec)}\n`);
   }

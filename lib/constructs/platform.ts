@@ -152,6 +152,8 @@ export class Platform extends Chart {
       scope.node.tryRemoveChild(id);
       throw new CozystackValidationError(ownProblems, 'invalid Platform');
     }
+    // What the operator would report of the chart's Packages (one waiting for a Package the variant does not install).
+    for (const w of this.model.chart?.warnings ?? []) this.warnings.push(`Cozystack ${this.model.release.version}: the operator would not install it: ${w}`);
     this.credentialsProps = props.credentials;
     this.strict = props.strict === true;
     if (props.strict !== true) for (const f of shapes) this.warnings.push(`Platform ${this.node.path} ${f.path}: ${shapeMessage(f)} [credential-shape]`);
@@ -252,9 +254,9 @@ export class Platform extends Chart {
    * @internal
    */
   public _validateTree(): Problem[] {
-    const e = this.exposeProps;
-    if (!e?.services?.length && !e?.externalIPs?.length) return [];
-    const ns = e.ingress ?? 'tenant-root';
+    const e = this.exposure();
+    if (!e.services.length && !e.externalIPs.length) return [];
+    const ns = e.ingress;
     const find = (t: Tenant): Tenant | undefined => (t.namespace === ns ? t : t.children.map(find).find((x) => x));
     const tenant = find(this.rootTenant);
     const subject = `Platform ${this.node.path}`;
@@ -300,6 +302,20 @@ export class Platform extends Chart {
     }
     if (!this.warnings.includes(warning)) this.warnings.push(warning);
     return made;
+  }
+
+  /** What the platform exposes, and through which tenant's ingress: the settings, or at v1.x the chart's values they give. */
+  private exposure(): { services: readonly string[]; externalIPs: readonly string[]; ingress: string } {
+    const publishing = this.model.chart?.values.publishing as { exposedServices?: unknown; externalIPs?: unknown; ingressName?: unknown } | undefined;
+    const given = this.model.chart?.packageValues.publishing as Record<string, unknown> | undefined;
+    // The chart's own default exposure is not checked against the tree: only what the settings ask for.
+    if (publishing && !(given && ('exposedServices' in given || 'externalIPs' in given))) return { services: [], externalIPs: [], ingress: 'tenant-root' };
+    if (publishing) {
+      const list = (x: unknown): string[] => (Array.isArray(x) ? x.map(String) : []);
+      return { services: list(publishing.exposedServices), externalIPs: list(publishing.externalIPs), ingress: typeof publishing.ingressName === 'string' && publishing.ingressName ? publishing.ingressName : 'tenant-root' };
+    }
+    const e = this.exposeProps;
+    return { services: e?.services ?? [], externalIPs: e?.externalIPs ?? [], ingress: e?.ingress ?? 'tenant-root' };
   }
 
   /** Releases the root tenant waits for: those of ROOT_TENANT_DEPENDENCIES that are installed. */

@@ -1,5 +1,6 @@
 import type { App } from 'cdk8s';
 import { CozystackValidationError, mapProblems, prefixed, type Problem } from '../core/errors.js';
+import type { Values } from '../core/values.js';
 import { GitOpsBootstrap, type GitOpsProps } from '../renderings/gitops.js';
 import { loadManifests } from './manifest-loader.js';
 import { Platform, type PlatformConstructProps } from '../constructs/platform.js';
@@ -7,6 +8,8 @@ import { PLATFORM_API_VERSION, parsePlatformDocument } from './platform-document
 import type { PlatformMode, TenantRendering } from '../model/settings.js';
 import { APPS_API_VERSION, type AppManifest, manifestProblemsAlone } from '../constructs/tenant.js';
 import { documentName, type InputDocument } from './yaml-input.js';
+import { Bundle } from '../model/bundle.js';
+import { PACKAGE_API_VERSION, PACKAGE_PATHS, parsePlatformPackage, type PlatformPackageSettings } from './platform-package.js';
 
 /** Settings that override the Platform document's (command-line flags). */
 export interface PlatformOverrides {
@@ -34,6 +37,7 @@ export interface PlatformOverrides {
 export function platformFromDocuments(app: App, docs: readonly InputDocument[], overrides: PlatformOverrides = {}): Platform {
   const problems: Problem[] = [];
   const platformDocs: InputDocument[] = [];
+  const packageDocs: InputDocument[] = [];
   const manifests: InputDocument[] = [];
   const seen = new Map<string, string>();
   for (const d of docs) {
@@ -45,6 +49,10 @@ export function platformFromDocuments(app: App, docs: readonly InputDocument[], 
     }
     if (v.apiVersion === PLATFORM_API_VERSION && v.kind === 'Platform') {
       platformDocs.push(d);
+      continue;
+    }
+    if (v.apiVersion === PACKAGE_API_VERSION && v.kind === 'Package') {
+      packageDocs.push(d);
       continue;
     }
     if (v.apiVersion === PLATFORM_API_VERSION) {
@@ -64,11 +72,20 @@ export function platformFromDocuments(app: App, docs: readonly InputDocument[], 
     seen.set(key, subject);
     manifests.push(d);
   }
-  if (platformDocs.length !== 1) {
+  // A v1.x platform Package (cozystack.cozystack-platform) gives the variant and the chart's values.
+  let fromPackage: PlatformPackageSettings | undefined;
+  if (packageDocs.length > 1) {
+    problems.push({ subject: packageDocs.map(documentName).join(', '), path: '', message: `expected at most one ${PACKAGE_API_VERSION} Package (the platform's), found ${packageDocs.length}`, rule: 'platform-count' });
+  } else if (packageDocs.length === 1) {
+    const parsed = parsePlatformPackage(packageDocs[0]!.value as Values, documentName(packageDocs[0]!));
+    problems.push(...parsed.problems);
+    fromPackage = parsed.settings;
+  }
+  if (platformDocs.length > 1 || (platformDocs.length === 0 && packageDocs.length === 0)) {
     problems.push({
       subject: platformDocs.length ? platformDocs.map(documentName).join(', ') : 'input',
       path: '',
-      message: `expected exactly one ${PLATFORM_API_VERSION} Platform document, found ${platformDocs.length}`,
+      message: `expected exactly one ${PLATFORM_API_VERSION} Platform document (or a v1.x platform Package ${PACKAGE_API_VERSION} cozystack.cozystack-platform), found ${platformDocs.length}`,
       rule: 'platform-count',
     });
   }
@@ -81,6 +98,17 @@ export function platformFromDocuments(app: App, docs: readonly InputDocument[], 
       props = parsed.document.props;
       gitops = overrides.gitops ?? parsed.document.gitops;
     }
+  } else if (platformDocs.length === 0 && fromPackage) {
+    // The Package alone: the bundle its variant replaces (isp-hosted is paas-hosted; isp-full and isp-full-generic are paas-full).
+    props = { bundle: fromPackage.variant === 'isp-hosted' ? Bundle.PAAS_HOSTED : Bundle.PAAS_FULL };
+  }
+  if (props && fromPackage && packageDocs.length === 1) {
+    for (const k of ['variant', 'platformValues'] as const) {
+      if (props[k] !== undefined && platformDocs.length === 1) {
+        problems.push({ subject: documentName(platformDocs[0]!), path: `spec.${k}`, message: `is also given by the platform Package ${documentName(packageDocs[0]!)} (${PACKAGE_PATHS[k]}); give it in one place`, rule: 'conflicting-setting' });
+      }
+    }
+    props = { ...props, ...fromPackage };
   }
   // Every problem of every document in one report: without a platform (its document or its
   // settings are invalid) the manifests are checked by themselves; what needs the tree would only
@@ -98,9 +126,16 @@ export function platformFromDocuments(app: App, docs: readonly InputDocument[], 
     ...(overrides.strict !== undefined ? { strict: overrides.strict } : {}),
     ...(overrides.tenantRendering ? { tenantRendering: overrides.tenantRendering } : {}),
   };
-  const where = documentName(platformDocs[0]!);
-  const inDocument = <T>(prefix: string, build: () => T): T =>
-    mapProblems(build, (p) => ({ ...p, subject: `${where} ${p.subject}`, path: prefixed(prefix, p.path) }), 'invalid Platform');
+  const where = documentName(platformDocs[0] ?? packageDocs[0]!);
+  const packageWhere = packageDocs.length === 1 ? documentName(packageDocs[0]!) : undefined;
+  /** A problem of a setting the platform Package gave is blamed on the Package, at its own path. */
+  const origin = (p: Problem, prefix: string): Problem => {
+    const key = (['variant', 'platformValues'] as const).find((k) => p.path === k || p.path.startsWith(`${k}.`) || p.path.startsWith(`${k}[`));
+    if (packageWhere && key && fromPackage?.[key] !== undefined && prefix === 'spec.') return { ...p, subject: `${packageWhere} ${p.subject}`, path: `${PACKAGE_PATHS[key]}${p.path.slice(key.length)}` };
+    if (platformDocs.length === 0) return { ...p, subject: `${where} ${p.subject}` };
+    return { ...p, subject: `${where} ${p.subject}`, path: prefixed(prefix, p.path) };
+  };
+  const inDocument = <T>(prefix: string, build: () => T): T => mapProblems(build, (p) => origin(p, prefix), 'invalid Platform');
   const collect = <T>(build: () => T): T | undefined => {
     try {
       return build();

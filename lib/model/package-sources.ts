@@ -112,7 +112,7 @@ export interface OperatorExpansion {
   readonly releases: readonly OperatorRelease[];
   /** Namespaces of the releases, sorted, privileged when any release there is. */
   readonly namespaces: readonly { readonly name: string; readonly privileged: boolean }[];
-  /** What the operator would report as not ready (a missing PackageSource or variant, an unknown dependency). */
+  /** What the operator would report as not ready (a missing PackageSource or variant, an unknown dependency); a Package that waits for a dependency has no release above. */
   readonly problems: readonly string[];
 }
 
@@ -142,23 +142,35 @@ export function expandPackages(packages: readonly PackageSpec[], sources: Readon
     }
     active.set(pkg.name, { pkg, source, variant });
   }
+  // The operator's dependency gate: a Package gets no HelmRelease while a dependency is not Ready,
+  // which a missing Package (or one that waits itself) never becomes.
+  const deps = (a: Active): string[] => (a.variant.dependsOn ?? []).filter((d) => !(a.pkg.ignoreDependencies ?? []).includes(d));
+  const blocked = new Set<string>();
+  for (let changed = true; changed; ) {
+    changed = false;
+    for (const a of active.values()) {
+      if (blocked.has(a.pkg.name)) continue;
+      if (deps(a).some((d) => !active.has(d) || blocked.has(d))) {
+        blocked.add(a.pkg.name);
+        changed = true;
+      }
+    }
+  }
   const enabled = (a: Active) => a.variant.components.filter((c) => c.install && a.pkg.components?.[c.name]?.enabled !== false);
   const releaseOf = (c: PackageSourceVariant['components'][number]) => ({ name: c.install!.releaseName ?? c.name, namespace: c.install!.namespace });
   const releases: OperatorRelease[] = [];
   const namespaces = new Map<string, boolean>();
   for (const a of active.values()) {
     const { pkg, source, variant } = a;
+    if (blocked.has(pkg.name)) {
+      for (const d of deps(a)) {
+        if (!active.has(d)) problems.push(`Package ${pkg.name}: depends on Package ${d}, which is not installed [DependenciesNotReady]`);
+        else if (blocked.has(d)) problems.push(`Package ${pkg.name}: depends on Package ${d}, which waits for a dependency itself [DependenciesNotReady]`);
+      }
+      continue;
+    }
     // b. every enabled, installed component of each variant dependency, added to every release.
-    const packageDeps = (variant.dependsOn ?? [])
-      .filter((d) => !(pkg.ignoreDependencies ?? []).includes(d))
-      .flatMap((d) => {
-        const dep = active.get(d);
-        if (!dep) {
-          problems.push(`Package ${pkg.name}: depends on Package ${d}, which is not installed [DependenciesNotReady]`);
-          return [];
-        }
-        return enabled(dep).map(releaseOf);
-      });
+    const packageDeps = deps(a).flatMap((d) => enabled(active.get(d)!).map(releaseOf));
     for (const c of enabled(a)) {
       const install = c.install!;
       // a. components of the same variant named by install.dependsOn (disabled ones too).

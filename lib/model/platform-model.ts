@@ -8,6 +8,7 @@ import { resolveSource, type ResolvedSource, UPSTREAM_REPOSITORY } from './sourc
 import { isPlatformVersion, KNOWN_RELEASES } from '../releases/versions.js';
 import { DEFAULT_RELEASE, releaseOf, type ReleaseProfile, versionsWith } from '../releases/profiles.js';
 import { deepMerge, fillPlaceholders, isPlainObject } from '../core/values.js';
+import { resolvePlatformChart, type ResolvedPlatformChart } from './platform-chart.js';
 import { isDnsLabel, isDnsSubdomain, isGoDuration, isHttpUrl, isIpAddress, isIpv4Cidr } from '../core/predicates.js';
 
 /** The namespace of the platform itself. */
@@ -40,7 +41,8 @@ export interface ResolvedOperator {
 
 /** A component that will be installed, with everything derived from the settings. @internal */
 export interface InstalledComponent {
-  readonly definition: ComponentDefinition;
+  /** The bundle's definition (v0.41); none at v1.x, where the component comes from a PackageSource. */
+  readonly definition?: ComponentDefinition;
   readonly name: string;
   readonly releaseName: string;
   readonly namespace: string;
@@ -102,6 +104,8 @@ export interface PlatformModel {
   readonly telemetryDisabled: boolean;
   /** The operator Deployment (rendered in operator mode). */
   readonly operator: ResolvedOperator;
+  /** v1.x: the platform chart rendered for the settings, and its Packages expanded. */
+  readonly chart?: ResolvedPlatformChart;
 }
 
 /**
@@ -118,11 +122,11 @@ export function resolvePlatform(props: PlatformSettings, subject = 'Platform'): 
   }
   const bundle = props.bundle;
   const { mode, tenantRendering } = checkModes(props, p);
-  const { clusterDomain, clusterIssuer, exposeIngress } = checkEndpoints(props, bundle, p);
-  checkNetwork(props, p);
-  const hr = resolveHelmReleaseTuning(props, p);
   const { version, versionOk, migrationsTarget } = checkVersion(props, p);
   const release = (version !== undefined && versionOk ? releaseOf(version) : undefined) ?? DEFAULT_RELEASE;
+  const { clusterDomain, clusterIssuer, exposeIngress } = checkEndpoints(props, bundle, release.delivery === 'packages', p);
+  checkNetwork(props, p);
+  const hr = resolveHelmReleaseTuning(props, p);
   if (props.deletionGuardrail !== undefined && typeof props.deletionGuardrail !== 'boolean') {
     p.add('deletionGuardrail', `expected true or false, got ${JSON.stringify(props.deletionGuardrail)}`, 'invalid-type');
   }
@@ -130,6 +134,15 @@ export function resolvePlatform(props: PlatformSettings, subject = 'Platform'): 
   const operatorSettings = checkOperator(props, p, version !== undefined && versionOk ? version : undefined);
   if (mode === 'operator') checkOperatorMode(source, hr, p);
   checkRelease(props, release, mode, source, p);
+  if (release.delivery === 'packages') {
+    const guardrail = props.deletionGuardrail !== false;
+    if (mode === 'operator' && props.variant === 'isp-full-generic' && props.operator?.variant === undefined) {
+      p.add('operator.variant', 'variant isp-full-generic runs on a cluster without Talos KubePrism: set operator.variant (generic, with operator.apiServerHost, or hosted)', 'required');
+    }
+    const chart = resolvePlatformChart(props, bundle, release, source, guardrail, p);
+    p.throwIfAny(`invalid platform settings`);
+    return resolvedV1(props, chart!, { release, bundle, mode, tenantRendering, source, hr, version, migrationsTarget, operatorSettings, guardrail });
+  }
   const installedDefs = selectComponents(props, bundle, p);
   checkChartPaths(props, release, installedDefs, p);
   p.throwIfAny(`invalid platform settings`);
@@ -138,7 +151,7 @@ export function resolvePlatform(props: PlatformSettings, subject = 'Platform'): 
   const components = installComponents(props, bundle, installedDefs, config, clusterDomain);
   return {
     release,
-    charts: release.delivery === 'bundles' ? { kind: 'git', name: PACKAGES_SOURCE, namespace: SYSTEM_NAMESPACE, basePath: source.basePath } : { kind: 'artifacts' },
+    charts: { kind: 'git', name: PACKAGES_SOURCE, namespace: SYSTEM_NAMESPACE, basePath: source.basePath },
     bundle,
     mode,
     tenantRendering,
@@ -151,13 +164,73 @@ export function resolvePlatform(props: PlatformSettings, subject = 'Platform'): 
     helmRelease: hr,
     ...(version !== undefined ? { version } : {}),
     ...(release.migrationsTargetVersion !== undefined ? { migrationsTargetVersion: migrationsTarget ?? release.migrationsTargetVersion } : {}),
-    deletionGuardrail: release.delivery === 'packages' && props.deletionGuardrail !== false,
+    deletionGuardrail: false,
     telemetryDisabled: props.telemetry?.enabled === false,
     operator: {
       ...operatorSettings,
       // Without a CNI of its own the bundle runs on a cluster that has one: a hosted cluster.
       variant: operatorSettings.variant ?? (components.some((c) => c.name === 'cilium') ? 'talos' : 'hosted'),
     },
+  };
+}
+
+interface V1Context {
+  readonly release: ReleaseProfile;
+  readonly bundle: Bundle;
+  readonly mode: PlatformMode;
+  readonly tenantRendering: TenantRendering;
+  readonly source: ResolvedSource;
+  readonly hr: PlatformModel['helmRelease'];
+  readonly version?: string;
+  readonly migrationsTarget?: number;
+  readonly operatorSettings: ReturnType<typeof checkOperator>;
+  readonly guardrail: boolean;
+}
+
+/** The model of a v1.x platform: its components are the HelmReleases the operator makes of the chart's Packages. */
+function resolvedV1(props: PlatformSettings, chart: ResolvedPlatformChart, c: V1Context): PlatformModel {
+  const byRelease = new Map<string, InstalledComponent>();
+  const components: InstalledComponent[] = chart.expansion.releases.map((r) => {
+    const ic: InstalledComponent = {
+      name: r.component,
+      releaseName: r.releaseName,
+      namespace: r.namespace,
+      chartPath: chart.sources.get(r.packageName)?.variants.find((v) => v.name === r.variant)?.components.find((x) => x.name === r.component)?.path ?? '',
+      privileged: r.privileged,
+      dependsOn: [],
+      values: (r.values ?? {}) as Values,
+      valuesFiles: r.valuesFiles,
+    };
+    byRelease.set(`${r.namespace}/${r.releaseName}`, ic);
+    return ic;
+  });
+  chart.expansion.releases.forEach((r, i) => {
+    (components[i] as { dependsOn: readonly InstalledComponent[] }).dependsOn = r.dependsOn.map((d) => byRelease.get(`${d.namespace}/${d.name}`)).filter((x): x is InstalledComponent => x !== undefined);
+  });
+  const ns = new Map(chart.expansion.namespaces.map((n) => [n.name, n.privileged]));
+  ns.set(SYSTEM_NAMESPACE, true);
+  const rootHost = chart.clusterValues['root-host'];
+  // The installer's default (talos), but a hosted cluster has no KubePrism (isp-full-generic must say; see above).
+  const variant = c.operatorSettings.variant ?? (chart.variant === 'isp-hosted' ? 'hosted' : 'talos');
+  return {
+    release: c.release,
+    charts: { kind: 'artifacts' },
+    bundle: c.bundle,
+    mode: c.mode,
+    tenantRendering: c.tenantRendering,
+    rootHost: typeof rootHost === 'string' && rootHost !== '' ? rootHost : 'example.org',
+    source: c.source,
+    components,
+    namespaces: [...ns.entries()].sort(([a], [b]) => (a < b ? -1 : 1)).map(([name, privileged]) => ({ name, privileged })),
+    config: {},
+    clusterValues: chart.clusterValues,
+    helmRelease: c.hr,
+    ...(c.version !== undefined ? { version: c.version } : {}),
+    migrationsTargetVersion: c.migrationsTarget ?? c.release.migrationsTargetVersion!,
+    deletionGuardrail: c.guardrail,
+    telemetryDisabled: props.telemetry?.enabled === false,
+    operator: { ...c.operatorSettings, variant },
+    chart,
   };
 }
 
@@ -173,15 +246,16 @@ function checkModes(props: PlatformSettings, p: Problems): { mode: PlatformMode;
 }
 
 /** Hosts, endpoints, certificates and exposure. */
-function checkEndpoints(props: PlatformSettings, bundle: Bundle, p: Problems): { clusterDomain: string; clusterIssuer: string; exposeIngress: string } {
+function checkEndpoints(props: PlatformSettings, bundle: Bundle, v1: boolean, p: Problems): { clusterDomain: string; clusterIssuer: string; exposeIngress: string } {
   if (props.rootHost !== undefined && !isDnsSubdomain(props.rootHost)) {
     p.add('rootHost', `'${props.rootHost}' is not a valid DNS name (lowercase labels separated by dots)`, 'invalid-host');
   }
-  if (bundle.requires.rootHost && !props.rootHost) p.add('rootHost', `bundle ${bundle.name} requires rootHost (the platform's base domain)`, 'required');
+  // At v1.x the platform chart has defaults for both (example.org, no endpoint): the v0.41 bundles' requirement does not apply.
+  if (bundle.requires.rootHost && !props.rootHost && !v1) p.add('rootHost', `bundle ${bundle.name} requires rootHost (the platform's base domain)`, 'required');
   if (props.apiServerEndpoint !== undefined && !isHttpUrl(props.apiServerEndpoint)) {
     p.add('apiServerEndpoint', `'${props.apiServerEndpoint}' is not an http(s) URL (expected e.g. https://api.example.org:6443)`, 'invalid-url');
   }
-  if (bundle.requires.apiServerEndpoint && !props.apiServerEndpoint) {
+  if (bundle.requires.apiServerEndpoint && !props.apiServerEndpoint && !v1) {
     p.add('apiServerEndpoint', `bundle ${bundle.name} requires apiServerEndpoint (the Kubernetes API URL for tenant kubeconfigs)`, 'required');
   }
   if (props.managementKubeconfigEndpoint !== undefined && !isHttpUrl(props.managementKubeconfigEndpoint)) {
@@ -241,6 +315,9 @@ function resolveHelmReleaseTuning(props: PlatformSettings, p: Problems): Platfor
   return hr;
 }
 
+/** A chart folder relative to the source's base path, e.g. `system/cilium`. */
+const CHART_FOLDER = /^[a-z0-9][a-z0-9._-]*(\/[a-z0-9][a-z0-9._-]*)*$/;
+
 const HR_DURATIONS = ['interval', 'installTimeout', 'upgradeTimeout', 'retryInterval'] as const;
 
 /** The Cozystack release and its migration target. */
@@ -271,6 +348,8 @@ function checkRelease(props: PlatformSettings, release: ReleaseProfile, mode: Pl
   if (props.operator !== undefined) lacks('operator', 'no cozystack operator');
   if (props.deletionGuardrail === true) lacks('deletionGuardrail', 'no deletion guardrail');
   if (props.migrationsTargetVersion !== undefined) lacks('migrationsTargetVersion', 'no platform migrations');
+  if (props.variant !== undefined) lacks('variant', 'no platform Package variants (it has the four bundles)');
+  if (props.platformValues !== undefined) lacks('platformValues', 'no platform chart values (its settings are the cozystack ConfigMap)');
   if (source.kind !== 'GitRepository') {
     p.add('source.url', `Cozystack ${release.version} takes its charts from chart folders of a Git repository (Flux HelmCharts cannot read an OCI artifact); give a Git URL such as ${UPSTREAM_REPOSITORY}`, 'not-in-release');
   }
@@ -287,7 +366,8 @@ function checkChartPaths(props: PlatformSettings, release: ReleaseProfile, insta
   if (release.delivery !== 'bundles') return;
   for (const def of installed) {
     const path = props.components?.chartPaths?.[def.name] ?? def.chartPath;
-    if (release.charts.has(path)) continue;
+    // A path that is no relative chart folder is reported as such (selectComponents), not again here.
+    if (release.charts.has(path) || !CHART_FOLDER.test(path)) continue;
     const message = `component '${def.name}' uses chart folder ${path}, which Cozystack ${release.version} does not have`;
     p.add(props.components?.chartPaths?.[def.name] !== undefined ? `components.chartPaths.${def.name}` : 'bundle', message, 'chart-not-in-release');
   }
@@ -338,7 +418,7 @@ function selectComponents(props: PlatformSettings, bundle: Bundle, p: Problems):
     if (!isPlainObject(v)) p.add(`components.values.${n}`, `expected a map of values, got ${JSON.stringify(v)}`, 'invalid-type');
   }
   for (const [n, v] of Object.entries(props.components?.chartPaths ?? {})) {
-    if (typeof v !== 'string' || !/^[a-z0-9][a-z0-9._-]*(\/[a-z0-9][a-z0-9._-]*)*$/.test(v)) {
+    if (typeof v !== 'string' || !CHART_FOLDER.test(v)) {
       p.add(`components.chartPaths.${n}`, `'${String(v)}' is not a relative chart folder (expected e.g. system/cilium)`, 'invalid-path');
     }
   }

@@ -1,5 +1,5 @@
 import type { Bundle } from './bundle.js';
-import type { Values } from '../core/values.js';
+import type { JsonValue, Values } from '../core/values.js';
 import type { PlatformSourceProps } from './source.js';
 
 /** How the platform is delivered. */
@@ -150,6 +150,129 @@ export interface OperatorProps {
   readonly installFlux?: boolean;
 }
 
+/** The variant of the v1.x platform Package (upstream `values-<variant>.yaml` of the platform chart). */
+export type PlatformVariant = 'isp-full' | 'isp-full-generic' | 'isp-hosted';
+
+/** A dns01 provider block of the platform chart. Every field is the chart's own. */
+export interface Dns01ProviderValues {
+  /** Secret holding the provider's credentials. @default - the chart's default for the provider */
+  readonly secretName?: string | null;
+  /** Key in that Secret. @default - the chart's default for the provider */
+  readonly secretKey?: string | null;
+  /** route53: AWS region. @default '' */
+  readonly region?: string | null;
+  /** route53: access key id. @default '' */
+  readonly accessKeyID?: string | null;
+  /** rfc2136: the name server. @default '' */
+  readonly nameserver?: string | null;
+  /** rfc2136: TSIG key name. @default '' */
+  readonly tsigKeyName?: string | null;
+  /** rfc2136: TSIG algorithm. @default 'HMACSHA256' */
+  readonly tsigAlgorithm?: string | null;
+}
+
+/**
+ * The values of the upstream v1.x platform chart (`packages/core/platform`), as the Package
+ * `cozystack.cozystack-platform` carries them in `spec.components.platform.values`. Every key is
+ * the chart's; a key the chart of the pinned release does not have is an error. `null` deletes a
+ * chart default, as in helm.
+ */
+export interface PlatformChartValues {
+  /** Layers, packages. */
+  readonly bundles?: {
+    /** The system layer. @default - the variant's (`enabled` true but for isp-hosted) */
+    readonly system?: { readonly enabled?: boolean; readonly variant?: string };
+    /** The IaaS layer; `gpuOperatorVariant` is `default` or `vgpu`. @default - the variant's */
+    readonly iaas?: { readonly enabled?: boolean; readonly gpuOperatorVariant?: string };
+    /** The PaaS layer. @default - the variant's */
+    readonly paas?: { readonly enabled?: boolean };
+    /** The NaaS layer. @default - the variant's */
+    readonly naas?: { readonly enabled?: boolean };
+    /** Packages not rendered, e.g. `cozystack.linstor`. @default [] */
+    readonly disabledPackages?: readonly string[] | null;
+    /** Optional packages rendered, e.g. `cozystack.gpu-operator`. @default - the variant's */
+    readonly enabledPackages?: readonly string[] | null;
+  };
+  /** Cluster networking. @default - the chart's: cozy.local, 10.244.0.0/16, 10.244.0.1, 10.96.0.0/16, 100.64.0.0/16 */
+  readonly networking?: {
+    readonly clusterDomain?: string | null;
+    readonly podCIDR?: string | null;
+    readonly podGateway?: string | null;
+    readonly serviceCIDR?: string | null;
+    readonly joinCIDR?: string | null;
+    /** `MASTER_NODES`: comma-separated control-plane IPs for kube-ovn. @default '' */
+    readonly kubeovn?: { readonly MASTER_NODES?: string | null };
+  };
+  /** How services are published. */
+  readonly publishing?: {
+    /** The root host. @default 'example.org' */
+    readonly host?: string | null;
+    /** Namespace of the ingress that publishes. @default 'tenant-root' */
+    readonly ingressName?: string | null;
+    /** Namespace of a separate admin ingress. @default '' */
+    readonly ingressNameAdmin?: string | null;
+    /** Services published. @default ['api', 'dashboard', 'vm-exportproxy', 'cdi-uploadproxy'] */
+    readonly exposedServices?: readonly string[] | null;
+    /** The API server URL of tenant kubeconfigs. @default '' */
+    readonly apiServerEndpoint?: string | null;
+    /** External IPs of the host ingress. @default [] */
+    readonly externalIPs?: readonly string[] | null;
+    /** loadBalancerClass of the host ingress Service. @default '' */
+    readonly loadBalancerClass?: string | null;
+    /** PROXY protocol on the host ingress (and the ouroboros Package). @default false */
+    readonly proxyProtocol?: boolean | null;
+    /** Acknowledge turning proxyProtocol off while ouroboros is installed. @default false */
+    readonly proxyProtocolAcknowledgeUnclean?: boolean | null;
+    /** Certificates. */
+    readonly certificates?: {
+      /** `http01` or `dns01`. @default 'http01' */
+      readonly solver?: string | null;
+      /** ClusterIssuer name. @default 'letsencrypt-prod' */
+      readonly issuerName?: string | null;
+      /** One shared wildcard certificate (dns01, no gateway). @default false */
+      readonly wildcard?: boolean | null;
+      /** A wildcard TLS Secret you provide. @default '' */
+      readonly wildcardSecretName?: string | null;
+      /** The dns01 provider and its settings. @default - cloudflare with the chart's Secret names */
+      readonly dns01?: {
+        readonly provider?: string | null;
+        readonly cloudflare?: Dns01ProviderValues | null;
+        readonly route53?: Dns01ProviderValues | null;
+        readonly digitalocean?: Dns01ProviderValues | null;
+        readonly rfc2136?: Dns01ProviderValues | null;
+      } | null;
+    } | null;
+  };
+  /** Authentication. */
+  readonly authentication?: {
+    /** OIDC through Keycloak. @default - disabled */
+    readonly oidc?: {
+      readonly enabled?: boolean;
+      readonly insecureSkipVerify?: boolean | null;
+      readonly keycloakExtraRedirectUri?: string | null;
+      readonly keycloakInternalUrl?: string | null;
+    };
+  };
+  /** Gateway API. @default - disabled */
+  readonly gateway?: { readonly enabled?: boolean | null; readonly attachedNamespaces?: readonly string[] | null };
+  /** Platform monitoring: whether the root tenant hosts it. @default { rootEnabled: true } */
+  readonly monitoring?: { readonly rootEnabled?: boolean | null } | null;
+  /** Backup storage of the cozy-default BackupClass (free-form). @default {} */
+  readonly backupStorage?: Readonly<Record<string, JsonValue>> | null;
+  /** Scheduling: the global topology spread constraints (YAML text). @default '' */
+  readonly scheduling?: { readonly globalAppTopologySpreadConstraints?: string | null } | null;
+  /** Branding (free-form: brandName, brandHtmlName, loginTheme, loginThemeImage, ...). @default {} */
+  readonly branding?: Readonly<Record<string, JsonValue>> | null;
+  /** Container registry mirrors (free-form `mirrors` and `config`). @default {} */
+  readonly registries?: Readonly<Record<string, JsonValue>> | null;
+  /** Allocation ratios. @default - 10, 1, 40 */
+  readonly resources?: { readonly cpuAllocationRatio?: number | null; readonly memoryAllocationRatio?: number | null; readonly ephemeralStorageAllocationRatio?: number | null };
+  /** GPU host devices for VMs (free-form below its keys). @default - the chart's */
+  readonly gpu?: Readonly<Record<string, JsonValue>> | null;
+  /** Platform migrations (the chart's hook; `targetVersion` is the cozystack-version data version). @default - the release's */
+  readonly migrations?: { readonly enabled?: boolean; readonly image?: string; readonly targetVersion?: number; readonly etcdAdoptSkipBackup?: boolean | null };
+}
+
 /**
  * Settings of a Cozystack platform: what the upstream `cozystack` ConfigMap carries, and how it
  * is delivered.
@@ -250,4 +373,16 @@ export interface PlatformSettings {
    * @default 'release'
    */
   readonly tenantRendering?: TenantRendering;
+  /**
+   * v1.x only: the variant of the platform Package. `bundle` gives it as upstream's migration
+   * script does: paas-full is isp-full, paas-hosted is isp-hosted.
+   * @default - from `bundle`
+   */
+  readonly variant?: PlatformVariant;
+  /**
+   * v1.x only: values of the upstream platform chart, merged over what the other settings map to
+   * (the chart's values.yaml, then values-<variant>.yaml, then the settings, then these).
+   * @default {}
+   */
+  readonly platformValues?: PlatformChartValues;
 }

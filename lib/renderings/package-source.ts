@@ -70,34 +70,44 @@ export class PackageSource extends Construct {
   }
 
   private addArtifactGenerator(): void {
-    const ref = this.props.sourceRef;
-    const alias = ref.name;
-    const base = ref.path ?? (ref.kind === 'GitRepository' ? 'packages' : '');
-    const artifacts = this.props.variants.flatMap((v) =>
-      v.components.map((c) => {
-        const dir = lastSegment(c.path);
-        const libs = new Map((v.libraries ?? []).map((l) => [l.name ?? lastSegment(l.path), l.path]));
-        return {
-          name: this.artifactName(v.name, c.name),
-          copy: [
-            { from: `@${alias}/${join(base, c.path)}/**`, to: `@artifact/${dir}/` },
-            ...(c.libraries ?? []).filter((l) => libs.has(l)).map((l) => ({ from: `@${alias}/${join(base, libs.get(l)!)}/**`, to: `@artifact/${dir}/charts/${l}/` })),
-            ...(c.valuesFiles ?? []).map((f, i) => ({
-              from: `@${alias}/${join(base, c.path, f)}`,
-              to: `@artifact/${dir}/values.yaml`,
-              strategy: i === 0 ? 'Overwrite' : 'Merge',
-            })),
-          ],
-        };
-      }),
-    );
-    addObject(
-      this,
-      GVK.ArtifactGenerator,
-      { name: this.name, namespace: SYSTEM_NAMESPACE, labels: { 'cozystack.io/packagesource': this.name } },
-      { spec: { sources: [{ alias, kind: ref.kind, name: ref.name, namespace: ref.namespace }], artifacts } },
-    );
+    addArtifactGenerator(this, this.name, this.props.sourceRef, this.props.variants);
   }
+
+}
+
+/**
+ * The ArtifactGenerator the upstream operator makes of a PackageSource: one artifact per component
+ * of every variant, named `<packagesource>-<variant>-<component>` (dots to dashes), with the
+ * component's libraries and values files copied in. @internal
+ */
+export function addArtifactGenerator(scope: Construct, name: string, ref: PackageSourceRef, variants: readonly PackageSourceVariant[]): void {
+  const alias = ref.name;
+  const base = ref.path ?? (ref.kind === 'GitRepository' ? 'packages' : '');
+  const artifacts = variants.flatMap((v) =>
+    v.components.filter((c) => c.path).map((c) => {
+      const dir = lastSegment(c.path);
+      const libs = new Map((v.libraries ?? []).map((l) => [l.name ?? lastSegment(l.path), l.path]));
+      return {
+        name: artifactName(name, v.name, c.name),
+        copy: [
+          { from: `@${alias}/${join(base, c.path)}/**`, to: `@artifact/${dir}/` },
+          ...(c.libraries ?? []).filter((l) => libs.has(l)).map((l) => ({ from: `@${alias}/${join(base, libs.get(l)!)}/**`, to: `@artifact/${dir}/charts/${l}/` })),
+          ...(c.valuesFiles ?? []).map((f, i) => ({
+            from: `@${alias}/${join(base, c.path, f)}`,
+            to: `@artifact/${dir}/values.yaml`,
+            strategy: i === 0 ? 'Overwrite' : 'Merge',
+          })),
+        ],
+      };
+    }),
+  );
+  if (!artifacts.length) return;
+  addObject(
+    scope,
+    GVK.ArtifactGenerator,
+    { name, namespace: SYSTEM_NAMESPACE, labels: { 'cozystack.io/packagesource': name } },
+    { spec: { sources: [{ alias, kind: ref.kind, name: ref.name, namespace: ref.namespace }], artifacts } },
+  );
 }
 
 function validate(props: PackageSourceProps, path: string): void {

@@ -7,12 +7,12 @@ import { NO_DELETE_LABEL, PRUNE_DISABLED } from './deletion-guardrail.js';
 import { addObject, GVK } from './objects.js';
 
 /** A platform namespace. @internal `cozy-system` is also protected from deletion, as the upstream installer labels it. */
-export function addNamespace(scope: Construct, name: string, privileged: boolean): void {
+export function addNamespace(scope: Construct, name: string, privileged: boolean, systemLabel = true): void {
   const system = name === SYSTEM_NAMESPACE;
   addObject(scope, GVK.Namespace, {
     name,
     labels: {
-      'cozystack.io/system': 'true',
+      ...(systemLabel ? { 'cozystack.io/system': 'true' } : {}),
       ...(system ? { [NO_DELETE_LABEL]: 'true' } : {}),
       ...(privileged ? { 'pod-security.kubernetes.io/enforce': 'privileged' } : {}),
     },

@@ -87,9 +87,20 @@ function yaml(value: unknown): string {
   return stringify(value, { lineWidth: 0 });
 }
 
+/**
+ * The release the corpus is about: the four bundles of Cozystack v0.41.11, their settings and
+ * their app catalog. A case that names no version pins it (the default release is a v1.x one,
+ * whose platform is the v1 platform chart's: its own cases say so with `version`).
+ */
+const CORPUS_VERSION = '0.41.11';
+
 /** A Platform document. */
 function platform(spec: Spec = PAAS, extra: Record<string, unknown> = {}): string {
-  return yaml({ apiVersion: PLATFORM_API, kind: 'Platform', metadata: { name: 'platform' }, ...extra, spec });
+  return yaml({ apiVersion: PLATFORM_API, kind: 'Platform', metadata: { name: 'platform' }, ...extra, spec: pinned(spec) });
+}
+
+function pinned(spec: Spec): Spec {
+  return typeof spec === 'object' && spec !== null && !Array.isArray(spec) && !('version' in spec) ? { ...spec, version: CORPUS_VERSION } : spec;
 }
 
 /** An apps.cozystack.io object. */
@@ -403,16 +414,16 @@ function platformSettingCases(add: Add, bug: Bug, strip: (p: ExpectedProblem) =>
     ['hr-install-timeout-days', 'helmRelease.installTimeout in days (Go has no d unit)', { ...PAAS, helmRelease: { installTimeout: '1d' } }, [P('helmRelease.installTimeout', 'invalid-duration')]],
     ['hr-upgrade-timeout-bare', 'helmRelease.upgradeTimeout without a unit', { ...PAAS, helmRelease: { upgradeTimeout: '600' } }, [P('helmRelease.upgradeTimeout', 'invalid-duration')]],
     ['hr-retry-negative', 'a negative helmRelease.retryInterval', { ...PAAS, helmRelease: { retryInterval: '-30s' } }, [P('helmRelease.retryInterval', 'invalid-duration')]],
-    ['source-oci-uppercase', 'an OCI source URL with capitals', { ...PAAS, source: { url: 'oci://GHCR.io/cozystack/packages' } }, [P('source.url', 'invalid-url')]],
-    ['source-oci-no-path', 'an OCI source URL without a repository path', { ...PAAS, source: { url: 'oci://ghcr.io' } }, [P('source.url', 'invalid-url')]],
+    ['source-oci-uppercase', 'an OCI source URL with capitals', { ...PAAS, version: '1.6.2', source: { url: 'oci://GHCR.io/cozystack/packages' } }, [P('source.url', 'invalid-url')]],
+    ['source-oci-no-path', 'an OCI source URL without a repository path', { ...PAAS, version: '1.6.2', source: { url: 'oci://ghcr.io' } }, [P('source.url', 'invalid-url')]],
     ['source-ftp', 'a source URL that is neither OCI nor Git', { ...PAAS, source: { url: 'ftp://example.org/charts' } }, [P('source.url', 'invalid-url')]],
-    ['source-digest-short', 'a digest that is too short', { ...PAAS, source: { ref: { digest: 'sha256:abc' } } }, [P('source.ref.digest', 'invalid-ref')]],
-    ['source-digest-md5', 'a digest with another algorithm', { ...PAAS, source: { ref: { digest: `md5:${'a'.repeat(32)}` } } }, [P('source.ref.digest', 'invalid-ref')]],
-    ['source-digest-and-tag', 'both a digest and a tag', { ...PAAS, source: { ref: { digest: `sha256:${'a'.repeat(64)}`, tag: 'v1.6.0' } } }, [P('source.ref', 'ambiguous-ref')]],
-    ['source-tag-and-semver', 'both a tag and a semver range', { ...PAAS, source: { ref: { tag: 'v1.6.0', semver: '>=1.6.0' } } }, [P('source.ref', 'ambiguous-ref')]],
-    ['source-tag-bad', 'an OCI tag starting with -', { ...PAAS, source: { ref: { tag: '-v1' } } }, [P('source.ref.tag', 'invalid-ref')]],
-    ['source-semverfilter-alone', 'semverFilter without semver', { ...PAAS, source: { ref: { semverFilter: '.*-rc.*' } } }, [P('source.ref.semverFilter', 'invalid-ref')]],
-    ['source-oci-branch', 'a Git branch on an OCI source', { ...PAAS, source: { ref: { branch: 'main' } } }, [P('source.ref.branch', 'invalid-ref')]],
+    ['source-digest-short', 'a digest that is too short', { ...PAAS, version: '1.6.2', source: { ref: { digest: 'sha256:abc' } } }, [P('source.ref.digest', 'invalid-ref')]],
+    ['source-digest-md5', 'a digest with another algorithm', { ...PAAS, version: '1.6.2', source: { ref: { digest: `md5:${'a'.repeat(32)}` } } }, [P('source.ref.digest', 'invalid-ref')]],
+    ['source-digest-and-tag', 'both a digest and a tag', { ...PAAS, version: '1.6.2', source: { ref: { digest: `sha256:${'a'.repeat(64)}`, tag: 'v1.6.0' } } }, [P('source.ref', 'ambiguous-ref')]],
+    ['source-tag-and-semver', 'both a tag and a semver range', { ...PAAS, version: '1.6.2', source: { ref: { tag: 'v1.6.0', semver: '>=1.6.0' } } }, [P('source.ref', 'ambiguous-ref')]],
+    ['source-tag-bad', 'an OCI tag starting with -', { ...PAAS, version: '1.6.2', source: { ref: { tag: '-v1' } } }, [P('source.ref.tag', 'invalid-ref')]],
+    ['source-semverfilter-alone', 'semverFilter without semver', { ...PAAS, version: '1.6.2', source: { ref: { semverFilter: '.*-rc.*' } } }, [P('source.ref.semverFilter', 'invalid-ref')]],
+    ['source-oci-branch', 'a Git branch on an OCI source', { ...PAAS, version: '1.6.2', source: { ref: { branch: 'main' } } }, [P('source.ref.branch', 'invalid-ref')]],
     ['source-git-digest', 'an OCI digest on a Git source', { ...PAAS, source: { url: 'https://github.com/cozystack/cozystack', ref: { digest: `sha256:${'a'.repeat(64)}` } } }, [P('source.ref.digest', 'invalid-ref')]],
     ['source-git-commit', 'a commit that is no SHA', { ...PAAS, source: { url: 'https://github.com/cozystack/cozystack', ref: { commit: 'HEAD~1' } } }, [P('source.ref.commit', 'invalid-ref')]],
     ['source-git-branch', 'a branch with a space', { ...PAAS, source: { url: 'https://github.com/cozystack/cozystack', ref: { branch: 'release 1.6' } } }, [P('source.ref.branch', 'invalid-ref')]],

@@ -70,6 +70,12 @@ function isSettingsObject(checker: ts.TypeChecker, t: ts.Type): boolean {
   return props.every((p) => (p.declarations ?? []).every((d) => ts.isPropertySignature(d)));
 }
 
+/**
+ * Props not walked into: `platformValues` are the upstream platform chart's own values, checked at
+ * synth against the chart of the pinned release (lib/model/platform-chart.ts), not a fixed schema.
+ */
+export const OPAQUE_PROPS: readonly string[] = ['platformValues'];
+
 /** Every leaf prop of an interface, walking into nested settings objects (`oidc.enabled`, `source.ref.tag`). */
 export function propsOf(interfaceName: string): PropInfo[] {
   const checker = getProgram().getTypeChecker();
@@ -81,7 +87,7 @@ export function propsOf(interfaceName: string): PropInfo[] {
       if (!d) continue;
       const type = checker.getNonNullableType(checker.getTypeOfSymbolAtLocation(sym, d));
       const path = `${prefix}${sym.name}`;
-      if (depth < 4 && isSettingsObject(checker, type)) {
+      if (depth < 4 && !OPAQUE_PROPS.includes(path) && isSettingsObject(checker, type)) {
         walk(type, `${path}.`, depth + 1);
         continue;
       }

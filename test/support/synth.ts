@@ -15,9 +15,12 @@ export function ofKind(objects: KubeObject[], kind: string): KubeObject[] {
   return objects.filter((o) => o.kind === kind);
 }
 
-/** HelmReleases of system components (labelled cozystack.io/system-app). */
+/** HelmReleases of system components: labelled cozystack.io/system-app (v0.41 bundles) or made of a Package (cozystack.io/package, v1.x). */
 export function systemReleases(objects: KubeObject[]): KubeObject[] {
-  return ofKind(objects, 'HelmRelease').filter((o) => (o.metadata.labels as Record<string, string> | undefined)?.['cozystack.io/system-app'] === 'true');
+  return ofKind(objects, 'HelmRelease').filter((o) => {
+    const labels = (o.metadata.labels ?? {}) as Record<string, string>;
+    return labels['cozystack.io/system-app'] === 'true' || labels['cozystack.io/package'] !== undefined;
+  });
 }
 
 export function spec<T = Record<string, unknown>>(o: KubeObject): T {

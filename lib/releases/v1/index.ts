@@ -28,3 +28,4 @@ export {
   type PackageEntry,
   type PlatformChartRelease,
 } from './platform-layout.js';
+export { platformChartInputs, type PlatformChartInputs } from './chart-inputs.js';
