@@ -62,7 +62,8 @@ export const BUNDLES = ['paas-full', 'paas-hosted', 'distro-full', 'distro-hoste
 /** Every scenario, in the order they run. */
 export function allScenarios(sizes: Sizes = DEFAULT_SIZES): ScenarioSpec[] {
   return [
-    ...BUNDLES.map((bundle): ScenarioSpec => ({ name: `S-${bundle}`, bundle, tenants: 0, apps: 0 })),
+    // The distro bundles were removed upstream in v1.0: they are S of 0.41.11, their release.
+    ...BUNDLES.map((bundle): ScenarioSpec => (bundle.startsWith('distro-') ? { name: `S-0.41.11-${bundle}`, bundle, version: '0.41.11', tenants: 0, apps: 0 } : { name: `S-${bundle}`, bundle, tenants: 0, apps: 0 })),
     // S of every other pinned release: its first bundle alone (the default release is the S above).
     ...KNOWN_RELEASES.filter((v) => v !== DEFAULT_PLATFORM_VERSION).map((version): ScenarioSpec => ({ name: `S-${version}-paas-full`, bundle: 'paas-full', version, tenants: 0, apps: 0 })),
     { name: 'M', bundle: 'paas-full', ...sizes.m, targets: { wallS: 1.0, rssMiB: 250, label: '< 1.0 s, < 250 MiB' } },

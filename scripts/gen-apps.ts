@@ -1,19 +1,23 @@
 /**
- * Generates the application catalog under apps/ from a release folder of releases/ (written by
- * scripts/snapshot-upstream.ts): its apps.json index names, per chart, the resource definition
- * (CozystackResourceDefinition) and the chart's values.schema.json / values.yaml, all under
- * <release>/upstream/ at their upstream paths.
+ * Generates the application catalog under apps/ from the release folders of releases/ (written by
+ * scripts/snapshot-upstream.ts): each release's apps.json index names, per chart, the resource
+ * definition (CozystackResourceDefinition at v0.41, ApplicationDefinition at v1.x) and the chart's
+ * values.schema.json / values.yaml, all under <release>/upstream/ at their upstream paths; its
+ * app-services.json the tenant services each chart's templates read.
  *
- * Usage: tsx scripts/gen-apps.ts [RELEASE_DIR] [--out DIR]
- *   RELEASE_DIR defaults to <repo>/releases/v0.41.11 (the release the app catalog follows),
- *   DIR defaults to <repo>/apps.
+ * Usage: tsx scripts/gen-apps.ts [--releases DIR] [--out DIR]
+ *   DIR of --releases defaults to <repo>/releases (every pinned release of releases/index.ts),
+ *   DIR of --out defaults to <repo>/apps.
  *
  * Output (deterministic: same input, same bytes):
- *   definitions/<chart>.ts  `<CONST>_DEFINITION` only (type imports only, safe to import anywhere)
- *   catalog.ts              `APP_DEFINITIONS`, sorted by kind (no construct code)
- *   <chart>.ts              `<Kind>Props`, `class <Kind> extends ManagedApp`, re-exports the definition
- *   index.ts                re-exports everything (but validators.ts)
- *   generated/validators.ts every catalog schema's validator, precompiled by ajv (standalone code)
+ *   definitions/<tag>/<chart>.ts  `<CONST>_DEFINITION` of the kind at that release, written only
+ *                                 where it differs from the previous release's (type imports only)
+ *   catalog.ts                    `APP_CATALOGS` (per release: its kinds, the kinds it removed),
+ *                                 `APP_DEFINITIONS` (the default release's), no construct code
+ *   <chart>.ts                    `<Kind>Props` typed from the newest release that has the kind,
+ *                                 `class <Kind> extends ManagedApp`, re-exports that definition
+ *   index.ts                      re-exports everything (but validators.ts)
+ *   generated/validators.ts       every distinct catalog schema's validator, precompiled by ajv
  */
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -22,6 +26,7 @@ import { parse as parseYaml } from 'yaml';
 import { isPlainObject } from '../lib/core/values.js';
 import { APP_OPTION_KEYS } from '../lib/model/app-definition.js';
 import { createValuesAjv } from '../lib/model/values-ajv.js';
+import { RELEASE_DATA } from '../releases/index.js';
 
 const standaloneCode = standaloneCodePkg.default;
 
@@ -29,30 +34,42 @@ type Json = string | number | boolean | null | Json[] | { [key: string]: Json };
 type JsonObject = { [key: string]: Json };
 type TenantService = 'etcd' | 'ingress' | 'monitoring' | 'seaweedfs';
 
+/** The tenant services the library's tenant tree knows (lib/model/tenant-model.ts TENANT_SERVICES). */
+const TENANT_SERVICES: readonly TenantService[] = ['etcd', 'ingress', 'monitoring', 'seaweedfs'];
+
 /**
- * Tenant services each chart's templates read from `.Values._namespace`.
+ * The HelmRelease spec the platform's API (cozystack-api) gives an application, besides its chart,
+ * values and valuesFrom: a fact of each release's Go code, recorded here as data.
  *
- * Source: github.com/cozystack/cozystack at tag v0.41.11 (commit
- * b1dac3c3c963e938b0e7082615987838c22ae5e3), found with
- * `git grep -n _namespace v0.41.11 -- packages/apps packages/extra packages/library`.
- * `_namespace.host` is not a service and is left out; the cozy-lib `ns-*` helpers are not
- * used by any chart at that tag. Charts not listed read no service.
- *
- * - apps/bucket      templates/bucketclaim.yaml: seaweedfs (bucketClassName, always)
- * - apps/kubernetes  templates/cluster.yaml: etcd (dataStoreName) and ingress (network.ingress.className),
- *                    both always; templates/ingress.yaml: ingress (when exposeMethod is Proxied and hosts set);
- *                    templates/helmreleases/monitoring-agents.yaml and vertical-pod-autoscaler.yaml:
- *                    monitoring (only when addons.monitoringAgents.enabled)
- * - extra/bootbox    templates/matchbox/ingress.yaml: ingress (always)
- * - extra/monitoring templates/grafana/grafana.yaml, templates/alerta/alerta.yaml: ingress (always)
- * - extra/seaweedfs  templates/ingress.yaml, templates/seaweedfs.yaml: ingress (unless topology is Client)
+ * - `bundles` (v0.41.11, pkg/registry/apps/application/rest.go convertApplicationToHelmRelease):
+ *   interval 5m, install and upgrade remediation retries -1. The library also sets
+ *   spec.releaseName to the HelmRelease name (what Flux defaults to).
+ * - `packages` (v1.6.0 and v1.6.2, the same file, unchanged between them): interval, maxHistory,
+ *   install/upgrade timeout and RetryOnFailure strategy with its retryInterval from the server's
+ *   defaults (pkg/cmd/server/start.go: helmrelease-interval 5m, -retry-interval 30s,
+ *   -install-timeout 10m, -upgrade-timeout 10m, -max-history 5; the cozystack-api Deployment of
+ *   packages/system/cozystack-api passes none of these flags). An ApplicationDefinition's
+ *   annotations `release.cozystack.io/helm-install-timeout` (install and upgrade timeout) and
+ *   `release.cozystack.io/helm-install-disable-wait` (install/upgrade disableWait) and its
+ *   spec.release waitStrategy / healthCheckExprs override them (pkg/config/config.go).
  */
-const REQUIRED_SERVICES: Readonly<Record<string, readonly TenantService[]>> = {
-  bootbox: ['ingress'],
-  bucket: ['seaweedfs'],
-  kubernetes: ['etcd', 'ingress', 'monitoring'],
-  monitoring: ['ingress'],
-  seaweedfs: ['ingress'],
+const API_RELEASE_DEFAULTS = {
+  bundles: { interval: '5m' },
+  packages: { interval: '5m', retryInterval: '30s', installTimeout: '10m', upgradeTimeout: '10m', maxHistory: 5 },
+} as const;
+const INSTALL_TIMEOUT_ANNOTATION = 'release.cozystack.io/helm-install-timeout';
+const UPGRADE_TIMEOUT_ANNOTATION = 'release.cozystack.io/helm-upgrade-timeout';
+const DISABLE_WAIT_ANNOTATION = 'release.cozystack.io/helm-install-disable-wait';
+
+/**
+ * What became of a kind a later release no longer serves. Source: the platform migrations of
+ * v1.6.0 (packages/core/platform/images/migrations/migrations/): 28 renames every mysql- resource
+ * to mariadb- (MySQL is MariaDB), 29 converts virtual-machine HelmReleases to vm-disk +
+ * vm-instance; FerretDB has no migration and no successor.
+ */
+const SUCCESSORS: Readonly<Record<string, string>> = {
+  MySQL: 'MariaDB (upstream migration 28 renames mysql- resources to mariadb-)',
+  VirtualMachine: 'VMDisk and VMInstance (upstream migration 29 converts virtual-machine releases to them)',
 };
 
 const GENERATED_MARK = '// Generated by scripts/gen-apps.ts';
@@ -62,15 +79,16 @@ const GENERATED_MARK = '// Generated by scripts/gen-apps.ts';
 const root = resolve(import.meta.dirname, '..');
 const args = process.argv.slice(2);
 let outDir = join(root, 'apps');
-const positional: string[] = [];
+let releasesDir = join(root, 'releases');
 for (let i = 0; i < args.length; i++) {
-  if (args[i] === '--out') {
-    const v = args[++i];
-    if (!v) throw new Error('gen-apps: --out needs a directory');
-    outDir = resolve(v);
-  } else positional.push(args[i]!);
+  const v = args[i + 1];
+  if (args[i] === '--out' || args[i] === '--releases') {
+    if (!v) throw new Error(`gen-apps: ${args[i]} needs a directory`);
+    if (args[i] === '--out') outDir = resolve(v);
+    else releasesDir = resolve(v);
+    i++;
+  } else throw new Error(`gen-apps: unknown argument '${args[i]}' (see the comment at the top of scripts/gen-apps.ts)`);
 }
-const releaseDir = resolve(positional[0] ?? join(root, 'releases', 'v0.41.11'));
 
 /** One row of <release>/apps.json (paths are upstream paths, stored under <release>/upstream/). */
 interface IndexEntry {
@@ -261,6 +279,14 @@ function interfaceBody(schema: JsonObject, name: string, dflt: Json | undefined,
 
 // ---------------------------------------------------------------- input
 
+/** One pinned release, as releases/index.ts lists it. */
+interface Release {
+  version: string;
+  tag: string;
+  delivery: 'bundles' | 'packages';
+  dir: string;
+}
+
 interface Entry {
   kind: string;
   plural: string;
@@ -271,46 +297,108 @@ interface Entry {
   category: string;
   module: boolean;
   requiredServices: TenantService[];
+  chartArtifact: string | undefined;
+  helmRelease: { releaseName: boolean; spec: JsonObject };
   schema: Json;
   defaults: JsonObject;
   /** The raw schema (with descriptions) for typing. */
   rawSchema: JsonObject;
 }
 
-function readEntry(row: IndexEntry): Entry {
-  const file = join(releaseDir, 'upstream', row.definition);
+type ServiceReads = Record<string, Record<string, { defaulted: boolean; files: string[] }>>;
+
+function readServices(release: Release): ServiceReads {
+  const file = join(release.dir, 'app-services.json');
+  if (!existsSync(file)) fail(`${file} not found (run the snapshot script)`);
+  return (JSON.parse(readFileSync(file, 'utf8')) as { services: ServiceReads }).services;
+}
+
+/**
+ * The tenant services a chart needs: the `_namespace` keys its templates read without a default.
+ * A key read only with `| default` is optional; a key read without one must be a service the
+ * tenant tree knows.
+ */
+function requiredServices(release: Release, path: string, reads: ServiceReads): TenantService[] {
+  const out: TenantService[] = [];
+  for (const [key, r] of Object.entries(reads[path] ?? {})) {
+    if (r.defaulted) continue;
+    if (!(TENANT_SERVICES as readonly string[]).includes(key)) fail(`${release.tag}: ${path} reads _namespace.${key} without a default (${r.files.join(', ')}), which is not a tenant service the library knows (${TENANT_SERVICES.join(', ')})`);
+    out.push(key as TenantService);
+  }
+  return out.sort(byString);
+}
+
+function helmReleaseShape(release: Release, doc: JsonObject, file: string): Entry['helmRelease'] {
+  if (release.delivery === 'bundles') {
+    return { releaseName: true, spec: { interval: API_RELEASE_DEFAULTS.bundles.interval, install: { remediation: { retries: -1 } }, upgrade: { remediation: { retries: -1 } } } };
+  }
+  const d = API_RELEASE_DEFAULTS.packages;
+  const annotations = ((doc.metadata as JsonObject | undefined)?.annotations ?? {}) as Record<string, string>;
+  const rel = ((doc.spec as JsonObject).release ?? {}) as JsonObject;
+  let install: string = d.installTimeout;
+  let upgrade: string = d.upgradeTimeout;
+  const it = annotations[INSTALL_TIMEOUT_ANNOTATION];
+  if (it !== undefined) install = upgrade = String(it);
+  const ut = annotations[UPGRADE_TIMEOUT_ANNOTATION];
+  if (ut !== undefined) upgrade = String(ut);
+  const dw = annotations[DISABLE_WAIT_ANNOTATION];
+  if (dw !== undefined && dw !== 'true' && dw !== 'false') fail(`${file}: ${DISABLE_WAIT_ANNOTATION} is '${dw}', expected "true" or "false"`);
+  const disableWait: JsonObject = dw === 'true' ? { disableWait: true } : {};
+  const strategy = { name: 'RetryOnFailure', retryInterval: d.retryInterval };
+  const spec: JsonObject = {
+    interval: d.interval,
+    maxHistory: d.maxHistory,
+    install: { timeout: install, strategy, ...disableWait },
+    upgrade: { timeout: upgrade, strategy, ...disableWait },
+  };
+  const exprs = rel.healthCheckExprs;
+  const wait = typeof rel.waitStrategy === 'string' && rel.waitStrategy ? rel.waitStrategy : Array.isArray(exprs) && exprs.length ? 'poller' : undefined;
+  if (Array.isArray(exprs) && exprs.length) spec.healthCheckExprs = exprs;
+  if (wait) spec.waitStrategy = { name: wait };
+  return { releaseName: false, spec };
+}
+
+function readEntry(release: Release, row: IndexEntry, reads: ServiceReads): Entry {
+  const file = join(release.dir, 'upstream', row.definition);
   const doc = parseYaml(readFileSync(file, 'utf8')) as JsonObject;
-  if (doc?.kind !== 'CozystackResourceDefinition') fail(`${file}: not a CozystackResourceDefinition`);
+  if (doc?.kind !== 'CozystackResourceDefinition' && doc?.kind !== 'ApplicationDefinition') fail(`${file}: neither a CozystackResourceDefinition nor an ApplicationDefinition`);
   const spec = doc.spec as JsonObject;
   const app = spec.application as JsonObject;
-  const release = spec.release as JsonObject;
-  const chartRef = release.chart as JsonObject;
+  const rel = spec.release as JsonObject;
   const dashboard = (spec.dashboard ?? {}) as JsonObject;
-  const chart = String(chartRef.name);
-  const repo = String((chartRef.sourceRef as JsonObject | undefined)?.name ?? '');
-  const folder = repo === 'cozystack-extra' ? 'extra' : repo === 'cozystack-apps' ? 'apps' : fail(`${file}: unknown chart repository '${repo}'`);
-  if (chart !== row.chart) fail(`${file}: chart '${chart}', but apps.json says '${row.chart}'`);
-  if (!row.path.startsWith(`packages/${folder}/`)) fail(`${file}: repository ${repo}, but the chart folder is ${row.path}`);
+  let chartArtifact: string | undefined;
+  if (isObject(rel.chart)) {
+    const chartRef = rel.chart;
+    const repo = String((chartRef.sourceRef as JsonObject | undefined)?.name ?? '');
+    const folder = repo === 'cozystack-extra' ? 'extra' : repo === 'cozystack-apps' ? 'apps' : fail(`${file}: unknown chart repository '${repo}'`);
+    if (String(chartRef.name) !== row.chart) fail(`${file}: chart '${String(chartRef.name)}', but apps.json says '${row.chart}'`);
+    if (!row.path.startsWith(`packages/${folder}/`)) fail(`${file}: repository ${repo}, but the chart folder is ${row.path}`);
+  } else if (isObject(rel.chartRef)) {
+    if (rel.chartRef.kind !== 'ExternalArtifact') fail(`${file}: chartRef kind '${String(rel.chartRef.kind)}', expected ExternalArtifact`);
+    chartArtifact = String(rel.chartRef.name);
+  } else fail(`${file}: neither release.chart nor release.chartRef`);
   if (!row.schema) fail(`${row.path} has no values.schema.json`);
-  const schemaFile = join(releaseDir, 'upstream', row.schema);
-  const valuesFile = join(releaseDir, 'upstream', row.values ?? `${row.path}/values.yaml`);
+  const schemaFile = join(release.dir, 'upstream', row.schema);
+  const valuesFile = join(release.dir, 'upstream', row.values ?? `${row.path}/values.yaml`);
   if (!existsSync(schemaFile)) fail(`${schemaFile} is missing`);
   const rawSchema = JSON.parse(readFileSync(schemaFile, 'utf8')) as JsonObject;
   const defaults = existsSync(valuesFile) ? ((parseYaml(readFileSync(valuesFile, 'utf8')) ?? {}) as Json) : {};
   if (!isObject(defaults)) fail(`${valuesFile}: not a map`);
-  const labels = (release.labels ?? {}) as Record<string, string>;
+  const labels = (rel.labels ?? {}) as Record<string, string>;
   const sortedLabels: Record<string, string> = {};
   for (const k of Object.keys(labels).sort(byString)) sortedLabels[k] = String(labels[k]);
   return {
     kind: String(app.kind),
     plural: String(app.plural),
-    chart,
+    chart: row.chart,
     chartPath: row.path.replace(/^packages\//, ''),
-    prefix: String(release.prefix ?? ''),
+    prefix: String(rel.prefix ?? ''),
     labels: sortedLabels,
     category: String(dashboard.category ?? ''),
     module: dashboard.module === true,
-    requiredServices: [...(REQUIRED_SERVICES[chart] ?? [])].sort(byString),
+    requiredServices: requiredServices(release, row.path, reads),
+    chartArtifact,
+    helmRelease: helmReleaseShape(release, doc, file),
     schema: stripDescriptions(rawSchema),
     defaults,
     rawSchema,
@@ -323,9 +411,9 @@ function header(what: string): string {
   return `${GENERATED_MARK} from ${what}. Do not edit.`;
 }
 
-function definitionFile(e: Entry): string {
-  const c = constName(e.chart);
-  const body = [
+/** The generated text of an entry's definition (without the header), to compare releases. */
+function definitionBody(e: Entry): string {
+  return [
     `  kind: ${quote(e.kind)},`,
     `  plural: ${quote(e.plural)},`,
     `  chart: ${quote(e.chart)},`,
@@ -335,16 +423,23 @@ function definitionFile(e: Entry): string {
     `  category: ${quote(e.category)},`,
     `  module: ${e.module},`,
     `  requiredServices: [${e.requiredServices.map(quote).join(', ')}],`,
+    ...(e.chartArtifact !== undefined ? [`  chartArtifact: ${quote(e.chartArtifact)},`] : []),
+    `  helmRelease: ${jsonBlock(e.helmRelease as unknown as Json, '  ')},`,
     `  schema: ${jsonBlock(e.schema, '  ')},`,
     `  defaults: ${jsonBlock(e.defaults, '  ')},`,
-  ];
+  ].join('\n');
+}
+
+function definitionFile(e: Entry, release: Release): string {
+  const c = constName(e.chart);
+  const group = e.chartPath.split('/')[0];
   return [
-    header(`cozyrds/${e.chart}.yaml and apps/${e.chartPath.split('/')[0]}/${e.chart}.values.*`),
-    "import type { AppDefinition } from '../../lib/model/app-definition.js';",
+    header(`releases/${release.tag}: the ${e.kind} resource definition and ${group}/${e.chart} values`),
+    "import type { AppDefinition } from '../../../lib/model/app-definition.js';",
     '',
-    `/** Catalog entry of kind \`${e.kind}\` (chart \`${e.chartPath}\`). */`,
+    `/** Catalog entry of kind \`${e.kind}\` (chart \`${e.chartPath}\`) at Cozystack ${release.version}. */`,
     `export const ${c}_DEFINITION: AppDefinition = {`,
-    ...body,
+    definitionBody(e),
     '};',
     '',
   ].join('\n');
@@ -354,7 +449,7 @@ function propsName(e: Entry): string {
   return e.chart === 'tenant' ? 'TenantValues' : `${e.kind}Props`;
 }
 
-function appFile(e: Entry): { text: string; names: string[] } {
+function appFile(e: Entry, defFile: string, release: Release): { text: string; names: string[] } {
   const c = constName(e.chart);
   const props = propsName(e);
   const ctx: TypeContext = { kind: e.kind, interfaces: new Map() };
@@ -364,15 +459,15 @@ function appFile(e: Entry): { text: string; names: string[] } {
   const text = [...nested.map(([, b]) => b), rootBody].join('\n');
   const usesJson = /\bJsonValue\b/.test(text);
   const withClass = e.chart !== 'tenant';
-  const lines: string[] = [header(`cozyrds/${e.chart}.yaml and apps/${e.chartPath.split('/')[0]}/${e.chart}.values.*`)];
+  const lines: string[] = [header(`releases/${release.tag}: the ${e.kind} resource definition and ${e.chartPath} values`)];
   if (withClass) lines.push("import type { Construct } from 'constructs';");
   if (usesJson) {
     if (usesJson) lines.push("import type { JsonValue } from '../lib/core/values.js';");
   }
   if (withClass) lines.push("import { type AppOptions, appProps, ManagedApp } from '../lib/constructs/managed-app.js';");
-  lines.push(`import { ${c}_DEFINITION } from './definitions/${e.chart}.js';`);
+  lines.push(`import { ${c}_DEFINITION } from './${defFile.replace(/\.ts$/, '.js')}';`);
   lines.push('', `export { ${c}_DEFINITION };`, '');
-  lines.push(`/** Values of chart \`${e.chartPath}\` (kind \`${e.kind}\`). Keys left out take the chart defaults. */`);
+  lines.push(`/** Values of chart \`${e.chartPath}\` (kind \`${e.kind}\`) at Cozystack ${release.version}. Keys left out take the chart defaults. */`);
   lines.push(rootBody ? `export interface ${props} {\n${rootBody}\n}` : `export interface ${props} {}`);
   for (const [name, body] of nested) {
     lines.push('', `/** Part of {@link ${props}}. */`, `export interface ${name} {\n${body}\n}`);
@@ -382,10 +477,13 @@ function appFile(e: Entry): { text: string; names: string[] } {
     const schemaProps = isObject(e.schema) ? e.schema.properties : undefined;
     const taken = Object.keys(isObject(schemaProps) ? schemaProps : {}).filter((k) => APP_OPTION_KEYS.includes(k as never));
     if (taken.length) fail(`${e.kind}: the chart has values named like app options (${taken.join(', ')}); rename the options`);
-    const release = e.prefix ? `\`${e.prefix}<id>\`` : 'named after the construct id';
+    const releaseText = e.prefix ? `\`${e.prefix}<id>\`` : 'named after the construct id';
     lines.push(
       '',
-      `/** A \`${e.kind}\` application: a HelmRelease ${release} of chart \`${e.chartPath}\`. */`,
+      `/**`,
+      ` * A \`${e.kind}\` application: a HelmRelease ${releaseText} of chart \`${e.chartPath}\`. Props are typed from`,
+      ` * Cozystack ${release.version}; at synth the values are checked against the platform's release, which must serve the kind.`,
+      ` */`,
       `export class ${e.kind} extends ManagedApp<${props}> {`,
       '  /**',
       "   * @param scope the tenant the app is ordered in, or any construct inside it",
@@ -408,47 +506,67 @@ function ajvJson(v: Json): string {
   return JSON.stringify(v).replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029');
 }
 
+/** A generated definition file: an entry at the first release where it reads so. */
+interface DefFile {
+  entry: Entry;
+  release: Release;
+  /** Path under apps/, e.g. `definitions/v1.6.2/postgres.ts`. */
+  file: string;
+  /** A name unique among all definition files, e.g. `POSTGRES_V1_6_2`. */
+  alias: string;
+}
+
+function importLine(d: DefFile, from: string): string {
+  return `import { ${constName(d.entry.chart)}_DEFINITION as ${d.alias} } from '${from}${d.file.replace(/\.ts$/, '.js')}';`;
+}
+
 /**
- * ajv standalone code (ESM) for every catalog schema, compiled with the options the run-time
- * fallback uses (lib/model/app-values.ts). The schema literals ajv embeds are replaced by the
- * definitions' own schema objects, so errors point into them as a run-time compile's do.
+ * ajv standalone code (ESM) for every distinct catalog schema, compiled with the options the
+ * run-time fallback uses (lib/model/app-values.ts). The schema literals ajv embeds are replaced by
+ * the definitions' own schema objects, so errors point into them as a run-time compile's do.
  */
-function validatorsFile(entries: Entry[]): string {
-  const byKind = [...entries].sort((a, b) => byString(a.kind, b.kind));
+function validatorsFile(defs: DefFile[]): string {
+  const bySchema = new Map<string, DefFile>();
+  for (const d of defs) {
+    const key = JSON.stringify(d.entry.schema);
+    if (!bySchema.has(key)) bySchema.set(key, d);
+  }
+  const unique = [...bySchema.values()].sort((a, b) => byString(a.alias, b.alias));
   const ajv = createValuesAjv({ source: true, esm: true, lines: true });
   const refs: Record<string, string> = {};
-  for (const e of byKind) {
-    ajv.addSchema(e.schema as JsonObject, e.kind);
-    refs[e.kind] = e.kind;
+  const fnName = (d: DefFile): string => `VALIDATE_${d.alias}`;
+  for (const d of unique) {
+    ajv.addSchema(d.entry.schema as JsonObject, fnName(d));
+    refs[fnName(d)] = fnName(d);
   }
   const code = standaloneCode(ajv, refs);
   const prologue = '"use strict";\n';
   if (!code.startsWith(prologue)) fail('validators: unexpected start of the ajv standalone code');
 
   // ajv writes each export line, then the constants and functions it needs: the schema constant
-  // after `export const <Kind>` is that kind's schema.
-  const byKindName = new Map(byKind.map((e) => [e.kind, e]));
-  const replaced = new Set<Entry>();
-  let current: Entry | undefined;
+  // after `export const VALIDATE_<ALIAS>` is that definition's schema.
+  const byAlias = new Map(unique.map((d) => [fnName(d), d]));
+  const replaced = new Set<DefFile>();
+  let current: DefFile | undefined;
   const lines = code
     .slice(prologue.length)
     .split('\n')
     .map((line) => {
       const x = /^export const (\w+) = validate\d+;$/.exec(line);
       if (x) {
-        current = byKindName.get(x[1]!);
+        current = byAlias.get(x[1]!);
         if (!current || replaced.has(current)) fail(`validators: unexpected export ${line}`);
         return line;
       }
       const m = /^const (schema\d+) = (.*);$/.exec(line);
       if (!m) return line;
-      if (!current || replaced.has(current) || m[2] !== ajvJson(current.schema)) {
-        fail(`validators: ajv embedded a schema that is not ${current?.kind ?? 'a catalog'} schema (${m[1]})`);
+      if (!current || replaced.has(current) || m[2] !== ajvJson(current.entry.schema)) {
+        fail(`validators: ajv embedded a schema that is not ${current?.alias ?? 'a catalog'} schema (${m[1]})`);
       }
       replaced.add(current);
-      return `const ${m[1]} = ${constName(current.chart)}_DEFINITION.schema;`;
+      return `const ${m[1]} = ${current.alias}.schema;`;
     });
-  for (const e of byKind) if (!replaced.has(e)) fail(`validators: no schema constant found for ${e.kind}`);
+  for (const d of unique) if (!replaced.has(d)) fail(`validators: no schema constant found for ${d.alias}`);
   const body = lines.join('\n');
   // Only the definitions may be imported: ajv writes require() for run-time helpers (formats,
   // string length, deep equality), which this file must not need.
@@ -457,83 +575,148 @@ function validatorsFile(entries: Entry[]): string {
     const at = body.lastIndexOf('\n', runtime.index) + 1;
     fail(`validators: the standalone code needs a run-time import: ${body.slice(at, body.indexOf('\n', runtime.index)).slice(0, 200)}`);
   }
+  // Definitions of the same schema text share one validator.
+  const entries = defs.map((d) => `  [${d.alias}.schema, ${fnName(bySchema.get(JSON.stringify(d.entry.schema))!)}],`);
 
   return [
-    header('the catalog values schemas (ajv standalone code)'),
+    header('the catalog values schemas of every release (ajv standalone code)'),
     '// @ts-nocheck',
     "import type { ValidateFunction } from 'ajv';",
     "import type { Values } from '../../lib/core/values.js';",
-    ...entries.map((e) => `import { ${constName(e.chart)}_DEFINITION } from '../definitions/${e.chart}.js';`),
+    ...[...defs].sort((a, b) => byString(a.file, b.file)).map((d) => importLine(d, '../')),
     '',
     body.replace(/\n+$/, ''),
     '',
-    '/** The precompiled validator of each catalog schema, keyed by the definition\'s schema object. */',
+    "/** The precompiled validator of each catalog schema, keyed by the definition's schema object. */",
     'export const PRECOMPILED_VALIDATORS: ReadonlyMap<Values, ValidateFunction> = new Map<Values, ValidateFunction>([',
-    ...byKind.map((e) => `  [${constName(e.chart)}_DEFINITION.schema, ${e.kind}],`),
+    ...entries.sort(byString),
     ']);',
     '',
   ].join('\n');
 }
 
-function main(): void {
-  const index = join(releaseDir, 'apps.json');
-  if (!existsSync(index)) fail(`${index} not found (pass a release folder of releases/ as the first argument)`);
-  const rows = (JSON.parse(readFileSync(index, 'utf8')) as { apps: IndexEntry[] }).apps;
-  const entries = rows.map(readEntry).sort((a, b) => byString(a.chart, b.chart));
+function releaseAlias(tag: string): string {
+  return tag.toUpperCase().replace(/[^A-Z0-9]+/g, '_');
+}
 
-  const seen = new Map<string, string>();
+function readRelease(release: Release): Entry[] {
+  const index = join(release.dir, 'apps.json');
+  if (!existsSync(index)) fail(`${index} not found (run the snapshot script)`);
+  const rows = (JSON.parse(readFileSync(index, 'utf8')) as { apps: IndexEntry[] }).apps;
+  const reads = readServices(release);
+  const entries = rows.map((r) => readEntry(release, r, reads)).sort((a, b) => byString(a.chart, b.chart));
+  const seen = new Set<string>();
   for (const e of entries) {
-    for (const [what, v] of [['kind', e.kind], ['chart', e.chart]] as const) {
-      const key = `${what}:${v}`;
-      if (seen.has(key)) fail(`duplicate ${what} '${v}'`);
-      seen.set(key, e.chart);
+    for (const key of [`kind:${e.kind}`, `chart:${e.chart}`]) {
+      if (seen.has(key)) fail(`${release.tag}: duplicate ${key.replace(':', " '")}'`);
+      seen.add(key);
     }
   }
-  for (const chart of Object.keys(REQUIRED_SERVICES)) {
-    if (!entries.some((e) => e.chart === chart)) console.warn(`gen-apps: warning: REQUIRED_SERVICES names unknown chart '${chart}'`);
-  }
+  return entries;
+}
+
+function main(): void {
+  const releases: Release[] = (RELEASE_DATA as readonly { version: string; tag: string; delivery: string }[]).map((r) => {
+    if (r.delivery !== 'bundles' && r.delivery !== 'packages') fail(`release ${r.tag}: unknown delivery '${r.delivery}'`);
+    return { version: r.version, tag: r.tag, delivery: r.delivery, dir: join(releasesDir, r.tag) };
+  });
+  const defaultRelease = releases[releases.length - 1]!;
 
   const outputs = new Map<string, string>();
-  const exported = new Map<string, string>();
-  for (const e of entries) {
-    outputs.set(join('definitions', `${e.chart}.ts`), definitionFile(e));
-    const { text, names } = appFile(e);
-    for (const n of names) {
-      if (exported.has(n)) fail(`export name ${n} is produced by both ${exported.get(n)} and ${e.chart}`);
-      exported.set(n, e.chart);
+  const defs: DefFile[] = [];
+  /** Per release, its definitions by chart. */
+  const perRelease = new Map<Release, DefFile[]>();
+  const latest = new Map<string, DefFile>(); // chart -> the newest release's definition
+  const lastRelease = new Map<string, Release>(); // kind -> the newest release that has it
+  for (const release of releases) {
+    const list: DefFile[] = [];
+    for (const e of readRelease(release)) {
+      const prev = latest.get(e.chart);
+      let d: DefFile;
+      if (prev && definitionBody(prev.entry) === definitionBody(e)) d = prev;
+      else {
+        d = { entry: e, release, file: join('definitions', release.tag, `${e.chart}.ts`), alias: `${constName(e.chart)}_${releaseAlias(release.tag)}` };
+        defs.push(d);
+        outputs.set(d.file, definitionFile(e, release));
+      }
+      latest.set(e.chart, d);
+      lastRelease.set(e.kind, release);
+      list.push(d);
     }
-    outputs.set(`${e.chart}.ts`, text);
+    perRelease.set(release, list);
   }
-  const byKind = [...entries].sort((a, b) => byString(a.kind, b.kind));
+
+  // Typed constructs: one per kind of any release, typed from the newest release that has it.
+  const exported = new Map<string, string>();
+  const newest = new Map<string, { d: DefFile; release: Release }>();
+  for (const release of releases) for (const d of perRelease.get(release)!) newest.set(d.entry.kind, { d, release });
+  const kinds = [...newest.values()].sort((a, b) => byString(a.d.entry.chart, b.d.entry.chart));
+  for (const { d, release } of kinds) {
+    const { text, names } = appFile(d.entry, d.file, release);
+    for (const n of names) {
+      if (exported.has(n)) fail(`export name ${n} is produced by both ${exported.get(n)} and ${d.entry.chart}`);
+      exported.set(n, d.entry.chart);
+    }
+    if (outputs.has(`${d.entry.chart}.ts`)) fail(`two kinds have chart ${d.entry.chart}`);
+    outputs.set(`${d.entry.chart}.ts`, text);
+  }
+
+  const catalogLines: string[] = [];
+  for (const release of releases) {
+    const list = [...perRelease.get(release)!].sort((a, b) => byString(a.entry.kind, b.entry.kind));
+    const has = new Set(list.map((d) => d.entry.kind));
+    const removed = [...lastRelease.keys()].filter((k) => !has.has(k) && releases.indexOf(lastRelease.get(k)!) < releases.indexOf(release)).sort(byString);
+    // Only kinds an earlier release served can be removed; a kind whose newest release is later than this one is new since.
+    const earlier = releases.slice(0, releases.indexOf(release));
+    const removedHere = removed.filter((k) => earlier.some((r) => perRelease.get(r)!.some((d) => d.entry.kind === k)));
+    catalogLines.push(
+      '  {',
+      `    version: ${quote(release.version)},`,
+      `    tag: ${quote(release.tag)},`,
+      '    definitions: [',
+      ...list.map((d) => `      ${d.alias},`),
+      '    ],',
+      `    removed: {${removedHere.map((k) => ` ${k}: ${SUCCESSORS[k] ? quote(SUCCESSORS[k]!) : 'null'}`).join(',')}${removedHere.length ? ' ' : ''}},`,
+      '  },',
+    );
+  }
+  for (const k of Object.keys(SUCCESSORS)) if (!lastRelease.has(k)) console.warn(`gen-apps: warning: SUCCESSORS names unknown kind '${k}'`);
   outputs.set(
     'catalog.ts',
     [
-      header('the reference cozyrds'),
-      "import type { AppDefinition } from '../lib/model/app-definition.js';",
-      ...entries.map((e) => `import { ${constName(e.chart)}_DEFINITION } from './definitions/${e.chart}.js';`),
+      header('the resource definitions of every pinned release (releases/<tag>/apps.json)'),
+      "import type { AppCatalog, AppDefinition } from '../lib/model/app-definition.js';",
+      ...[...defs].sort((a, b) => byString(a.file, b.file)).map((d) => importLine(d, './')),
       '',
-      `/** Every application kind of the catalog (${entries.length}), sorted by kind. */`,
-      'export const APP_DEFINITIONS: readonly AppDefinition[] = [',
-      ...byKind.map((e) => `  ${constName(e.chart)}_DEFINITION,`),
+      '/**',
+      ' * The app catalog of each pinned release, oldest first: the kinds it serves, and the kinds an',
+      ' * earlier release served that it does not (with what replaced them, or null).',
+      ' */',
+      'export const APP_CATALOGS: readonly AppCatalog[] = [',
+      ...catalogLines,
       '];',
+      '',
+      `/** Every application kind of the default release (${defaultRelease.version}: ${perRelease.get(defaultRelease)!.length}), sorted by kind. */`,
+      'export const APP_DEFINITIONS: readonly AppDefinition[] = APP_CATALOGS[APP_CATALOGS.length - 1]!.definitions;',
       '',
     ].join('\n'),
   );
   outputs.set(
     'index.ts',
     [
-      header('the reference cozyrds'),
-      "export { APP_DEFINITIONS } from './catalog.js';",
-      ...entries.map((e) => `export * from './${e.chart}.js';`),
+      header('the resource definitions of every pinned release'),
+      "export { APP_CATALOGS, APP_DEFINITIONS } from './catalog.js';",
+      ...kinds.map(({ d }) => `export * from './${d.entry.chart}.js';`),
       '',
     ].join('\n'),
   );
-  outputs.set('generated/validators.ts', validatorsFile(entries));
+  outputs.set(join('generated', 'validators.ts'), validatorsFile(defs));
 
   // Write, then drop earlier generated files that are no longer produced.
-  for (const sub of ['definitions', 'generated']) mkdirSync(join(outDir, sub), { recursive: true });
+  const dirs = ['', 'definitions', 'generated', ...releases.map((r) => join('definitions', r.tag))];
+  for (const sub of dirs) mkdirSync(join(outDir, sub), { recursive: true });
   for (const [rel, text] of outputs) writeFileSync(join(outDir, rel), text);
-  for (const sub of ['', 'definitions', 'generated']) {
+  for (const sub of dirs) {
     for (const f of readdirSync(join(outDir, sub))) {
       const rel = sub ? join(sub, f) : f;
       if (!f.endsWith('.ts') || outputs.has(rel)) continue;
@@ -541,7 +724,7 @@ function main(): void {
       if (readFileSync(path, 'utf8').startsWith(GENERATED_MARK)) rmSync(path);
     }
   }
-  console.log(`gen-apps: wrote ${entries.length} apps to ${outDir}`);
+  console.log(`gen-apps: wrote ${kinds.length} kinds of ${releases.length} releases (${defs.length} definitions) to ${outDir}`);
 }
 
 main();

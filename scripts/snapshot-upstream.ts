@@ -166,6 +166,10 @@ function snapshotTag(m: Mirror, tag: string, outDir: string): void {
   const appCharts = charts.filter((c) => /^packages\/(apps|extra)\//.test(c.path));
   verbatim(appCharts.flatMap((c) => ['values.schema.json', 'values.yaml'].map((f) => `${c.path}/${f}`)).filter((p) => has.has(p)));
 
+  // System charts with a values schema (with their values.yaml): what a system HelmRelease's values are checked against.
+  const systemSchemas = all.filter((p) => /^packages\/system\/[^/]+\/values\.schema\.json$/.test(p));
+  verbatim([...systemSchemas, ...systemSchemas.map((p) => p.replace(/values\.schema\.json$/, 'values.yaml')).filter((p) => has.has(p))]);
+
   // Resource definitions (cozyrds) that expose the charts as apps.cozystack.io kinds.
   const rdPaths = all.filter((p) => /^packages\/system\/[^/]+\/cozyrds\/[^/]+\.yaml$/.test(p));
   const rds = verbatim(rdPaths);
@@ -248,6 +252,46 @@ function snapshotTag(m: Mirror, tag: string, outDir: string): void {
     from: 'the resource definitions `packages/system/*/cozyrds/*.yaml`, with chart folders from `Chart.yaml` names (and, for `chartRef`, the PackageSources)',
   });
 
+  // app-services.json: the `_namespace` keys (tenant services) each app chart's templates read,
+  // with the files that read them; `defaulted` when every read has a `| default` (optional).
+  const serviceReads: Record<string, Record<string, { defaulted: boolean; files: string[] }>> = {};
+  const templatePaths = all.filter((p) => appCharts.some((c) => p.startsWith(`${c.path}/templates/`)));
+  const templates = m.read(commit, templatePaths);
+  for (const p of templatePaths) {
+    const text = templates.get(p)!.toString('utf8');
+    const chart = appCharts.find((c) => p.startsWith(`${c.path}/templates/`))!;
+    for (const x of text.matchAll(/\.Values\._namespace\.([A-Za-z0-9_]+)(\s*\|\s*default\b)?/g)) {
+      const key = x[1]!;
+      if (key === 'host') continue; // the tenant's host, not a service
+      const byKey = (serviceReads[chart.path] ??= {});
+      const r = (byKey[key] ??= { defaulted: true, files: [] });
+      if (!x[2]) r.defaulted = false;
+      if (!r.files.includes(p)) r.files.push(p);
+    }
+  }
+  const services: Record<string, Record<string, { defaulted: boolean; files: string[] }>> = {};
+  for (const path of Object.keys(serviceReads).sort(byString)) {
+    const byKey = serviceReads[path]!;
+    services[path] = Object.fromEntries(Object.keys(byKey).sort(byString).map((k) => [k, { defaulted: byKey[k]!.defaulted, files: [...byKey[k]!.files].sort(byString) }]));
+  }
+  files.set('app-services.json', {
+    bytes: Buffer.from(json({ tag, commit, services })),
+    from: 'the `.Values._namespace.<key>` reads (but `host`) in `packages/{apps,extra}/*/templates/*` of each app chart, with `defaulted` when every read has a `default` filter',
+  });
+
+  // The end-to-end app manifests of the release's own tests: every file of hack/e2e-chainsaw/<test>/
+  // but the chainsaw-test.yaml scripts that holds an apps.cozystack.io object.
+  const e2ePaths = m
+    .files(commit, 'hack/e2e-chainsaw')
+    .filter((p) => /^hack\/e2e-chainsaw\/[^/]+\/[^/]+\.ya?ml$/.test(p) && !/\/chainsaw-test\.ya?ml$/.test(p));
+  const e2eBlobs = m.read(commit, e2ePaths);
+  for (const p of e2ePaths) {
+    const docs = parseAllDocuments(e2eBlobs.get(p)!.toString('utf8')).map((d) => d.toJS() as Obj | null);
+    if (docs.some((d) => typeof d?.apiVersion === 'string' && d.apiVersion.startsWith('apps.cozystack.io/'))) {
+      files.set(`upstream/${p}`, { bytes: e2eBlobs.get(p)!, from: `\`${p}\`` });
+    }
+  }
+
   // v0.41.11: the bundles as data.
   const bundlePaths = all.filter((p) => /^packages\/core\/platform\/bundles\/[^/]+\.yaml$/.test(p));
   if (bundlePaths.length) {
@@ -295,7 +339,8 @@ function snapshotTag(m: Mirror, tag: string, outDir: string): void {
     `- License: ${license} (\`LICENSE\` at the tag)`,
     '',
     'Files under `upstream/` are byte-for-byte copies of the file at the same path at that commit',
-    '(data only: values, schemas, resource definitions, PackageSources, CRDs; no template code).',
+    '(data only: values, schemas, resource definitions, PackageSources, CRDs, the app manifests of the',
+    'end-to-end tests under `hack/e2e-chainsaw/`; no template code).',
     'The other files are data the script derived from the upstream files named in the table.',
   ]);
 }

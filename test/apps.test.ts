@@ -5,6 +5,11 @@ import { join } from 'node:path';
 import { App } from 'cdk8s';
 import { Construct } from 'constructs';
 import { describe, expect, it } from 'vitest';
+import { readFileSync } from 'node:fs';
+import { load as loadYaml } from 'js-yaml';
+import { APP_CATALOGS } from '../apps/catalog.js';
+import { RELEASE_DATA } from '../releases/index.js';
+import { catalogIndex, upstreamFile } from './support/reference.js';
 import {
   APP_DEFINITIONS,
   Bucket,
@@ -21,7 +26,6 @@ import {
 import { toYaml } from '../lib/output/yaml-emitter.js';
 import { validateObject } from './support/schemas.js';
 import { PAAS, spec } from './support/synth.js';
-import { catalogIndex } from './support/reference.js';
 
 const app = () => new App({ outdir: '/nonexistent' });
 const platform = (props: Record<string, unknown> = {}) => new Platform(app(), 'platform', { bundle: Bundle.PAAS_FULL, ...PAAS, ...props });
@@ -35,48 +39,77 @@ const problems = (f: () => unknown) => {
   }
   throw new Error('expected an error');
 };
+/**
+ * What each release's API sets on an app's HelmRelease besides the resource definition's own data.
+ * v0.41.11: pkg/registry/apps/application/rest.go (interval 5m, install/upgrade remediation
+ * retries -1); v1.6.x: the same file and pkg/cmd/server/start.go defaults (interval 5m, maxHistory
+ * 5, install/upgrade timeout 10m unless the definition's helm-install-timeout annotation says
+ * otherwise, strategy RetryOnFailure with retryInterval 30s, disableWait when the definition's
+ * helm-install-disable-wait annotation is "true").
+ */
+function expectedSpec(tag: string, delivery: string, chartPath: string, definitionFile: string): Record<string, unknown> {
+  const rd = loadYaml(readFileSync(upstreamFile(tag, definitionFile), 'utf8')) as { metadata: { annotations?: Record<string, string> }; spec: { release: { chartRef?: unknown } } };
+  if (delivery === 'bundles') {
+    return {
+      interval: '5m',
+      chart: { spec: { chart: `packages/${chartPath}`, sourceRef: { kind: 'GitRepository', name: 'cozystack-packages', namespace: 'cozy-system' } } },
+      install: { remediation: { retries: -1 } },
+      upgrade: { remediation: { retries: -1 } },
+      valuesFrom: [{ kind: 'Secret', name: 'cozystack-values' }],
+    };
+  }
+  const a = rd.metadata.annotations ?? {};
+  const timeout = a['release.cozystack.io/helm-install-timeout'] ?? '10m';
+  const wait = a['release.cozystack.io/helm-install-disable-wait'] === 'true' ? { disableWait: true } : {};
+  const strategy = { name: 'RetryOnFailure', retryInterval: '30s' };
+  return {
+    interval: '5m',
+    maxHistory: 5,
+    chartRef: rd.spec.release.chartRef,
+    install: { timeout, strategy, ...wait },
+    upgrade: { timeout: a['release.cozystack.io/helm-upgrade-timeout'] ?? timeout, strategy, ...wait },
+    valuesFrom: [{ kind: 'Secret', name: 'cozystack-values' }],
+  };
+}
+
 // Info is made by the tenant chart for every tenant; it cannot be ordered (tested below).
-const APPS = APP_DEFINITIONS.filter((d) => d.kind !== 'Tenant' && d.kind !== 'Info');
+const CASES = RELEASE_DATA.flatMap((r) =>
+  APP_CATALOGS.find((c) => c.tag === r.tag)!
+    .definitions.filter((d) => d.kind !== 'Tenant' && d.kind !== 'Info')
+    .map((d) => [`${d.kind} at ${r.version}`, r, d] as const),
+);
 
-/** Charts of the apps the default release (1.6.2) serves (releases/v1.6.2/apps.json). */
-const SERVED_AT_DEFAULT = new Set(catalogIndex('v1.6.2').map((e) => e.chart));
-
-describe.each(APPS.filter((d) => !SERVED_AT_DEFAULT.has(d.chart)).map((d) => [d.kind, d] as const))('%s (not in Cozystack 1.6.2)', (kind, d) => {
-  it('is refused under a 1.6.2 platform, whose release has no chart for it', () => {
-    const p = platform({});
-    expect(problems(() => new ManagedApp(p.rootTenant, 'x1', { definition: d }))).toEqual([expect.objectContaining({ rule: 'kind-not-served', message: expect.stringContaining(kind) })]);
-  });
-});
-
-describe.each(APPS.filter((d) => SERVED_AT_DEFAULT.has(d.chart)).map((d) => [d.kind, d] as const))('%s', (kind, d) => {
+describe.each(CASES)('%s', (_, r, d) => {
+  const kind = d.kind;
   // Modules are named after their chart; apps get any name.
   const name = d.module ? d.chart : 'x1';
+  const row = catalogIndex(r.tag).find((x) => x.kind === kind)!;
   const build = () => {
-    const p = platform({ components: { enable: d.chart === 'bootbox' ? ['bootbox'] : [] } });
+    const p = platform({ version: r.version, components: { enable: d.chart === 'bootbox' ? ['bootbox'] : [] } });
     const a = new ManagedApp(p.rootTenant.addTenant('team'), name, { definition: d });
     return { p, a, release: releaseOf(a) };
   };
 
-  it('synthesizes with its defaults into the HelmRelease the platform API stores', () => {
-    const { release } = build();
-    // Facts from the reference: name = prefix + object name, tenant namespace, definition labels, application labels.
-    expect(release.metadata).toMatchObject({
-      name: `${d.prefix}${name}`,
+  it('synthesizes with its defaults into the HelmRelease the platform API of the release stores', () => {
+    const { release, a } = build();
+    expect(a.definition).toBe(d);
+    // Facts from the release: name = prefix + object name, tenant namespace, definition labels, application labels.
+    const rd = loadYaml(readFileSync(upstreamFile(r.tag, row.definition), 'utf8')) as { spec: { release: { prefix: string; labels?: Record<string, string> } } };
+    expect(release.metadata).toEqual({
+      name: `${rd.spec.release.prefix}${name}`,
       namespace: 'tenant-team',
-      labels: { ...d.labels, 'apps.cozystack.io/application.kind': kind, 'apps.cozystack.io/application.group': 'apps.cozystack.io', 'apps.cozystack.io/application.name': name },
+      labels: { ...rd.spec.release.labels, 'apps.cozystack.io/application.kind': kind, 'apps.cozystack.io/application.group': 'apps.cozystack.io', 'apps.cozystack.io/application.name': name },
     });
-    expect(spec(release)).toMatchObject({
-      chartRef: { kind: 'ExternalArtifact', name: `cozystack-${d.chart}-application-default-${d.chart}`, namespace: 'cozy-system' },
-      valuesFrom: [{ kind: 'Secret', name: 'cozystack-values' }],
-      install: { remediation: { retries: -1 } },
-      upgrade: { remediation: { retries: -1 } },
-    });
+    const { releaseName, ...rest } = spec(release);
+    expect(rest).toMatchObject(expectedSpec(r.tag, r.delivery, row.path.replace(/^packages\//, ''), row.definition));
+    // v0.41.11 output names the Helm release (what Flux defaults to); the v1 API leaves it to Flux.
+    expect(releaseName).toBe(r.delivery === 'bundles' ? release.metadata.name : undefined);
     expect(spec(release).values).toBeUndefined();
     expect(validateObject(release)).toEqual([]);
   });
 
   it('matches the reviewed snapshot', async () => {
-    await expect(toYaml(build().release)).toMatchFileSnapshot(`./__snapshots__/app-${d.chart}.yaml`);
+    await expect(toYaml(build().release)).toMatchFileSnapshot(`./__snapshots__/apps/${r.tag}/app-${d.chart}.yaml`);
   });
 });
 

@@ -76,7 +76,7 @@ describe('benchmark inputs and options', () => {
     const args = parseBenchArgs(['--scenarios', 'S,M', '--json', 'out.json', '--m', '10:20']);
     expect(args.json).toBe('out.json');
     expect(args.sizes.m).toEqual({ tenants: 10, apps: 20 });
-    expect(selectScenarios(args.selection, args.sizes).map((s) => s.name)).toEqual(['S-paas-full', 'S-paas-hosted', 'S-distro-full', 'S-distro-hosted', 'S-0.41.11-paas-full', 'S-1.6.0-paas-full', 'M', 'M-grouped']);
+    expect(selectScenarios(args.selection, args.sizes).map((s) => s.name)).toEqual(['S-paas-full', 'S-paas-hosted', 'S-0.41.11-distro-full', 'S-0.41.11-distro-hosted', 'S-0.41.11-paas-full', 'S-1.6.0-paas-full', 'M', 'M-grouped']);
     expect(selectScenarios(['L'], args.sizes).map((s) => s.name)).toEqual(['L', 'L-explicit']);
     expect(() => selectScenarios(['XL'])).toThrow(/unknown scenario/);
     expect(() => parseBenchArgs(['--bogus'])).toThrow(/unknown option/);

@@ -288,8 +288,33 @@ describe('catalog commands, init and help', () => {
     const d = ws();
     expect(cli(['apps'], d).stdout).toMatch(/^Postgres\s+PaaS\s+release postgres-<name>$/m);
     const one = cli(['apps', 'Redis'], d);
-    expect(one.stdout).toMatch(/^Redis \(apps\.cozystack\.io\/v1alpha1, chart apps\/redis/);
+    expect(one.stdout).toMatch(/^Redis \(apps\.cozystack\.io\/v1alpha1, Cozystack 1\.6\.2, chart apps\/redis/);
     expect(one.stdout).toMatch(/^ {2}replicas: integer = 2$/m);
+  });
+  it('apps answers for the release: --version, else the Platform document of -f, else the default release', () => {
+    const d = ws();
+    // The default release (1.6.2) serves MariaDB and no longer MySQL (releases/v1.6.2/apps.json).
+    expect(cli(['apps'], d).stdout).toMatch(/^Cozystack 1\.6\.2: 30 app kinds$/m);
+    expect(cli(['apps'], d).stdout).toMatch(/^MariaDB\s+PaaS\s+release mariadb-<name>$/m);
+    const removed = cli(['apps', 'MySQL'], d);
+    expect(removed.code).toBe(2);
+    expect(removed.stderr).toMatch(/MySQL is not an app of Cozystack 1\.6\.2: upstream removed it; use MariaDB/);
+    expect(cli(['apps', 'FerretDB'], d).stderr).toMatch(/FerretDB is not an app of Cozystack 1\.6\.2: upstream removed it, with no replacement/);
+    // --version 0.41.11: its catalog (releases/v0.41.11/apps.json has 26 kinds, MySQL among them, no Harbor).
+    const old = cli(['apps', '--version', '0.41.11'], d);
+    expect(old.stdout).toMatch(/^Cozystack 0\.41\.11: 26 app kinds$/m);
+    expect(cli(['apps', 'mysql', '--version', '0.41.11'], d).stdout).toMatch(/^MySQL \(apps\.cozystack\.io\/v1alpha1, Cozystack 0\.41\.11, chart apps\/mysql, HelmRelease mysql-<name>\)$/m);
+    expect(cli(['apps', 'Harbor', '--version', '0.41.11'], d).stderr).toMatch(/Harbor is not an app of Cozystack 0\.41\.11; it is an app of 1\.6\.0, 1\.6\.2/);
+    // Kubernetes defaults differ: the v0.41.11 and v1.6.2 values.yaml give version v1.33 and v1.35.
+    expect(cli(['apps', 'Kubernetes', '--version', '0.41.11'], d).stdout).toMatch(/^ {2}version: .* = "v1\.33"$/m);
+    expect(cli(['apps', 'Kubernetes'], d).stdout).toMatch(/^ {2}version: .* = "v1\.35"$/m);
+    // -f: the version of the Platform document.
+    writeFileSync(join(d, 'p.yaml'), 'apiVersion: cdk8s.cozystack.io/v1alpha1\nkind: Platform\nspec: {bundle: paas-full, version: 0.41.11}\n');
+    expect(cli(['apps', '-f', 'p.yaml'], d).stdout).toMatch(/^Cozystack 0\.41\.11: 26 app kinds$/m);
+    expect(cli(['apps', '-f', 'p.yaml', '--version', '1.6.0'], d).stdout).toMatch(/^Cozystack 1\.6\.0: 30 app kinds$/m);
+    const unknown = cli(['apps', '--version', '1.7.0'], d);
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toMatch(/--version '1\.7\.0' is not a release this library pins \(it knows 0\.41\.11, 1\.6\.0, 1\.6\.2\)/);
   });
   it('init writes a starter that synthesizes as is, and never overwrites', () => {
     const d = ws();

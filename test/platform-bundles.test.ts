@@ -81,25 +81,20 @@ describe.each(BUNDLE_NAMES)('bundle %s under default settings', (name) => {
     expect(values).toContain('cluster-domain: cozy.local');
   });
 
-  it('gives each release its PackageSource, ArtifactGenerator and ExternalArtifact reference', () => {
-    const sources = new Set(ofKind(objects, 'PackageSource').map((p) => p.metadata.name));
-    const generators = new Map(ofKind(objects, 'ArtifactGenerator').map((g) => [g.metadata.name, g]));
+  it('gives each release its chart from the v0.41.11 Git tree and the cozystack-values Secret', () => {
     for (const r of releases) {
-      const pkg = (r.metadata.labels as Record<string, string>)['cozystack.io/package']!;
-      expect(sources.has(pkg)).toBe(true);
-      const artifacts = (spec(generators.get(pkg)!).artifacts as { name: string }[]).map((a) => a.name);
-      expect(artifacts).toContain((spec(r).chartRef as { name: string }).name);
-      expect(spec(r).chartRef).toMatchObject({ kind: 'ExternalArtifact', namespace: 'cozy-system' });
+      expect(spec(r).chart).toMatchObject({ spec: { sourceRef: { kind: 'GitRepository', name: 'cozystack-packages', namespace: 'cozy-system' }, reconcileStrategy: 'Revision' } });
+      expect(spec(r).chartRef).toBeUndefined();
       expect(spec(r).valuesFrom).toEqual([{ kind: 'Secret', name: 'cozystack-values' }]);
     }
+    expect(ofKind(objects, 'PackageSource')).toEqual([]);
+    expect(ofKind(objects, 'ArtifactGenerator')).toEqual([]);
   });
 
   it('uses the chart folder of the reference for each component', () => {
     for (const r of refInstalled(ref)) {
-      const ps = ofKind(objects, 'PackageSource').find((p) => p.metadata.name === `cozystack.${r.name}`)!;
-      const component = (spec(ps).variants as { components: { path: string; install: { namespace: string } }[] }[])[0]!.components[0]!;
-      expect(component.path).toBe(r.chartPath.replace(/^packages\//, ''));
-      expect(component.install.namespace).toBe(r.namespace);
+      const hr = releases.find((x) => x.metadata.name === r.releaseName && x.metadata.namespace === r.namespace)!;
+      expect((spec(hr).chart as { spec: { chart: string } }).spec.chart, r.name).toBe(r.chartPath);
     }
   });
 });
@@ -155,6 +150,7 @@ describe('enable, disable and OIDC', () => {
 describe('values', () => {
   it('fills settings into bundle values and deep-merges the user overrides', () => {
     const { objects } = synthPlatform({
+      version: '0.41.11',
       clusterDomain: 'cluster.example',
       network: { podCidr: '10.244.0.0/16', podGateway: '10.244.0.1', serviceCidr: '10.96.0.0/16', joinCidr: '100.64.0.0/16' },
       components: { values: { kubeovn: { 'kube-ovn': { ipv4: { POD_CIDR: '10.250.0.0/16' } }, extra: true } } },

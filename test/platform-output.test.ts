@@ -50,7 +50,7 @@ describe('every object validates against its schema', () => {
     ['git source (0.41.11)', { ...V041, source: { url: 'https://github.com/example/cozystack.git', ref: { branch: 'main' } } }],
     ['everything enabled (0.41.11)', { ...V041, oidc: { enabled: true }, components: { enable: ['gpu-operator', 'nfs-driver', 'telepresence', 'external-dns', 'external-secrets-operator', 'bootbox', 'velero', 'hetzner-robotlb'] } }],
     ...(['isp-full', 'isp-hosted', 'isp-full-generic'] as const).flatMap((variant) =>
-      (['flux', 'operator'] as const).map((mode) => [`${variant} ${mode} (1.6.2)`, { bundle: variant === 'isp-hosted' ? Bundle.PAAS_HOSTED : Bundle.PAAS_FULL, variant, mode }] as [string, Parameters<typeof synthPlatform>[0]]),
+      (['flux', 'operator'] as const).map((mode) => [`${variant} ${mode} (1.6.2)`, { bundle: variant === 'isp-hosted' ? Bundle.PAAS_HOSTED : Bundle.PAAS_FULL, variant, mode, ...(variant === 'isp-full-generic' ? { operator: { variant: 'generic' as const, apiServerHost: '10.0.0.10' } } : {}) }] as [string, Parameters<typeof synthPlatform>[0]]),
     ),
     ['everything enabled (1.6.2)', { oidc: { enabled: true }, components: { enable: ['gpu-operator', 'nfs-driver', 'external-dns', 'external-secrets-operator', 'bootbox', 'velero', 'hetzner-robotlb'] } }],
   ];

@@ -35,6 +35,8 @@ function platformOf(tag: keyof typeof VERSIONS, c: Case, values: PlatformChartVa
     variant: c.variant,
     mode,
     platformValues: values,
+    // isp-full-generic names how the operator reaches the API server (there is no KubePrism); the chart's objects do not depend on it.
+    ...(c.variant === 'isp-full-generic' ? { operator: { variant: 'hosted' as const } } : {}),
   });
   // The ingress that publishes must be a tenant's (the library checks the tree): make the one the case names.
   const ingress = values.publishing?.ingressName;

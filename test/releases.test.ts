@@ -1,13 +1,15 @@
 // Release profiles (issue 13): `version` selects one pinned upstream release, and what is emitted
 // belongs to that release. Expectations come from the release data in releases/<tag>/ (written by
 // scripts/snapshot-upstream.ts from the upstream tags), read here directly, not through the library.
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { Ajv } from 'ajv';
+import { parse as parseYaml } from 'yaml';
 import { join } from 'node:path';
 import { App } from 'cdk8s';
 import { describe, expect, it } from 'vitest';
 import { Bundle, CozystackValidationError, DEFAULT_PLATFORM_VERSION, KNOWN_RELEASES, Platform, Postgres, renderFiles } from '../lib/index.js';
 import { validateObject } from './support/schemas.js';
-import { BUNDLE_NAMES, BUNDLES_JSON } from './support/reference.js';
+import { BUNDLE_NAMES, BUNDLES_JSON, releaseDir } from './support/reference.js';
 import { ofKind, PAAS, spec, synthPlatform } from './support/synth.js';
 
 const RELEASES = join(import.meta.dirname, '..', 'releases');
@@ -153,3 +155,33 @@ describe('v1.6.x: chart folders of the release', () => {
   }
 });
 
+
+describe('v1.6.x: system HelmRelease values against their chart schemas', () => {
+  // Every installed system component whose chart has a values.schema.json (the snapshot brings
+  // every packages/system/*/values.schema.json of the tag) gets values its schema accepts: the
+  // chart's values.yaml with the HelmRelease's values over it, as helm validates them.
+  for (const tag of ['v1.6.0', 'v1.6.2']) {
+    it(`${tag}: every system release of every variant (OIDC on, the optional packages enabled) whose chart has a schema is valid for it`, () => {
+      const dir = join(releaseDir(tag), 'upstream', 'packages', 'system');
+      const schemas = new Set(readdirSync(dir).filter((c) => existsSync(join(dir, c, 'values.schema.json'))).map((c) => `system/${c}`));
+      expect(schemas.size).toBeGreaterThan(0);
+      let checked = 0;
+      for (const [variant, bundle] of [['isp-full', Bundle.PAAS_FULL], ['isp-hosted', Bundle.PAAS_HOSTED], ['isp-full-generic', Bundle.PAAS_FULL]] as const) {
+        const { objects } = synthPlatform({ version: tag.slice(1), bundle, variant, oidc: { enabled: true }, components: { enable: ['gpu-operator', 'bootbox', 'velero', 'external-dns', 'nfs-driver'] } });
+        const artifacts = new Map(ofKind(objects, 'ArtifactGenerator').flatMap((g) => (spec(g) as { artifacts: { name: string; copy: { from: string }[] }[] }).artifacts.map((a) => [a.name, /^@cozystack-packages\/([^/]+\/[^/]+)\//.exec(a.copy[0]!.from)![1]!] as const)));
+        for (const hr of ofKind(objects, 'HelmRelease').filter((r) => (r.metadata.labels as Record<string, string> | undefined)?.['cozystack.io/package'])) {
+          const chart = artifacts.get((spec(hr) as { chartRef: { name: string } }).chartRef.name)!;
+          if (!schemas.has(chart)) continue;
+          const defaults = (parseYaml(readFileSync(join(releaseDir(tag), 'upstream', 'packages', chart, 'values.yaml'), 'utf8')) ?? {}) as Record<string, unknown>;
+          const validate = new Ajv({ strict: false, allErrors: true }).compile(JSON.parse(readFileSync(join(releaseDir(tag), 'upstream', 'packages', chart, 'values.schema.json'), 'utf8')) as object);
+          expect(validate({ ...defaults, ...((spec(hr).values as Record<string, unknown>) ?? {}) }), `${hr.metadata.name}: ${JSON.stringify(validate.errors)}`).toBe(true);
+          checked++;
+        }
+      }
+      // At both tags the only system chart with a schema is system/seaweedfs-db, a chart of the
+      // seaweedfs application's PackageSource without `install`: no system release has a schema to meet.
+      expect([...schemas]).toEqual(['system/seaweedfs-db']);
+      expect(checked).toBe(0);
+    });
+  }
+});

@@ -140,4 +140,5 @@ export const CLI_OPTIONS: Record<string, readonly TestRef[]> = {
   'git-path': ['cli.test.ts > --git-url adds the Flux bootstrap objects', `${S}--git-branch sets the GitRepository branch (default main), --git-path the Kustomization paths`],
   format: ['cli.test.ts > dot format', 'cli.test.ts > draws components with their edges and the tenant tree with hosts and service providers (mermaid)'],
   help: ['cli.test.ts > every command has --help; unknown commands and options are plain errors'],
+  version: ['cli.test.ts > apps answers for the release: --version, else the Platform document of -f, else the default release'],
 };

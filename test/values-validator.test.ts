@@ -1,110 +1,39 @@
 import { describe, expect, it } from 'vitest';
-import { APP_DEFINITIONS } from '../apps/catalog.js';
+import { APP_CATALOGS } from '../apps/catalog.js';
 import { PRECOMPILED_VALIDATORS } from '../apps/generated/validators.js';
 import type { AppDefinition } from '../lib/model/app-definition.js';
 import type { JsonValue, Values } from '../lib/core/values.js';
 import { createValuesAjv } from '../lib/model/values-ajv.js';
 import { mergeChartValues, validateAppValues, validatorFor } from '../lib/model/app-values.js';
+import { type Case, cases, sample } from './support/schema-cases.js';
 
 type Json = JsonValue;
 type Obj = { [key: string]: Json };
 const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
 
+/** The catalog of v0.41.11: the schemas the tests of its facts read. */
+const V041 = APP_CATALOGS.find((c) => c.tag === 'v0.41.11')!.definitions;
+/** Every definition of every release once (a release that did not change a kind shares its definition), named `Kind@version`. */
+const ALL: readonly (readonly [string, AppDefinition])[] = (() => {
+  const seen = new Set<AppDefinition>();
+  const out: [string, AppDefinition][] = [];
+  for (const c of APP_CATALOGS) {
+    for (const d of c.definitions) {
+      if (seen.has(d)) continue;
+      seen.add(d);
+      out.push([`${d.kind}@${c.version}`, d]);
+    }
+  }
+  return out;
+})();
+
 function def(kind: string): AppDefinition {
-  const d = APP_DEFINITIONS.find((a) => a.kind === kind);
+  const d = V041.find((a) => a.kind === kind);
   if (!d) throw new Error(`no definition for ${kind}`);
   return d;
 }
 
 // ------------------------------------------------------------------ schema walk
-
-/** A value the chart must reject, with where and why. */
-interface Case {
-  kind: 'type' | 'int-or-string' | 'enum' | 'pattern' | 'required-missing' | 'required-null';
-  user: Values;
-  path: string;
-  rule: string;
-}
-
-const isIntOrString = (s: Obj) => s['x-kubernetes-int-or-string'] === true;
-const seg = (key: string) => (/^[A-Za-z_][A-Za-z0-9_-]*$/.test(key) ? `.${key}` : `[${JSON.stringify(key)}]`);
-const ENTRY = 'entry1';
-
-/** A small value the schema accepts. */
-function sample(s: Json): Json {
-  if (!isObj(s)) return {};
-  if (Array.isArray(s.enum)) return s.enum[0]!;
-  if (isIntOrString(s)) return '1';
-  switch (s.type) {
-    case 'string':
-      return 's';
-    case 'integer':
-    case 'number':
-      return 1;
-    case 'boolean':
-      return true;
-    case 'array':
-      return [];
-    default: {
-      const out: Obj = {};
-      const props = isObj(s.properties) ? s.properties : {};
-      for (const r of (s.required ?? []) as string[]) out[r] = sample(props[r]!);
-      return out;
-    }
-  }
-}
-
-/** A value of the wrong JSON type for a `type`. */
-const WRONG: Record<string, Json> = {
-  string: 12345,
-  integer: 'not-a-number',
-  number: 'not-a-number',
-  boolean: 'yes',
-  array: 'not-a-list',
-  object: 'not-a-map',
-};
-
-/**
- * Walks a values schema and yields, for every node, a value that breaks each constraint the
- * node has. `wrap` places a value at the node inside otherwise valid user values; `dflt` is the
- * chart default at the node (undefined where defaults do not reach: list items, new map entries).
- */
-function cases(schema: Json, defaults: Values): Case[] {
-  const out: Case[] = [];
-  const walk = (s: Json, path: string, dflt: Json | undefined, wrap: (v: Json) => Values, root = false): void => {
-    if (!isObj(s)) return;
-    if (!root) {
-      if (isIntOrString(s)) out.push({ kind: 'int-or-string', user: wrap(true), path, rule: 'type' });
-      else if (typeof s.type === 'string' && s.type in WRONG) out.push({ kind: 'type', user: wrap(WRONG[s.type]!), path, rule: 'type' });
-      if (Array.isArray(s.enum)) out.push({ kind: 'enum', user: wrap('not-a-member'), path, rule: 'enum' });
-      if (typeof s.pattern === 'string') out.push({ kind: 'pattern', user: wrap('10 GB'), path, rule: 'pattern' });
-    }
-    const props = isObj(s.properties) ? s.properties : {};
-    const required = (s.required ?? []) as string[];
-    // An object that defaults reach is merged with them; elsewhere it must carry its own required keys.
-    const base = (): Obj => (dflt !== undefined ? {} : (sample(s) as Obj));
-    for (const r of required) {
-      if (isObj(dflt) && r in dflt) {
-        out.push({ kind: 'required-null', user: wrap({ [r]: null }), path: path + seg(r), rule: 'required' });
-      } else if (dflt === undefined) {
-        const v = sample(s) as Obj;
-        delete v[r];
-        out.push({ kind: 'required-missing', user: wrap(v), path: path + seg(r), rule: 'required' });
-      }
-    }
-    for (const [k, ps] of Object.entries(props)) {
-      walk(ps, path + seg(k), isObj(dflt) ? dflt[k] : undefined, (v) => wrap({ ...base(), [k]: v }));
-    }
-    if (isObj(s.additionalProperties)) {
-      walk(s.additionalProperties, path + seg(ENTRY), undefined, (v) => wrap({ ...base(), [ENTRY]: v }));
-    }
-    if (s.type === 'array' && s.items !== undefined) {
-      walk(s.items, `${path}[0]`, undefined, (v) => wrap([v]));
-    }
-  };
-  walk(schema, '', defaults, (v) => v as Values, true);
-  return out;
-}
 
 /** Constraint kinds that appear anywhere below the root of a schema (found without the walker). */
 function constraintKinds(schema: Json): Set<string> {
@@ -192,17 +121,17 @@ describe('mergeChartValues', () => {
 // ------------------------------------------------------------------ validateAppValues
 
 describe('validateAppValues: chart defaults', () => {
-  it.each(APP_DEFINITIONS.map((d) => [d.kind, d] as const))('%s: defaults alone give no error and no warning', (_, d) => {
+  it.each(ALL)('%s: defaults alone give no error and no warning', (_, d) => {
     expect(validateAppValues(d, {})).toEqual({ errors: [], warnings: [] });
   });
 });
 
 describe('validateAppValues: values each schema rejects', () => {
-  for (const d of APP_DEFINITIONS) {
+  for (const [name, d] of ALL) {
     const all = cases(d.schema, d.defaults);
     const expectedKinds = constraintKinds(d.schema);
 
-    it(`${d.kind}: the walk covers every kind of constraint in the schema`, () => {
+    it(`${name}: the walk covers every kind of constraint in the schema`, () => {
       const covered = new Set(all.map((c) => ruleOfKind[c.kind]));
       expect([...covered].sort()).toEqual([...expectedKinds].sort());
       // A required key with a chart default can be removed by a null.
@@ -212,7 +141,7 @@ describe('validateAppValues: values each schema rejects', () => {
     });
 
     if (!all.length) {
-      it(`${d.kind}: the schema has no constraint, any key is only a warning`, () => {
+      it(`${name}: the schema has no constraint, any key is only a warning`, () => {
         const r = validateAppValues(d, { anything: 1, other: { x: true } });
         expect(r.errors).toEqual([]);
         expect(r.warnings.map((w) => [w.path, w.rule])).toEqual([
@@ -223,7 +152,7 @@ describe('validateAppValues: values each schema rejects', () => {
       continue;
     }
 
-    it.each(all.map((c) => [`${c.kind} at ${c.path}`, c] as const))(`${d.kind}: %s is an error`, (_, c) => {
+    it.each(all.map((c) => [`${c.kind} at ${c.path}`, c] as const))(`${name}: %s is an error`, (_, c) => {
       const { errors } = validateAppValues(d, c.user);
       expect(errors).toHaveLength(1);
       expect(errors[0]).toMatchObject({ path: c.path, rule: c.rule });
@@ -239,7 +168,7 @@ function hasRequiredDefaultKey(schema: Json, dflt: Json | undefined): boolean {
   return Object.entries(props).some(([k, s]) => hasRequiredDefaultKey(s, dflt[k]));
 }
 
-describe('validateAppValues: messages and paths (Postgres, values from the reference schema)', () => {
+describe('validateAppValues: messages and paths (Postgres, values from the v0.41.11 schema)', () => {
   const pg = def('Postgres');
 
   it('names the path, the expected and the given value', () => {
@@ -302,7 +231,7 @@ describe('validateAppValues: messages and paths (Postgres, values from the refer
   });
 });
 
-describe('validateAppValues: list items and map entries (reference schemas)', () => {
+describe('validateAppValues: list items and map entries (v0.41.11 schemas)', () => {
   it('Kafka: a topic without config and replicas is rejected with item paths', () => {
     const { errors } = validateAppValues(def('Kafka'), { topics: [{ name: 'events', partitions: 3 }] });
     expect(errors.map((e) => [e.path, e.rule]).sort()).toEqual([
@@ -346,9 +275,9 @@ describe('validateAppValues: list items and map entries (reference schemas)', ()
 });
 
 describe('precompiled validators (apps/generated/validators.ts)', () => {
-  it('one per catalog kind, keyed by the definition\'s schema object, is what validatorFor returns', () => {
-    expect(PRECOMPILED_VALIDATORS.size).toBe(APP_DEFINITIONS.length);
-    for (const d of APP_DEFINITIONS) {
+  it('one per catalog definition of every release, keyed by the definition\'s schema object, is what validatorFor returns', () => {
+    expect(PRECOMPILED_VALIDATORS.size).toBe(ALL.length);
+    for (const [, d] of ALL) {
       const pre = PRECOMPILED_VALIDATORS.get(d.schema);
       expect(typeof pre, d.kind).toBe('function');
       expect(validatorFor(d)).toBe(pre);
@@ -364,7 +293,7 @@ describe('precompiled validators (apps/generated/validators.ts)', () => {
     return [{}, sample(d.schema) as Values, ...all, all.reduce((acc, u) => mergeChartValues(acc, u), {} as Values)];
   };
 
-  it.each(APP_DEFINITIONS.map((d) => [d.kind, d] as const))('%s: same results as a run-time compile with the same options', (_, d) => {
+  it.each(ALL)('%s: same results as a run-time compile with the same options', (_, d) => {
     const pre = PRECOMPILED_VALIDATORS.get(d.schema)!;
     const runtime = fresh.compile(d.schema);
     const copy: AppDefinition = { ...d, schema: structuredClone(d.schema) }; // not in the map: compiled at run time

@@ -1,8 +1,12 @@
-import { APP_DEFINITIONS } from '../../apps/catalog.js';
 import { Bundle } from '../model/bundle.js';
 import { didYouMean } from '../core/errors.js';
-import type { Values } from '../core/values.js';
-import { UsageError } from './options.js';
+import { isPlainObject, type Values } from '../core/values.js';
+import { appCatalogOf, kindNotInRelease } from '../model/app-catalog.js';
+import { DEFAULT_RELEASE, releaseOf, type ReleaseProfile } from '../releases/profiles.js';
+import { KNOWN_RELEASES } from '../releases/versions.js';
+import { readYamlInputs } from '../input/yaml-input.js';
+import { PLATFORM_API_VERSION } from '../input/platform-document.js';
+import { type ParsedOptions, UsageError } from './options.js';
 import type { CommandResult } from './synth.js';
 
 const BUNDLE_TEXT: Record<string, string> = {
@@ -26,22 +30,59 @@ export function bundlesCommand(): CommandResult {
   return { stdout: `${lines.join('\n')}\n`, code: 0 };
 }
 
-/** `apps [KIND]`: the catalog, or one app's props and defaults. */
-export function appsCommand(kind: string | undefined): CommandResult {
-  if (!kind) {
-    const rows = APP_DEFINITIONS.map((d) => `${d.kind.padEnd(20)} ${d.category.padEnd(16)} ${d.module ? 'tenant module' : `release ${d.prefix}<name>`}${d.requiredServices.length ? `, needs ${d.requiredServices.join(', ')}` : ''}`);
-    return { stdout: `${rows.join('\n')}\n\nrun 'cozystack-cdk8s apps KIND' for the props and defaults of one kind\n`, code: 0 };
+/**
+ * The release a catalog command answers for: `--version`, else the `spec.version` of the Platform
+ * document among the `-f` inputs, else the default release.
+ */
+function releaseFor(o: Pick<ParsedOptions, 'files' | 'version'>): ReleaseProfile {
+  let version = o.version;
+  let from = '--version';
+  if (version === undefined && o.files.length) {
+    const platforms = readYamlInputs(o.files).filter((d) => isPlainObject(d.value) && d.value.apiVersion === PLATFORM_API_VERSION && d.value.kind === 'Platform');
+    if (platforms.length !== 1) throw new UsageError(`apps: expected exactly one ${PLATFORM_API_VERSION} Platform document in ${o.files.join(', ')}, found ${platforms.length}`);
+    const spec = (platforms[0]!.value as { spec?: unknown }).spec;
+    const v = isPlainObject(spec) ? spec.version : undefined;
+    if (v !== undefined && typeof v !== 'string') throw new UsageError(`apps: ${platforms[0]!.file}#${platforms[0]!.index} spec.version: expected a string, got ${JSON.stringify(v)}`);
+    version = v;
+    from = `${platforms[0]!.file}#${platforms[0]!.index} spec.version`;
   }
-  const d = APP_DEFINITIONS.find((x) => x.kind.toLowerCase() === kind.toLowerCase());
-  if (!d) throw new UsageError(`apps: unknown kind '${kind}'${didYouMean(kind, APP_DEFINITIONS.map((x) => x.kind))}`);
+  if (version === undefined) return DEFAULT_RELEASE;
+  const r = releaseOf(version);
+  if (!r) throw new UsageError(`apps: ${from} '${version}' is not a release this library pins (it knows ${KNOWN_RELEASES.join(', ')})${didYouMean(version, KNOWN_RELEASES)}`);
+  return r;
+}
+
+/** `apps [KIND]`: the catalog of the release, or one app's props and defaults at the release. */
+export function appsCommand(kind: string | undefined, o: Pick<ParsedOptions, 'files' | 'version'> = { files: [] }): CommandResult {
+  const release = releaseFor(o);
+  const definitions = appCatalogOf(release).definitions;
+  if (!kind) {
+    const rows = definitions.map((d) => `${d.kind.padEnd(20)} ${d.category.padEnd(16)} ${d.module ? 'tenant module' : `release ${d.prefix}<name>`}${d.requiredServices.length ? `, needs ${d.requiredServices.join(', ')}` : ''}`);
+    return { stdout: `Cozystack ${release.version}: ${definitions.length} app kinds\n${rows.join('\n')}\n\nrun 'cozystack-cdk8s apps KIND' for the props and defaults of one kind\n`, code: 0 };
+  }
+  const d = definitions.find((x) => x.kind.toLowerCase() === kind.toLowerCase());
+  if (!d) {
+    const named = appCatalogOfAny(kind) ?? kind;
+    throw new UsageError(`apps: ${kindNotInRelease(named, release)}`);
+  }
   const props = (d.schema.properties ?? {}) as Record<string, Values>;
   const rows = Object.keys(props).sort().map((k) => {
     const type = typeOf(props[k]!);
     const def = d.defaults[k] === undefined ? '' : ` = ${JSON.stringify(d.defaults[k])}`;
     return `  ${k}: ${type}${def}`;
   });
-  const header = `${d.kind} (apps.cozystack.io/v1alpha1, chart ${d.chartPath}, HelmRelease ${d.prefix}<name>)${d.requiredServices.length ? `\nneeds tenant services: ${d.requiredServices.join(', ')}` : ''}`;
+  const header = `${d.kind} (apps.cozystack.io/v1alpha1, Cozystack ${release.version}, chart ${d.chartPath}, HelmRelease ${d.prefix}<name>)${d.requiredServices.length ? `\nneeds tenant services: ${d.requiredServices.join(', ')}` : ''}`;
   return { stdout: `${header}\nprops (name: type = default):\n${rows.join('\n') || '  (none)'}\n`, code: 0 };
+}
+
+/** The spelling of a kind in some release's catalog (the user may write it in any case). */
+function appCatalogOfAny(kind: string): string | undefined {
+  for (const r of KNOWN_RELEASES) {
+    const p = releaseOf(r);
+    const d = p ? appCatalogOf(p).definitions.find((x) => x.kind.toLowerCase() === kind.toLowerCase()) : undefined;
+    if (d) return d.kind;
+  }
+  return undefined;
 }
 
 function typeOf(s: Values): string {

@@ -15,6 +15,8 @@ export interface ParsedOptions {
   readonly gitBranch?: string;
   readonly gitPath?: string;
   readonly format?: string;
+  /** `--version`: the Cozystack release a catalog command answers for. */
+  readonly version?: string;
   readonly help: boolean;
   readonly positionals: string[];
 }
@@ -30,6 +32,7 @@ const OPTIONS = {
   'git-branch': { type: 'string' },
   'git-path': { type: 'string' },
   format: { type: 'string' },
+  version: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -64,5 +67,6 @@ export function parseOptions(command: string, args: string[], allowed: readonly 
     ...(v['git-branch'] ? { gitBranch: v['git-branch'] as string } : {}),
     ...(v['git-path'] ? { gitPath: v['git-path'] as string } : {}),
     ...(v.format ? { format: v.format as string } : {}),
+    ...(v.version !== undefined ? { version: v.version as string } : {}),
   };
 }

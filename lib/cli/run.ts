@@ -82,9 +82,14 @@ ${INPUT}
 
 Lists the bundles with their size, requirements and optional components.
 `,
-  apps: `usage: cozystack-cdk8s apps [KIND]
+  apps: `usage: cozystack-cdk8s apps [KIND] [-f PATH]... [--version VERSION]
 
-Lists the app kinds of the catalog; with KIND, that kind's props and defaults.
+Lists the app kinds of a release's catalog; with KIND, that kind's props and defaults at the
+release. The release is --version, else the version of the Platform document in -f, else the
+default release. A kind the release does not serve is an error naming what replaced it.
+
+      -f, --file PATH      files or folders with the Platform document (its spec.version)
+      --version VERSION    a pinned Cozystack release (e.g. 1.6.2, 0.41.11)
 `,
   init: `usage: cozystack-cdk8s init [DIR]
 
@@ -113,8 +118,13 @@ export function run(argv: string[]): CommandResult {
         if (o.help) return { stdout: HELP[command]!, code: 0 };
         return command === 'synth' ? synthCommand(o) : command === 'validate' ? validateCommand(o) : command === 'diff' ? diffCommand(o) : graphCommand(o);
       }
+      case 'apps': {
+        const o = parseOptions(command, args, ['file', 'version']);
+        if (o.help) return { stdout: HELP[command]!, code: 0 };
+        if (o.positionals.length > 1) throw new UsageError('apps: too many arguments');
+        return appsCommand(o.positionals[0], o);
+      }
       case 'bundles':
-      case 'apps':
       case 'init': {
         const o = parseOptions(command, args, []);
         if (o.help) return { stdout: HELP[command]!, code: 0 };
@@ -122,7 +132,7 @@ export function run(argv: string[]): CommandResult {
           if (o.positionals.length) throw new UsageError('bundles: takes no arguments');
           return bundlesCommand();
         }
-        return command === 'apps' ? appsCommand(o.positionals[0]) : initCommand(o.positionals[0]);
+        return initCommand(o.positionals[0]);
       }
       default:
         throw new UsageError(`unknown command '${command}'; run 'cozystack-cdk8s --help'`);

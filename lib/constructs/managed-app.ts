@@ -9,6 +9,7 @@ import { Problems } from '../core/errors.js';
 import type { Tenant } from './tenant.js';
 import { APP_BRAND, brand, findUp, hasBrand, TENANT_BRAND } from './tree.js';
 import { validateAppValues } from '../model/app-values.js';
+import { definitionAt } from '../model/app-catalog.js';
 import { isDnsLabel, isDnsSubdomain } from '../core/predicates.js';
 import { addObject, GVK } from '../renderings/objects.js';
 import { findCredentialShapes } from '../model/credential-shapes.js';
@@ -20,7 +21,10 @@ export const CREDENTIALS_LABEL = 'cdk8s.cozystack.io/credentials';
 
 /** Properties of a {@link ManagedApp}: its catalog entry, its values, and the options. */
 export interface ManagedAppProps extends AppOptions {
-  /** The catalog entry of the app's kind. */
+  /**
+   * The catalog entry of the app's kind (of any release: the app takes its kind's entry at the
+   * platform's release, which must serve it; a kind no catalog has is taken as given).
+   */
   readonly definition: AppDefinition;
   /**
    * The chart values, as the `spec` of the application object.
@@ -51,7 +55,7 @@ export class ManagedApp<P = Values> extends Construct {
     return hasBrand(x, APP_BRAND);
   }
 
-  /** The catalog entry of this app's kind. */
+  /** The catalog entry of this app's kind at the platform's release. */
   public readonly definition: AppDefinition;
   /** The tenant the app is ordered in. */
   public readonly tenant: Tenant;
@@ -72,15 +76,22 @@ export class ManagedApp<P = Values> extends Construct {
    * @param id the application's name, also the construct id
    */
   constructor(scope: Construct, id: string, props: ManagedAppProps) {
-    const { definition, values = {}, ...options } = props;
+    const { definition: given, values = {}, ...options } = props;
     const tenant = findUp(scope, TENANT_BRAND) as Tenant | undefined;
-    const subject = `${definition.kind} ${tenant ? tenant.namespace : '?'}/${id}`;
+    const subject = `${given.kind} ${tenant ? tenant.namespace : '?'}/${id}`;
     const p = new Problems(subject);
     if (!tenant) {
-      p.add('', `must be created in a Tenant or a construct inside one (e.g. new ${definition.kind}(platform.rootTenant, '${id}')), not in ${scope.node.path}`, 'not-in-tenant');
+      p.add('', `must be created in a Tenant or a construct inside one (e.g. new ${given.kind}(platform.rootTenant, '${id}')), not in ${scope.node.path}`, 'not-in-tenant');
       p.throwIfAny();
     }
     const t = tenant!;
+    // The kind at the platform's release: its schema, defaults and HelmRelease shape.
+    const at = definitionAt(given, t.context.release);
+    if ('problem' in at) {
+      p.add('kind', at.problem, 'kind-not-in-release');
+      p.throwIfAny(`invalid ${given.kind}`);
+    }
+    const definition = (at as { definition: AppDefinition }).definition;
     const releaseName = `${definition.prefix}${id}`;
     if (!isDnsLabel(id)) p.add('metadata.name', `'${id}' is not a valid name (lowercase letters, digits and '-', starting and ending alphanumeric)`, 'invalid-name');
     else if (releaseName.length > 53) p.add('metadata.name', `release name '${releaseName}' is longer than 53 characters`, 'name-too-long');
@@ -158,6 +169,8 @@ export class ManagedApp<P = Values> extends Construct {
       namespace: t.namespace,
       chart: definition.chart,
       chartPath: definition.chartPath,
+      chartArtifact: definition.chartArtifact,
+      shape: definition.helmRelease,
       sourcing: context.charts,
       labels: definition.labels,
       values: shown,

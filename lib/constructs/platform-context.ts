@@ -3,6 +3,7 @@ import type { Values } from '../core/values.js';
 import type { Tenant } from './tenant.js';
 import type { ChartSourcing } from '../model/platform-model.js';
 import type { HostRegistry } from '../model/host-zones.js';
+import type { ReleaseProfile } from '../releases/profiles.js';
 
 /**
  * What tenants and apps need from their platform, without importing it.
@@ -10,6 +11,8 @@ import type { HostRegistry } from '../model/host-zones.js';
  */
 export interface PlatformContext {
   readonly rootHost: string;
+  /** The release the platform pins: its app catalog gives each app's definition. */
+  readonly release: ReleaseProfile;
   readonly clusterValues: Values;
   /** Tenant namespaces so far, namespace to owner description. */
   readonly namespaces: Map<string, string>;

@@ -1,6 +1,6 @@
 import { type ApiObject, Chart } from 'cdk8s';
 import { Construct, type IConstruct } from 'constructs';
-import { APP_DEFINITIONS } from '../../apps/catalog.js';
+import { appCatalogOf } from '../model/app-catalog.js';
 import type { AppDefinition } from '../model/app-definition.js';
 import type { Bundle } from '../model/bundle.js';
 import { CozystackValidationError, mapProblems, prefixed, type Problem } from '../core/errors.js';
@@ -109,7 +109,11 @@ export class Platform extends Chart {
   public readonly model: PlatformModel;
   /** @internal */
   public readonly tenantContext: PlatformContext;
-  /** Application kinds this platform serves (their `-rd` component is installed). */
+  /**
+   * Application kinds this platform serves, from its release's catalog: at a release of bundles
+   * (v0.41) those whose `-rd` component is installed, at a release of packages (v1.x) every kind of
+   * the release (each has its PackageSource in the release's platform chart).
+   */
   public readonly applications: readonly AppDefinition[];
   private readonly credentialsProps?: CredentialsProps;
   private readonly strict: boolean;
@@ -162,7 +166,9 @@ export class Platform extends Chart {
     this.mode = this.model.mode;
     this.tenantRendering = this.model.tenantRendering;
     const installed = new Set(this.model.components.map((c) => c.name));
-    this.applications = APP_DEFINITIONS.filter((a) => ALWAYS_AVAILABLE.has(a.chart) || installed.has(`${a.chart}-rd`));
+    const byComponent = (a: AppDefinition): boolean => ALWAYS_AVAILABLE.has(a.chart) || installed.has(`${a.chart}-rd`);
+    const catalog = appCatalogOf(this.model.release).definitions;
+    this.applications = this.model.release.delivery === 'packages' ? catalog : catalog.filter(byComponent);
     renderPlatform(this, this.model, this.applications);
     const rendering = this.tenantRendering;
     const perChart = props.tenantsPerChart;
@@ -189,6 +195,7 @@ export class Platform extends Chart {
     const env = { rendering, clusterValues: this.model.clusterValues, rootTenantDependsOn: this.rootTenantDependsOn(), sourcing: this.model.charts };
     this.tenantContext = {
       rootHost: this.model.rootHost,
+      release: this.model.release,
       clusterValues: this.model.clusterValues,
       hosts: new Map(),
       hostRegistry: new HostRegistry(),

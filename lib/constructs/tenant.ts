@@ -1,10 +1,11 @@
 import { Construct } from 'constructs';
 import type { TenantService } from '../model/app-definition.js';
 import type { Values } from '../core/values.js';
-import { APP_DEFINITIONS } from '../../apps/catalog.js';
+import { appDefinitionOf, kindNotInRelease, kindProblemRule } from '../model/app-catalog.js';
 import { didYouMean, mapProblems, prefixed, type Problem, Problems } from '../core/errors.js';
 import { isDnsLabel, isDnsSubdomain, isQuantity } from '../core/predicates.js';
 import { validateAppValues } from '../model/app-values.js';
+import { DEFAULT_RELEASE, type ReleaseProfile } from '../releases/profiles.js';
 import {
   namespaceLabels,
   namespaceValues,
@@ -199,10 +200,9 @@ export class Tenant extends Construct implements TenantModel {
     const spec = manifest?.spec ?? {};
     if (typeof spec !== 'object' || spec === null || Array.isArray(spec)) p.add('spec', `expected a map, got ${JSON.stringify(spec)}`, 'invalid-type');
     const kind = manifest?.kind;
-    const definition = APP_DEFINITIONS.find((d) => d.kind === kind);
-    if (kind !== 'Tenant' && !definition) {
-      p.add('kind', `unknown kind ${JSON.stringify(kind)}; expected one of ${APP_DEFINITIONS.map((d) => d.kind).join(', ')}${didYouMean(String(kind), APP_DEFINITIONS.map((d) => d.kind))}`, 'unknown-kind');
-    }
+    const release = this.context.release;
+    const definition = typeof kind === 'string' ? appDefinitionOf(kind, release) : undefined;
+    if (kind !== 'Tenant' && !definition) p.add('kind', kindNotInRelease(String(kind), release), kindProblemRule(String(kind)));
     p.throwIfAny();
     if (kind === 'Tenant') {
       // Problems of a Tenant manifest are named by document paths, as for every other kind.
@@ -238,7 +238,7 @@ export class Tenant extends Construct implements TenantModel {
  * Paths are document paths.
  * @internal
  */
-export function manifestProblemsAlone(manifest: AppManifest): Problem[] {
+export function manifestProblemsAlone(manifest: AppManifest, release: ReleaseProfile = DEFAULT_RELEASE): Problem[] {
   const kind = manifest?.kind;
   const name = manifest?.metadata?.name;
   const subject = `${kind ?? '?'} ${String(manifest?.metadata?.namespace ?? '?')}/${String(name ?? '?')}`;
@@ -257,9 +257,10 @@ export function manifestProblemsAlone(manifest: AppManifest): Problem[] {
     }
     return [...p.problems];
   }
-  const definition = APP_DEFINITIONS.find((d) => d.kind === kind);
+  const definition = typeof kind === 'string' ? appDefinitionOf(kind, release) : undefined;
   if (!definition) {
-    p.add('kind', `unknown kind ${JSON.stringify(kind)}; expected one of ${APP_DEFINITIONS.map((d) => d.kind).join(', ')}${didYouMean(String(kind), APP_DEFINITIONS.map((d) => d.kind))}`, 'unknown-kind');
+    // Without a platform the release may be another: only a kind no release knows is a problem by itself.
+    if (kindProblemRule(String(kind)) === 'unknown-kind') p.add('kind', kindNotInRelease(String(kind), release), 'unknown-kind');
     return [...p.problems];
   }
   if (typeof name === 'string' && name !== '' && !isDnsLabel(name)) p.add('metadata.name', `'${name}' is not a valid name (lowercase letters, digits and '-', starting and ending alphanumeric)`, 'invalid-name');

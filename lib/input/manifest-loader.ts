@@ -28,7 +28,7 @@ export function loadManifests(platform: Platform, manifests: readonly SourcedMan
     typeof name === 'string' && name !== '' ? (parentNamespace === ROOT_TENANT_NAMESPACE ? `tenant-${name}` : `${parentNamespace}-${name}`) : undefined;
   const sourced = (m: SourcedManifest, p: Problem): Problem => (m.source ? { ...p, subject: `${m.source} ${p.subject}` } : p);
   const alone = (m: SourcedManifest): void => {
-    for (const p of manifestProblemsAlone(m.manifest)) problems.push(sourced(m, p));
+    for (const p of manifestProblemsAlone(m.manifest, platform.rootTenant.context.release)) problems.push(sourced(m, p));
     if (m.manifest.kind === 'Tenant') {
       const ns = madeBy(m.manifest.metadata.namespace!, m.manifest.metadata.name);
       if (ns) failed.add(ns);

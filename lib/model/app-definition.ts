@@ -26,10 +26,42 @@ export interface AppDefinition {
   readonly module: boolean;
   /** Tenant services the chart reads from `_namespace`; synthesis fails when none is in reach. */
   readonly requiredServices: readonly TenantService[];
+  /**
+   * The ExternalArtifact of the chart the release's resource definition names (v1.x: the artifact
+   * of the app's PackageSource component, `<packagesource>-<variant>-<component>` with dots to
+   * dashes, e.g. `cozystack-postgres-application-default-postgres`).
+   * @default - `cozystack-<chart>-application-default-<chart>` (v0.41 definitions name a chart, not an artifact)
+   */
+  readonly chartArtifact?: string;
+  /**
+   * The HelmRelease the release's API gives an app of this kind, besides chart, values and valuesFrom.
+   * @default - the v0.41 shape: interval 5m, releaseName, install and upgrade remediation retries -1
+   */
+  readonly helmRelease?: AppReleaseShape;
   /** The chart's values JSON schema. */
   readonly schema: Values;
   /** The chart's default values (its values.yaml). */
   readonly defaults: Values;
+}
+
+/** The HelmRelease shape a release's API gives an application. */
+export interface AppReleaseShape {
+  /** True when `spec.releaseName` is set to the HelmRelease name. */
+  readonly releaseName: boolean;
+  /** Spec fields besides chart, releaseName, values and valuesFrom (interval, install, upgrade, maxHistory, ...). */
+  readonly spec: Values;
+}
+
+/** The app catalog of one pinned release. */
+export interface AppCatalog {
+  /** The release's version, as the Platform's `version` names it, e.g. `1.6.2`. */
+  readonly version: string;
+  /** The upstream tag, e.g. `v1.6.2`. */
+  readonly tag: string;
+  /** Every application kind the release serves, sorted by kind. */
+  readonly definitions: readonly AppDefinition[];
+  /** Kinds an earlier pinned release served that this one does not: what replaced each (null: nothing). */
+  readonly removed: Readonly<Record<string, string | null>>;
 }
 
 /** Options of an app that are not chart values; typed app props take them beside the values. */

@@ -2,6 +2,7 @@ import type { ApiObject } from 'cdk8s';
 import type { Construct } from 'constructs';
 import { addObject, GVK } from './objects.js';
 import type { Values } from '../core/values.js';
+import type { AppReleaseShape } from '../model/app-definition.js';
 import { compact } from '../core/values.js';
 import { type ChartSourcing, VALUES_SECRET } from '../model/platform-model.js';
 import { chartFields } from './platform-common.js';
@@ -22,6 +23,13 @@ export interface AppReleaseSpec {
   readonly namespace: string;
   /** Chart name; its ExternalArtifact is `cozystack-<chart>-application-default-<chart>`. */
   readonly chart: string;
+  /** ExternalArtifact of the chart. @default - `cozystack-<chart>-application-default-<chart>` */
+  readonly chartArtifact?: string;
+  /**
+   * The HelmRelease shape the release's API gives the app (interval, install, upgrade, ...).
+   * @default - interval (5m), releaseName, install/upgrade remediation retries -1, upgrade.force and timeout as given
+   */
+  readonly shape?: AppReleaseShape;
   /** Chart folder in the release, e.g. `apps/postgres` (read when charts come from a Git source). */
   readonly chartPath: string;
   /** Where the release's charts come from. */
@@ -63,11 +71,11 @@ export function addAppRelease(scope: Construct, s: AppReleaseSpec): ApiObject {
       },
     },
     {
-      spec: compact({
+      spec: s.shape ? shapedSpec(s, s.shape) : compact({
         interval: s.interval ?? '5m',
         timeout: s.timeout,
         releaseName: s.releaseName,
-        ...chartFields(s.sourcing, s.chartPath, applicationArtifact(s.chart)),
+        ...chartFields(s.sourcing, s.chartPath, s.chartArtifact ?? applicationArtifact(s.chart)),
         install: { remediation: { retries: -1 } },
         upgrade: { ...(s.upgradeForce ? { force: true } : {}), remediation: { retries: -1 } },
         valuesFrom: [{ kind: 'Secret', name: VALUES_SECRET }, ...(s.extraValuesFrom ?? []).map((v) => ({ ...v }))],
@@ -76,4 +84,18 @@ export function addAppRelease(scope: Construct, s: AppReleaseSpec): ApiObject {
       }),
     },
   );
+}
+
+/** The spec of an app's HelmRelease in the shape of its release's API (the definition's data). */
+function shapedSpec(s: AppReleaseSpec, shape: AppReleaseShape): Values {
+  const { interval, ...rest } = shape.spec;
+  return compact({
+    interval,
+    releaseName: shape.releaseName ? s.releaseName : undefined,
+    ...chartFields(s.sourcing, s.chartPath, s.chartArtifact ?? applicationArtifact(s.chart)),
+    ...structuredClone(rest),
+    valuesFrom: [{ kind: 'Secret', name: VALUES_SECRET }, ...(s.extraValuesFrom ?? []).map((v) => ({ ...v }))],
+    values: s.values && Object.keys(s.values).length ? s.values : undefined,
+    dependsOn: s.dependsOn?.length ? s.dependsOn.map((d) => ({ ...d })) : undefined,
+  }) as Values;
 }
