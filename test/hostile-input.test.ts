@@ -122,7 +122,15 @@ describe('hostile YAML', () => {
       levels.push(`${cur}: &${cur} [${Array(9).fill(`*${prev}`).join(',')}]`);
     }
     const d = workspaceWith({ 'bomb.yaml': `${levels.join('\n')}\n` });
-    expectClearError(cliBounded(['validate', '-f', 'input'], d), 'input/bomb.yaml', 'alias-limit');
+    // 81 aliases, under the 100 allowed, that expand to 9^9 nodes: refused by the node count after
+    // alias expansion (docs/safety.md, issue 15 point 6), before anything is expanded.
+    expectClearError(cliBounded(['validate', '-f', 'input'], d), 'input/bomb.yaml', 'too-many-nodes', /after alias expansion/);
+  });
+
+  it('amplified YAML within every other limit (issue 15: 9 documents, each 99 aliases of a 25,000-node list) is refused, no crash', () => {
+    const doc = `a: &a [${Array(24_999).fill('0').join(',')}]\nb: [${Array(99).fill('*a').join(', ')}]\n`;
+    const d = workspaceWith({ 'amplified.yaml': Array(9).fill(doc).join('---\n') });
+    expectClearError(cliBounded(['validate', '-f', 'input'], d), 'input/amplified.yaml', 'too-many-nodes', /after alias expansion/);
   });
 
   it('an alias bomb with many aliases per level is refused before parsing', () => {

@@ -48,7 +48,9 @@ const APP_KINDS: { kind: string; rd: string; spec: fc.Arbitrary<Record<string, u
 ];
 
 const BUNDLES = ['paas-full', 'paas-hosted', 'distro-full', 'distro-hosted'] as const;
-const NAME = fc.stringMatching(/^[a-z][a-z0-9]{0,5}$/).filter((n) => n !== 'root');
+// Not root (the root tenant's), nor a name whose derived host is a reserved service host
+// (api.<root host>, s3.<host> of a tenant running seaweedfs: docs/safety.md, hosts stay in their zone).
+const NAME = fc.stringMatching(/^[a-z][a-z0-9]{0,5}$/).filter((n) => n !== 'root' && n !== 'api' && n !== 's3');
 const QUOTAS = fc.record({ cpu: fc.constantFrom('4', '500m', 2), memory: fc.constantFrom('8Gi', '512Mi'), pods: fc.integer({ min: 0, max: 100 }), storage: fc.constantFrom('100Gi', '1Ti') }, { requiredKeys: [] });
 const TENANT_SPEC = fc.record({ etcd: fc.boolean(), ingress: fc.boolean(), monitoring: fc.boolean(), seaweedfs: fc.boolean(), isolated: fc.boolean(), resourceQuotas: QUOTAS }, { requiredKeys: [] });
 const IPV4 = fc.tuple(fc.integer({ min: 1, max: 223 }), fc.nat(255), fc.nat(255), fc.integer({ min: 1, max: 254 })).map((o) => o.join('.'));

@@ -4,8 +4,10 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { App } from 'cdk8s';
 import { describe, expect, it } from 'vitest';
-import { Bundle, collectObjects, CozystackValidationError, OUTPUT_MANIFEST, OutputRefusedError, Platform, Postgres, renderFiles, synthesize, type KubeObject } from '../lib/index.js';
-import { ClickHouse } from '../apps/index.js';
+import { Bundle, collectObjects, CozystackValidationError, GitOpsBootstrap, OUTPUT_MANIFEST, OutputRefusedError, Platform, Postgres, renderFiles, synthesize, type KubeObject } from '../lib/index.js';
+import { validateCustomResource } from './support/crd-schemas.js';
+import { ClickHouse, Kubernetes, Monitoring, VirtualMachine } from '../apps/index.js';
+import { run } from '../lib/cli/run.js';
 import { checkSecurityInvariants, type TenantFacts } from '../lib/synthesis/security-invariants.js';
 import { PAAS, spec } from './support/synth.js';
 import { chartValues } from './support/helm-controller.js';
@@ -77,10 +79,388 @@ describe('credentials', () => {
 
   it('SOPS creation rules for the given keys; inline handling keeps values as given', () => {
     const files = renderFiles(build({ credentials: { sops: { age: ['age1example'], pgp: ['ABCDEF0123'] } } }).app);
-    expect(files.get('.sops.yaml')).toContain('path_regex: secrets/.*\\.yaml$');
+    // sops matches path_regex against the file's path: every Secret file of secrets/, no kustomization.yaml
+    // (a kustomization.yaml with a sops block is one kustomize can no longer read).
+    const rule = new RegExp(/path_regex: (\S+)/.exec(files.get('.sops.yaml')!)![1]!);
+    const secretsFiles = [...files.keys()].filter((p) => p.startsWith('secrets/'));
+    expect(secretsFiles.filter((p) => rule.test(p))).toEqual(secretsFiles.filter((p) => /\/secret-[^/]+\.yaml$/.test(p)));
+    expect(secretsFiles.filter((p) => rule.test(p))).toHaveLength(2);
+    expect(files.get('.sops.yaml')).toContain('encrypted_regex: ^(data|stringData)$');
     expect(files.get('.sops.yaml')).toContain('age: age1example');
     const inline = collectObjects(build({ credentials: { handling: 'inline' } }).app);
     expect(spec(inline.find((o) => o.metadata.name === 'postgres-db')!).values).toMatchObject({ users: { app: { password: SECRETS[0] } } });
+  });
+});
+
+describe('credentials reach the cluster from Git (issue 15, point 3)', () => {
+  // Flux: a Kustomization with spec.decryption {provider: sops, secretRef} decrypts SOPS-encrypted
+  // Secrets before applying them (kustomize-controller; the CRD of releases/v1.6.2/crds/flux). The
+  // age key is a Secret in flux-system whose key ends in .agekey (README, "Credentials in Git").
+  const AGE = 'age1ql3z7hjy54pw3hyww5ayyfg7zqgvc7w3j2elw8zmrj2kg5sfn9aqmcac8p';
+  const build = (props: Record<string, unknown>, gitops: boolean, path?: string) => {
+    const { app, platform } = newPlatform(props);
+    if (gitops) new GitOpsBootstrap(platform, 'gitops', { url: 'https://git.example/c.git', ...(path ? { path } : {}) });
+    const team = platform.rootTenant.addTenant('team');
+    new Postgres(team, 'db', { users: { app: { password: 'pw-1' } } });
+    new Postgres(team, 'plain', {});
+    return { app, platform };
+  };
+  const kustomizations = (objects: KubeObject[]) => objects.filter((o) => o.kind === 'Kustomization').map((o) => o.metadata.name);
+
+  it('with SOPS keys, a Kustomization decrypts and applies secrets/ after the platform, and secrets/ is committed', () => {
+    const { app, platform } = build({ credentials: { sops: { age: [AGE] } } }, true, 'clusters/a');
+    const files = renderFiles(app);
+    const objects = collectObjects(app);
+    const k = objects.find((o) => o.kind === 'Kustomization' && o.metadata.name === 'cozystack-credentials')!;
+    expect(k.metadata.namespace).toBe('flux-system');
+    expect(spec(k)).toEqual({
+      interval: '5m',
+      path: './clusters/a/secrets',
+      prune: true,
+      sourceRef: { kind: 'GitRepository', name: 'cozystack-gitops' },
+      decryption: { provider: 'sops', secretRef: { name: 'sops-age' } },
+      dependsOn: [{ name: 'cozystack-platform' }],
+    });
+    expect(validateCustomResource(k as never)).toEqual([]);
+    // The folder it applies exists (a kustomization.yaml listing the Secrets) and nothing else applies it.
+    expect(files.get('secrets/kustomization.yaml')).toContain('tenant-team');
+    expect(files.get('kustomization.yaml')).not.toMatch(/secrets/);
+    expect(files.get('.gitignore')).not.toMatch(/^secrets\/$/m);
+    expect(files.has('flux-system/kustomization-cozystack-credentials.yaml')).toBe(true);
+    // The HelmRelease reads the Secret without optional: helm-controller retries it until the Secret is applied.
+    const hr = objects.find((o) => o.kind === 'HelmRelease' && o.metadata.name === 'postgres-db')!;
+    expect((spec(hr).valuesFrom as { name: string; optional?: boolean }[]).find((v) => v.name === 'postgres-db-credential-values')).not.toHaveProperty('optional');
+    const warning = platform.warnings.find((w) => w.startsWith('credentials Secrets'))!;
+    expect(warning).toContain('tenant-team/postgres-db-credential-values (read by HelmRelease tenant-team/postgres-db)');
+    expect(warning).toMatch(/sops --encrypt --in-place/);
+    expect(warning).toMatch(/flux-system\/cozystack-credentials/);
+    expect(warning).not.toContain('pw-1');
+    // The app's own warning does not say "kept out of Git" when they are committed encrypted.
+    expect(platform.warnings.find((w) => w.startsWith('Postgres tenant-team/db: credentials'))).toMatch(/written under secrets\/ and committed once encrypted with SOPS$/);
+  });
+
+  it('the same tree synthesized twice has the Kustomization once and the warning once', () => {
+    const { app, platform } = build({ credentials: { sops: { age: [AGE] } } }, true);
+    expect(kustomizations(collectObjects(app))).toEqual(['cozystack-platform', 'cozystack-tenants', 'cozystack-credentials']);
+    expect(kustomizations(collectObjects(app))).toEqual(['cozystack-platform', 'cozystack-tenants', 'cozystack-credentials']);
+    expect(platform.warnings.filter((w) => w.startsWith('credentials Secrets'))).toHaveLength(1);
+  });
+
+  it('without SOPS, nothing Flux applies reads secrets/ and a warning names every Secret that must be applied by other means', () => {
+    const { app, platform } = build({}, true);
+    const objects = collectObjects(app);
+    expect(kustomizations(objects)).toEqual(['cozystack-platform', 'cozystack-tenants']);
+    expect(objects.filter((o) => o.kind === 'Kustomization').map((o) => spec(o).path)).not.toContain('./secrets');
+    expect(renderFiles(app).get('.gitignore')).toMatch(/^secrets\/$/m);
+    const warning = platform.warnings.find((w) => w.startsWith('credentials Secrets'))!;
+    expect(warning).toContain('tenant-team/postgres-db-credential-values (read by HelmRelease tenant-team/postgres-db)');
+    expect(warning).toMatch(/nothing Flux applies delivers them/);
+    expect(warning).toMatch(/kubectl apply -k <out>\/secrets/);
+    expect(warning).toMatch(/credentials\.sops/);
+    expect(warning).toMatch(/credentialsSecret/);
+  });
+
+  it('SOPS keys without a GitOps bootstrap: the warning says nothing applies secrets/', () => {
+    const { app, platform } = build({ credentials: { sops: { age: [AGE] } } }, false);
+    expect(kustomizations(collectObjects(app))).toEqual([]);
+    expect(platform.warnings.find((w) => w.startsWith('credentials Secrets'))).toMatch(/no GitOps bootstrap .* applies secrets\//);
+  });
+
+  it('no credentials Secret (none in the values, an existing Secret, inline handling): no Kustomization, no warning', () => {
+    for (const props of [{ credentials: { sops: { age: [AGE] } } }, { credentials: { handling: 'inline' } }]) {
+      const { app, platform } = newPlatform(props);
+      new GitOpsBootstrap(platform, 'gitops', { url: 'https://git.example/c.git' });
+      new Postgres(platform.rootTenant, 'db', { users: { app: { password: 'pw' } }, credentialsSecret: 'mine' });
+      new Postgres(platform.rootTenant, 'db2', props.credentials.handling === 'inline' ? { users: { app: { password: 'pw' } } } : {});
+      expect(kustomizations(collectObjects(app))).toEqual(['cozystack-platform', 'cozystack-tenants']);
+      expect(platform.warnings.filter((w) => w.startsWith('credentials Secrets'))).toEqual([]);
+    }
+  });
+
+  it('a SOPS recipient that is not one is refused, naming the path and the value (it would be written into .sops.yaml)', () => {
+    let error: unknown;
+    try {
+      newPlatform({ credentials: { sops: { age: [AGE, 'age1x\n  - path_regex: .*'], pgp: ['not-hex'] } } });
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(CozystackValidationError);
+    expect((error as CozystackValidationError).problems.map((p) => `${p.path} [${p.rule}]`)).toEqual(['credentials.sops.age[1] [invalid-recipient]', 'credentials.sops.pgp[0] [invalid-recipient]']);
+    expect((error as CozystackValidationError).problems[1]!.message).toContain('"not-hex"');
+    // With a problem of the settings: one report of both.
+    try {
+      newPlatform({ components: { enable: ['no-such-component'] }, credentials: { sops: { age: ['AGE1UPPER'] } } });
+    } catch (e) {
+      error = e;
+    }
+    // (The rule of the unknown component depends on the release: unknown-component or unknown-package.)
+    expect((error as CozystackValidationError).problems.map((p) => p.path)).toEqual(['components.enable[0]', 'credentials.sops.age[0]']);
+    expect((error as CozystackValidationError).problems[1]!.rule).toBe('invalid-recipient');
+  });
+});
+
+describe('hosts stay in their zone (issue 15, point 9)', () => {
+  // docs/safety.md: a tenant's host lies under its parent's and outside every other tenant's zone;
+  // an app's host lies in its tenant's zone; the platform's services under the root host
+  // (upstream publishing.exposedServices api, dashboard, vm-exportproxy, cdi-uploadproxy, and
+  // keycloak) and each tenant's grafana.<host> (monitoring) and s3.<host> (seaweedfs) are reserved.
+  const problemsOf = (f: () => unknown) => {
+    try {
+      f();
+    } catch (e) {
+      if (e instanceof CozystackValidationError) return e.problems.map((p) => `${p.subject} ${p.path}: ${p.rule}`);
+      throw e;
+    }
+    return [];
+  };
+
+  it('the hosts of the issue: grafana.a.example.org of a sibling, dashboard.example.org, an app in another tenant', () => {
+    const { platform } = newPlatform();
+    const root = platform.rootTenant;
+    root.addTenant('a', { monitoring: true });
+    expect(problemsOf(() => root.addTenant('b', { host: 'grafana.a.example.org' }))).toEqual(['Tenant tenant-root/b host: reserved-host']);
+    expect(problemsOf(() => root.addTenant('c', { host: 'dashboard.example.org' }))).toEqual(['Tenant tenant-root/c host: reserved-host']);
+    expect(problemsOf(() => new Kubernetes(root, 'k8s', { host: 'k8s.a.example.org' }))).toEqual(['Kubernetes tenant-root/k8s spec.host: host-in-other-zone']);
+  });
+
+  it('errors name the tenant or app, the host given and the zone expected', () => {
+    const { platform } = newPlatform();
+    const a = platform.rootTenant.addTenant('a');
+    let error: CozystackValidationError | undefined;
+    try {
+      a.addTenant('b', { host: 'b.example.org' });
+    } catch (e) {
+      error = e as CozystackValidationError;
+    }
+    expect(error!.problems).toEqual([{ subject: 'Tenant tenant-a/b', path: 'host', message: "host 'b.example.org' is outside its parent tenant tenant-a's zone: expected a name under a.example.org", rule: 'host-outside-zone' }]);
+    try {
+      new Kubernetes(a, 'k8s', { host: 'k8s.example.org' });
+    } catch (e) {
+      error = e as CozystackValidationError;
+    }
+    expect(error!.problems[0]!.subject).toBe('Kubernetes tenant-a/k8s');
+    expect(error!.problems[0]!.message).toBe("host 'k8s.example.org' is outside its tenant tenant-a's zone: expected a.example.org or a name under it");
+  });
+
+  it('what stays allowed: derived hosts at any depth, explicit hosts in the own zone, an app host in the zone, a Grafana of a monitoring module in its zone', () => {
+    const { app, platform } = newPlatform();
+    const a = platform.rootTenant.addTenant('a', { monitoring: true });
+    const b = a.addTenant('b');
+    expect(b.host).toBe('b.a.example.org');
+    b.addTenant('c', { host: 'shop.b.a.example.org' });
+    new Kubernetes(a, 'k8s', { host: 'k8s.a.example.org' });
+    new Kubernetes(platform.rootTenant, 'k8s', { host: 'k8s.example.org' });
+    new Monitoring(platform.rootTenant.addTenant('m'), 'monitoring', { host: 'grafana.m.example.org' });
+    expect(() => collectObjects(app)).not.toThrow();
+  });
+
+  it('the order of declaration does not matter: a zone that would hold an earlier host is refused', () => {
+    const { platform } = newPlatform();
+    platform.rootTenant.addTenant('g', { host: 'z.q.example.org' });
+    expect(problemsOf(() => platform.rootTenant.addTenant('q'))).toEqual(['Tenant tenant-root/q name: host-in-other-zone']);
+    const other = newPlatform().platform;
+    new Kubernetes(other.rootTenant, 'k8s', { host: 'k8s.team.example.org' });
+    expect(problemsOf(() => other.rootTenant.addTenant('team'))).toEqual(['Tenant tenant-root/team name: host-in-other-zone']);
+  });
+
+  it('every platform service host under the root host is reserved, and each tenant service host of a tenant running it', () => {
+    const { platform } = newPlatform();
+    for (const s of ['api', 'dashboard', 'cdi-uploadproxy', 'vm-exportproxy', 'keycloak', 'grafana', 's3']) {
+      expect(problemsOf(() => platform.rootTenant.addTenant('t', { host: `${s}.example.org` })), s).toEqual(['Tenant tenant-root/t host: reserved-host']);
+    }
+    const quiet = platform.rootTenant.addTenant('quiet'); // runs neither monitoring nor seaweedfs itself
+    expect(problemsOf(() => quiet.addTenant('grafana'))).toEqual([]);
+    const loud = platform.rootTenant.addTenant('loud', { seaweedfs: true });
+    expect(problemsOf(() => loud.addTenant('s3'))).toEqual(['Tenant tenant-loud/s3 name: reserved-host']);
+  });
+});
+
+describe('credentials recognised by their shape (issue 15, point 8)', () => {
+  // docs/safety.md: the password of a URL's userinfo anywhere, a private key, well-known tokens by
+  // prefix (AWS AKIA..., GitHub ghp_..., Slack xox.-, hooks.slack.com webhooks), a key named like a
+  // credential in a free-form map (valuesOverride, components.values), a password in cloudInit:
+  // a warning with the path and never the value; strict makes each an error.
+  const VALUES = {
+    url: 'https://bob:tok-url-1@registry.example/x',
+    token: 'tok-key-2',
+    aws: 'AKIAABCDEFGHIJKLMNOP',
+    pem: '-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaA\n-----END OPENSSH PRIVATE KEY-----',
+    webhook: 'https://hooks.slack.com/services/T000/B000/XXXXXXXXXXXX',
+    cloud: '#cloud-config\nchpasswd:\n  expire: false\npassword: pw-cloud-3\n',
+    components: 'pw-components-4',
+  };
+  const build = (strict: boolean, handling?: 'inline') => {
+    const app = new App({ outdir: '/nonexistent' });
+    const platform = new Platform(app, 'platform', {
+      bundle: Bundle.PAAS_FULL,
+      ...PAAS,
+      // A release whose platform source may be a Git repository (1.6.2 reads an OCI artifact only).
+      version: '0.41.11',
+      strict,
+      ...(handling ? { credentials: { handling } } : {}),
+      source: { url: 'https://carol:tok-source-5@git.example/cozystack.git' },
+      components: { values: { cilium: { hubble: { relay: { password: VALUES.components } } } } },
+    } as never);
+    new GitOpsBootstrap(platform, 'gitops', { url: 'https://dave:tok-git-6@git.example/c.git' });
+    new Kubernetes(platform.rootTenant, 'k8s', {
+      addons: {
+        certManager: { valuesOverride: { mirror: VALUES.url, cloudflare: { apiToken: VALUES.token, apiTokenSecretRef: 'cf', secretName: 'cf' }, key: VALUES.pem } },
+        velero: { valuesOverride: { aws: VALUES.aws, alert: VALUES.webhook } },
+      },
+    } as never);
+    new VirtualMachine(platform.rootTenant, 'vm', { cloudInit: VALUES.cloud } as never);
+    return { app, platform };
+  };
+  const EXPECTED = [
+    ['Platform platform source.url', 'a URL with a password in its userinfo'],
+    ['Platform platform components.values.cilium.hubble.relay.password', "key 'password' of a free-form map"],
+    ['Kubernetes tenant-root/k8s spec.addons.certManager.valuesOverride.mirror', 'a URL with a password in its userinfo'],
+    ['Kubernetes tenant-root/k8s spec.addons.certManager.valuesOverride.cloudflare.apiToken', "key 'apiToken' of a free-form map"],
+    ['Kubernetes tenant-root/k8s spec.addons.certManager.valuesOverride.key', 'a private key'],
+    ['Kubernetes tenant-root/k8s spec.addons.velero.valuesOverride.aws', 'an AWS access key id'],
+    ['Kubernetes tenant-root/k8s spec.addons.velero.valuesOverride.alert', 'a Slack webhook URL'],
+    ['VirtualMachine tenant-root/vm spec.cloudInit', 'cloud-init that sets a password'],
+    ['GitOps platform/gitops url', 'a URL with a password in its userinfo'],
+  ];
+  const secrets = [...Object.values(VALUES), 'tok-source-5', 'tok-git-6', 'tok-url-1', 'pw-cloud-3'];
+
+  it('each is a warning naming the path and what it looks like, never the value', () => {
+    const { app, platform } = build(false);
+    collectObjects(app);
+    const found = platform.warnings.filter((w) => w.endsWith('[credential-shape]'));
+    expect(found).toHaveLength(EXPECTED.length);
+    for (const [where, what] of EXPECTED) expect(found.some((w) => w.startsWith(`${where}: `) && w.includes(what!)), where).toBe(true);
+    for (const s of secrets) expect(platform.warnings.join('\n')).not.toContain(s.split('\n')[0]);
+  });
+
+  it('references to credentials are not credentials: secretName, a ...SecretRef, ssh://git@ and https:// without a password', () => {
+    const { app, platform } = newPlatform({ source: { url: 'oci://ghcr.io/cozystack/platform' } });
+    new GitOpsBootstrap(platform, 'gitops', { url: 'ssh://git@git.example/c.git' });
+    new Kubernetes(platform.rootTenant, 'k8s', { addons: { certManager: { valuesOverride: { existingSecret: 'cf', tokenSecretRef: 'cf', secretName: 'x', webhookEnabled: 'true', url: 'https://charts.example/x' } } } } as never);
+    collectObjects(app);
+    expect(platform.warnings.filter((w) => w.endsWith('[credential-shape]'))).toEqual([]);
+  });
+
+  it('a credential the chart marks is moved, not warned about; with inline handling it is named as committed', () => {
+    const moved = newPlatform();
+    new Postgres(moved.platform.rootTenant, 'db', { users: { app: { password: 'pw-pg' } } });
+    expect(moved.platform.warnings.filter((w) => w.endsWith('[credential-shape]'))).toEqual([]);
+    const inline = newPlatform({ credentials: { handling: 'inline' }, strict: true });
+    new Postgres(inline.platform.rootTenant, 'db', { users: { app: { password: 'pw-pg' } } });
+    const w = inline.platform.warnings.filter((x) => x.endsWith('[credential-shape]'));
+    expect(w).toHaveLength(1);
+    expect(w[0]).toMatch(/^Postgres tenant-root\/db spec\.users\.app\.password: a credential its chart marks, committed as given \(credentials\.handling: inline\)/);
+    expect(w[0]).not.toContain('pw-pg');
+  });
+
+  it('strict makes each an error, every one of an app in one report, naming the path and never the value', () => {
+    const problems: string[] = [];
+    const collect = (f: () => void) => {
+      try {
+        f();
+      } catch (e) {
+        if (!(e instanceof CozystackValidationError)) throw e;
+        for (const p of e.problems) {
+          expect(p.rule).toBe('credential-shape');
+          for (const s of secrets) expect(`${p.path} ${p.message}`).not.toContain(s.split('\n')[0]);
+          problems.push(`${p.subject} ${p.path}`);
+        }
+      }
+    };
+    collect(() => build(true));
+    expect(problems).toEqual(['Platform platform source.url', 'Platform platform components.values.cilium.hubble.relay.password']);
+    // Without the Platform's findings, each app's come together, and the Git URL's at synth.
+    const app = new App({ outdir: '/nonexistent' });
+    const platform = new Platform(app, 'platform', { bundle: Bundle.PAAS_FULL, ...PAAS, version: '0.41.11', strict: true } as never);
+    new GitOpsBootstrap(platform, 'gitops', { url: 'https://dave:tok-git-6@git.example/c.git' });
+    problems.length = 0;
+    collect(() => new Kubernetes(platform.rootTenant, 'k8s', { addons: { certManager: { valuesOverride: { mirror: VALUES.url, cloudflare: { apiToken: VALUES.token } } } } } as never));
+    collect(() => new VirtualMachine(platform.rootTenant, 'vm', { cloudInit: VALUES.cloud } as never));
+    collect(() => collectObjects(app));
+    expect(problems).toEqual([
+      'Kubernetes tenant-root/k8s spec.addons.certManager.valuesOverride.mirror',
+      'Kubernetes tenant-root/k8s spec.addons.certManager.valuesOverride.cloudflare.apiToken',
+      'VirtualMachine tenant-root/vm spec.cloudInit',
+      'GitOps platform/gitops url',
+    ]);
+  });
+
+  it('on the command line: a warning on stderr without --strict, an error with it, the password never printed', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'safety-shape-'));
+    try {
+      writeFileSync(join(dir, 'platform.yaml'), 'apiVersion: cdk8s.cozystack.io/v1alpha1\nkind: Platform\nmetadata:\n  name: platform\nspec:\n  bundle: paas-full\n  rootHost: example.org\n  apiServerEndpoint: https://api.example.org:6443\n');
+      writeFileSync(join(dir, 'apps.yaml'), `apiVersion: apps.cozystack.io/v1alpha1\nkind: Kubernetes\nmetadata:\n  name: k8s\n  namespace: tenant-root\nspec:\n  addons:\n    certManager:\n      valuesOverride:\n        apiToken: ${VALUES.token}\n`);
+      const warned = run(['validate', '-f', dir]);
+      expect(warned.code).toBe(0);
+      expect(warned.stderr).toMatch(/^warning: [^ ]*apps\.yaml#1 Kubernetes tenant-root\/k8s spec\.addons\.certManager\.valuesOverride\.apiToken: key 'apiToken' of a free-form map names a credential/m);
+      const refused = run(['validate', '-f', dir, '--strict']);
+      expect(refused.code).toBe(1);
+      expect(refused.stderr).toMatch(/apps\.yaml#1 Kubernetes tenant-root\/k8s spec\.addons\.certManager\.valuesOverride\.apiToken: .* \[credential-shape\]/);
+      for (const r of [warned, refused]) expect(`${r.stdout}${r.stderr}`).not.toContain(VALUES.token);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('one report (issue 15, point 10)', () => {
+  const PLATFORM_YAML = 'apiVersion: cdk8s.cozystack.io/v1alpha1\nkind: Platform\nmetadata:\n  name: platform\nspec:\n  bundle: paas-full\n  rootHost: example.org\n  apiServerEndpoint: https://api.example.org:6443\n';
+  const inFolder = (files: Record<string, string>, f: (dir: string) => void) => {
+    const dir = mkdtempSync(join(tmpdir(), 'safety-report-'));
+    try {
+      for (const [name, text] of Object.entries(files)) writeFileSync(join(dir, name), text);
+      f(dir);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  };
+
+  it('warnings are shown with the errors, each named by its file and document', () => {
+    const apps = [
+      'apiVersion: apps.cozystack.io/v1alpha1\nkind: Redis\nmetadata:\n  name: cache\n  namespace: tenant-root\nspec:\n  replicaz: 2\n',
+      'apiVersion: apps.cozystack.io/v1alpha1\nkind: Postgres\nmetadata:\n  name: db\n  namespace: tenant-root\nspec:\n  replicas: many\n',
+    ].join('---\n');
+    inFolder({ 'platform.yaml': PLATFORM_YAML, 'apps.yaml': apps }, (dir) => {
+      const r = run(['validate', '-f', dir]);
+      expect(r.code).toBe(1);
+      const lines = r.stderr!.split('\n');
+      expect(lines[0]).toBe('error: invalid input:');
+      expect(lines.some((l) => /^ {2}\S+apps\.yaml#2 Postgres tenant-root\/db spec\.replicas: .*\[type\]$/.test(l))).toBe(true);
+      expect(lines.some((l) => /^warning: \S+apps\.yaml#1 Redis tenant-root\/cache spec\.replicaz: unknown key 'replicaz'/.test(l))).toBe(true);
+    });
+  });
+
+  it('a bad --git-url is blamed on the flag, not on platform.yaml, and comes with the other problems', () => {
+    inFolder({ 'platform.yaml': PLATFORM_YAML, 'apps.yaml': 'apiVersion: apps.cozystack.io/v1alpha1\nkind: Postgres\nmetadata:\n  name: db\n  namespace: tenant-root\nspec:\n  replicas: many\n' }, (dir) => {
+      const out = mkdtempSync(join(tmpdir(), 'safety-report-out-'));
+      try {
+        const r = run(['synth', '-f', dir, '--out', join(out, 'o'), '--git-url', 'git@git.example:p.git', '--git-branch', 'my branch']);
+        expect(r.code).toBe(1);
+        const problems = r.stderr!.split('\n').filter((l) => l.startsWith('  '));
+        expect(problems).toContain("  --git-url: 'git@git.example:p.git' is not a Git URL (https:// or ssh://) [invalid-url]");
+        expect(problems).toContain("  --git-branch: 'my branch' is not a valid branch name [invalid-ref]");
+        expect(problems.some((l) => l.includes('platform.yaml'))).toBe(false);
+        expect(problems.some((l) => /apps\.yaml#1 Postgres tenant-root\/db spec\.replicas/.test(l))).toBe(true);
+        expect(readdirSync(out)).toEqual([]); // nothing written
+      } finally {
+        rmSync(out, { recursive: true, force: true });
+      }
+    });
+  });
+
+  it('the library returns the warnings as data: synthesize() and Platform.warnings', () => {
+    const { app, platform } = newPlatform();
+    new Postgres(platform.rootTenant, 'db', { users: { app: { password: 'pw-lib' } } });
+    const out = mkdtempSync(join(tmpdir(), 'safety-report-lib-'));
+    try {
+      const result = synthesize(app, { outdir: join(out, 'o') });
+      expect(result.warnings).toEqual(platform.warnings);
+      expect(result.warnings.some((w) => w.startsWith('Postgres tenant-root/db: credentials spec.users.app.password moved to the Secret'))).toBe(true);
+      expect(result.warnings.some((w) => w.startsWith('credentials Secrets tenant-root/postgres-db-credential-values'))).toBe(true);
+      expect(result.warnings.join('\n')).not.toContain('pw-lib');
+    } finally {
+      rmSync(out, { recursive: true, force: true });
+    }
   });
 });
 

@@ -93,10 +93,10 @@ export const PROPS: Record<string, readonly TestRef[]> = {
   'rootTenant.isolated': ROOT_TENANT,
   'rootTenant.resourceQuotas': ROOT_TENANT,
   'credentials.handling': ['safety.test.ts > SOPS creation rules for the given keys; inline handling keeps values as given', 'safety.test.ts > they go to a Secret per app, one values document the HelmRelease reads at the root, and the chart sees the same values'],
-  'credentials.sops.age': ['safety.test.ts > SOPS creation rules for the given keys; inline handling keeps values as given'],
-  'credentials.sops.pgp': ['safety.test.ts > SOPS creation rules for the given keys; inline handling keeps values as given'],
+  'credentials.sops.age': ['safety.test.ts > SOPS creation rules for the given keys; inline handling keeps values as given', 'safety.test.ts > with SOPS keys, a Kustomization decrypts and applies secrets/ after the platform, and secrets/ is committed'],
+  'credentials.sops.pgp': ['safety.test.ts > SOPS creation rules for the given keys; inline handling keeps values as given', 'safety.test.ts > a SOPS recipient that is not one is refused, naming the path and the value (it would be written into .sops.yaml)'],
   tenantsPerChart: [`${S}groups the tenants into charts of at most that many (6 tenants, 2 per chart: 3 charts beside the Platform)`, `${S}changes neither the objects nor the output files`],
-  strict: ['apps.test.ts > unknown keys are warnings with a suggestion, errors under strict'],
+  strict: ['apps.test.ts > unknown keys are warnings with a suggestion, errors under strict', 'safety.test.ts > strict makes each an error, every one of an app in one report, naming the path and never the value'],
 };
 
 /** GitOpsProps (GitOpsBootstrap, `spec.gitops`, the --git-* flags). */
@@ -114,9 +114,10 @@ export const INPUT_LIMITS: Record<string, readonly TestRef[]> = {
   maxAliases: [`${S}aliases in a document (maxAliases): 100 by default (99 accepted, 101 refused by the pre-scan)`, 'hostile-input.test.ts > an alias bomb (billion laughs) is refused'],
   maxDepth: [`${S}nesting of maps and lists (maxDepth): 64 by default, in maps and in flow lists`, 'hostile-input.test.ts > flow collections nested 10,000 levels deep are refused'],
   maxFiles: [`${S}input files (maxFiles): the files past the limit are refused, once, naming the first refused`, `${S}input files: the default limit is 100,000`],
-  maxNodes: [`${S}YAML nodes in a document (maxNodes): 100,000 by default`, 'hostile-input.test.ts > a flat list of 500,000 items is refused before parsing'],
+  maxNodes: [`${S}YAML nodes in a document (maxNodes): 100,000 by default`, 'hostile-input.test.ts > a flat list of 500,000 items is refused before parsing', `${S}YAML nodes after alias expansion (maxNodes): an alias counts as the whole node it names`],
   maxFileNodes: [`${S}YAML nodes in a file (maxFileNodes): a file over the limit is refused although each document is under maxNodes`, `${S}YAML nodes in a file: the default limit is 1,000,000`],
   maxDocuments: [`${S}documents in a file (maxDocuments): 100,000 by default`, 'hostile-input.test.ts > 300,000 empty documents in one file are refused'],
+  maxInputNodes: [`${S}YAML nodes in the input (maxInputNodes): files each within their limits, together over, are refused once, after expansion`],
 };
 
 /** Fields of the Platform document that are not props (the others: see DOCUMENT_TO_PROPS). */
@@ -131,7 +132,7 @@ export const CLI_OPTIONS: Record<string, readonly TestRef[]> = {
   file: ['cli.test.ts > synthesizes the example and prints a one-line summary', 'apps.test.ts > a folder of plain apps.cozystack.io manifests lands in the right tenants, in any order'],
   out: ['cli.test.ts > synthesizes the example and prints a one-line summary', 'cli.test.ts > a second run on unchanged input changes no byte'],
   mode: ['cli.test.ts > --mode operator emits Packages and no system HelmReleases'],
-  strict: ['cli.test.ts > --strict turns unknown app values into errors'],
+  strict: ['cli.test.ts > --strict turns unknown app values into errors', 'safety.test.ts > on the command line: a warning on stderr without --strict, an error with it, the password never printed'],
   'tenant-rendering': [`${S}--tenant-rendering explicit renders tenants as objects, release (the default) as HelmReleases of the tenant chart`, `${S}--tenant-rendering overrides spec.tenantRendering of the Platform document`],
   'git-url': ['cli.test.ts > --git-url adds the Flux bootstrap objects', `${S}--git-branch sets the GitRepository branch (default main), --git-path the Kustomization paths`],
   'git-branch': [`${S}--git-branch sets the GitRepository branch (default main), --git-path the Kustomization paths`, `${S}--git-branch without --git-url writes no Flux objects`],

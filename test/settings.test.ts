@@ -584,6 +584,41 @@ describe('input limits (docs/safety.md: the table of InputLimits)', () => {
     expect(rulesOf(flat(100_000))).toEqual(['more than 100000 YAML nodes in one document [too-many-nodes]']);
   });
 
+  // Issue 15, point 6: the limits count what the documents become, after alias expansion.
+  it('YAML nodes after alias expansion (maxNodes): an alias counts as the whole node it names', () => {
+    // [&a [0,0,0], *a, *a]: the outer list, the inner list and its 3 items (4), and each alias (4): 13.
+    const d = folder({ 'x.yaml': '[&a [0,0,0], *a, *a]\n' });
+    expect(problemOf([join(d, 'x.yaml')], { maxNodes: 13 })).toEqual([]);
+    expect(problemOf([join(d, 'x.yaml')], { maxNodes: 12 }).map((p) => `${p.subject} ${p.message} [${p.rule}]`)).toEqual([`${join(d, 'x.yaml')}#1 more than 12 YAML nodes in one document after alias expansion [too-many-nodes]`]);
+  });
+
+  it('the amplified document of issue 15 (99 aliases of a 25,000-node list, within every other limit) is refused by default, in bounded time', () => {
+    const list = `[${Array(24_999).fill('0').join(',')}]`;
+    const text = `a: &a ${list}\nb: [${Array(99).fill('*a').join(', ')}]\n`;
+    const started = performance.now();
+    expect(rulesOf(Array(9).fill(text).join('---\n'))).toEqual(Array(9).fill('more than 100000 YAML nodes in one document after alias expansion [too-many-nodes]'));
+    // Parsing 1.2 MB of YAML dominates (the count itself is linear): the 20 s of hostile-input.test.ts,
+    // as this machine's cores are shared.
+    expect(performance.now() - started).toBeLessThan(20_000);
+  });
+
+  it('nested aliases that expand to 10^9 nodes with 90 aliases are refused in time linear in the text', () => {
+    // Nine levels, each a list of ten aliases of the level below: 90 aliases, under the 100 allowed.
+    const levels = ['l0: &l0 [0,0,0,0,0,0,0,0,0,0]'];
+    for (let i = 1; i <= 9; i++) levels.push(`l${i}: &l${i} [${Array(10).fill(`*l${i - 1}`).join(', ')}]`);
+    const started = performance.now();
+    expect(rulesOf(`${levels.join('\n')}\n`)).toEqual(['more than 100000 YAML nodes in one document after alias expansion [too-many-nodes]']);
+    expect(performance.now() - started).toBeLessThan(2_000);
+  });
+
+  it('YAML nodes in the input (maxInputNodes): files each within their limits, together over, are refused once, after expansion', () => {
+    // Each file: a list of 4 items (5 nodes), once plainly (the fast reader) and once through an alias (the careful one).
+    const d = folder({ 'a.yaml': `${flat(4)}`, 'b.yaml': '[&x 0, *x, *x, *x]\n', 'c.yaml': `${flat(4)}` });
+    expect(problemOf([d], { maxInputNodes: 15 })).toEqual([]);
+    expect(problemOf([d], { maxInputNodes: 14 }).map((p) => `${p.subject} ${p.message} [${p.rule}]`)).toEqual([`${join(d, 'c.yaml')} more than 14 YAML nodes in the input (every file, after alias expansion); the documents past it are not read [too-many-nodes]`]);
+    expect(problemOf([d], { maxInputNodes: 9 }).map((p) => `${p.subject} [${p.rule}]`)).toEqual([`${join(d, 'b.yaml')}#1 [too-many-nodes]`]);
+  });
+
   it('documents in a file (maxDocuments): 100,000 by default', () => {
     expect(rulesOf('---\na: 1\n'.repeat(100_000)).filter((m) => m.includes('too-many-documents'))).toEqual([]);
     expect(rulesOf('---\na: 1\n'.repeat(100_001)).filter((m) => m.includes('too-many-documents'))).toHaveLength(1);

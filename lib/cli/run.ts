@@ -13,7 +13,10 @@ const INPUT = `  -f, --file PATH          a YAML file or folder (repeatable): on
                            and apps.cozystack.io Tenants and apps
       --mode MODE          flux (default) or operator
       --tenant-rendering R release (default) or explicit
-      --strict             app values the chart does not know are errors, not warnings`;
+      --strict             app values the chart does not know, and credentials found by
+                           their shape in what is committed (a URL's password, a token, a
+                           key named like a credential in valuesOverride), are errors, not
+                           warnings`;
 const GIT = `      --git-url URL        also write flux-system/: a GitRepository of URL and Kustomizations
                            of the output's platform/ and tenants/ folders
       --git-branch BRANCH  branch of that repository (default main)
@@ -139,7 +142,9 @@ export function run(argv: string[]): CommandResult {
     if (e instanceof CozystackValidationError) {
       const nl = e.message.indexOf('\n');
       const heading = nl === -1 ? e.message : e.message.slice(0, nl);
-      return { stdout: '', stderr: `error: ${clip(heading)}\n${e.problems.map((p) => `  ${formatProblem(clipProblem(p))}\n`).join('')}`, code: failure };
+      // Warnings found before the error are shown with it (masked and clipped as problems are).
+      const warned = e.warnings.map((w) => `warning: ${clipMasked(w)}\n`).join('');
+      return { stdout: '', stderr: `error: ${clip(heading)}\n${e.problems.map((p) => `  ${formatProblem(clipProblem(p))}\n`).join('')}${warned}`, code: failure };
     }
     if (e instanceof UsageError || e instanceof OutputRefusedError) return { stdout: '', stderr: `error: ${e.message}\n`, code: 2 };
     if (e instanceof OutputWriteError) return { stdout: '', stderr: `error: ${e.message}\n`, code: failure };

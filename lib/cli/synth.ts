@@ -43,7 +43,7 @@ export function synthCommand(o: ParsedOptions): CommandResult {
   const seconds = ((performance.now() - started) / 1000).toFixed(2);
   return {
     stdout: `synthesized ${built.objects} objects (${perKind}) into ${o.out}: ${built.paths.length} files, ${changed} changed, in ${seconds}s\n`,
-    stderr: warnings(built.platform.warnings),
+    stderr: warnings(built.warnings),
     code: 0,
   };
 }
@@ -52,7 +52,7 @@ export function synthCommand(o: ParsedOptions): CommandResult {
 export function validateCommand(o: ParsedOptions): CommandResult {
   noPositionals('validate', o);
   const built = buildFromOptions(o, () => undefined); // the files' text is not needed
-  return { stdout: `valid: ${built.objects} objects\n`, stderr: warnings(built.platform.warnings), code: 0 };
+  return { stdout: `valid: ${built.objects} objects\n`, stderr: warnings(built.warnings), code: 0 };
 }
 
 /** `diff`: what a synth would add, remove and change in the output folder; exit 1 when anything changes. */
@@ -113,5 +113,5 @@ export function diffCommand(o: ParsedOptions): CommandResult {
   const summary = `${added} added, ${removed} removed, ${changed} changed\n`;
   const body = lines.length ? `${lines.join('\n')}\n\n${patches.join('')}` : '';
   const unowned = !owned && existsSync(o.out) && readdirSync(o.out).length > 0 ? `note: ${o.out} was not written by cozystack-cdk8s (no ${MANIFEST}): synth refuses it without --adopt, which keeps its other files; none is shown as removed\n` : '';
-  return { stdout: `${body}${summary}`, stderr: unowned + warnings(built.platform.warnings), code: added + removed + changed ? 1 : 0 };
+  return { stdout: `${body}${summary}`, stderr: unowned + warnings(built.warnings), code: added + removed + changed ? 1 : 0 };
 }

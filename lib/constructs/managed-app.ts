@@ -12,6 +12,7 @@ import { validateAppValues } from '../model/app-values.js';
 import { definitionAt } from '../model/app-catalog.js';
 import { isDnsLabel, isDnsSubdomain } from '../core/predicates.js';
 import { addObject, GVK } from '../renderings/objects.js';
+import { findCredentialShapes } from '../model/credential-shapes.js';
 import { credentialPatterns, credentialsDocument, CREDENTIALS_VALUES_KEY, extractCredentials, secretKey, targetPath } from '../model/credentials.js';
 import { isPlainObject } from '../core/values.js';
 
@@ -130,7 +131,22 @@ export class ManagedApp<P = Values> extends Construct {
     if (options.credentialsSecret !== undefined && !isDnsSubdomain(options.credentialsSecret)) {
       p.add('credentialsSecret', `'${options.credentialsSecret}' is not a valid Secret name`, 'invalid-name');
     }
+    // Credentials no schema marks, recognised by their shape in what is committed (issue 15, point 8).
+    if (isPlainObject(values)) {
+      for (const f of committedCredentialShapes(values, definition.schema, context.credentialHandling === 'inline' && !options.credentialsSecret)) {
+        const message = `${f.reason}; it would be committed to Git in the HelmRelease values (the value is not shown): put it in a Secret of your own (credentialsSecret, credentialsSecretKeys)`;
+        if (context.strict && !f.inline) p.add(`spec${f.path}`, message, 'credential-shape');
+        else warnings.push(`${subject} spec${f.path}: ${message} [credential-shape]`);
+      }
+    }
+    // An app's host (the Kubernetes API, Grafana, S3, VPN endpoint) lies in its tenant's zone.
+    const appHost = isPlainObject(values) && typeof values.host === 'string' && values.host !== '' ? values.host : undefined;
+    if (appHost !== undefined) {
+      const who = { namespace: t.namespace, ancestors: t.ancestors.map((a) => a.namespace), zone: t.host, app: true, ...(definition.module ? { service: definition.chart } : {}) };
+      for (const z of context.hostRegistry.check(appHost, who)) p.add('spec.host', z.message, z.rule);
+    }
     p.throwIfAny(`invalid ${definition.kind}`);
+    if (appHost !== undefined) context.hostRegistry.claim(appHost, { namespace: t.namespace, owner: `${definition.kind} ${t.namespace}/${id}`, kind: 'app' });
 
     super(parent ?? new Construct(t, definition.kind), id);
     brand(this, APP_BRAND);
@@ -192,7 +208,8 @@ export class ManagedApp<P = Values> extends Construct {
         { name: secretName, namespace: this.namespace, labels: { [CREDENTIALS_LABEL]: 'true' } },
         { type: 'Opaque', stringData: { [CREDENTIALS_VALUES_KEY]: document } },
       );
-      if (entries.length) context.warn(`${subject}: credentials ${entries.map((e) => `spec.${e.path}`).join(', ')} moved to the Secret ${this.namespace}/${secretName}, written under secrets/ and kept out of Git`);
+      context.credentialSecrets.set(`${this.namespace}/${secretName}`, `${this.namespace}/${this.releaseName}`);
+      if (entries.length) context.warn(`${subject}: credentials ${entries.map((e) => `spec.${e.path}`).join(', ')} moved to the Secret ${this.namespace}/${secretName}, written under secrets/ and ${context.credentialsEncrypted ? 'committed once encrypted with SOPS' : 'kept out of Git'}`);
       return { values: rest, valuesFrom: [{ kind: 'Secret', name: secretName, valuesKey: CREDENTIALS_VALUES_KEY }] };
     }
     // An existing Secret of the user's: its keys are read back with targetPath.
@@ -205,6 +222,26 @@ export class ManagedApp<P = Values> extends Construct {
     }
     return { values: clean, valuesFrom };
   }
+}
+
+/**
+ * Credentials by shape in the values an app commits: those of {@link findCredentialShapes} outside
+ * what moves to the credentials Secret (a credential the chart marks, with its whole list), and,
+ * with inline handling, every credential the chart marks (`inline` set).
+ */
+function committedCredentialShapes(values: Values, schema: Values, inline: boolean): { path: string; reason: string; inline?: boolean }[] {
+  const marked = extractCredentials(values, credentialPatterns(schema)).credentials;
+  const toPath = (segments: readonly string[]): string => segments.map((x) => (/^\[\d+\]$/.test(x) ? x : /^[A-Za-z_][A-Za-z0-9_-]*$/.test(x) ? `.${x}` : `[${JSON.stringify(x)}]`)).join('');
+  const shapes = findCredentialShapes(values);
+  if (inline) {
+    const paths = marked.map((c) => toPath(c.path));
+    return [...marked.map((c) => ({ path: toPath(c.path), reason: 'a credential its chart marks, committed as given (credentials.handling: inline)', inline: true })), ...shapes.filter((f) => !paths.includes(f.path))];
+  }
+  const moved = marked.map((c) => {
+    const list = c.path.findIndex((x) => /^\[\d+\]$/.test(x));
+    return toPath(list === -1 ? c.path : c.path.slice(0, list));
+  });
+  return shapes.filter((f) => !moved.some((m) => f.path === m || f.path.startsWith(`${m}.`) || f.path.startsWith(`${m}[`)));
 }
 
 /** cdk8s drops nulls; a null in values deletes a chart default, so put them back. */

@@ -2,6 +2,7 @@ import type { Construct } from 'constructs';
 import type { Values } from '../core/values.js';
 import type { Tenant } from './tenant.js';
 import type { ChartSourcing } from '../model/platform-model.js';
+import type { HostRegistry } from '../model/host-zones.js';
 import type { ReleaseProfile } from '../releases/profiles.js';
 
 /**
@@ -15,6 +16,8 @@ export interface PlatformContext {
   readonly clusterValues: Values;
   /** Tenant namespaces so far, namespace to owner description. */
   readonly namespaces: Map<string, string>;
+  /** Tenant zones, reserved service hosts and app hosts claimed so far. */
+  readonly hostRegistry: HostRegistry;
   /** Hosts claimed so far, host to owner description. */
   readonly hosts: Map<string, string>;
   /** Where app charts come from. */
@@ -26,6 +29,10 @@ export interface PlatformContext {
   readonly credentialHandling: 'secret' | 'inline';
   /** Unknown app values are errors, not warnings. */
   readonly strict: boolean;
+  /** True when SOPS recipients are set: the credentials Secrets are committed encrypted, not kept out of Git. */
+  readonly credentialsEncrypted: boolean;
+  /** The library's credentials Secrets made so far (`namespace/name`), each with the HelmRelease that reads it. */
+  readonly credentialSecrets: Map<string, string>;
   /** HelmReleases of apps claimed so far, `namespace/name` to owner. */
   readonly releases: Map<string, string>;
   /** True when the platform serves the application chart (its -rd component is installed). */

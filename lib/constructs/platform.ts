@@ -1,4 +1,4 @@
-import { Chart } from 'cdk8s';
+import { type ApiObject, Chart } from 'cdk8s';
 import { Construct, type IConstruct } from 'constructs';
 import { appCatalogOf } from '../model/app-catalog.js';
 import type { AppDefinition } from '../model/app-definition.js';
@@ -8,10 +8,13 @@ import type { PlatformContext } from './platform-context.js';
 import { type PlatformModel, resolvePlatform } from '../model/platform-model.js';
 import type { PlatformMode, PlatformSettings, TenantRendering } from '../model/settings.js';
 import type { TenantProps } from '../model/tenant-model.js';
+import { HostRegistry } from '../model/host-zones.js';
+import { credentialShapeOf, findCredentialShapes } from '../model/credential-shapes.js';
 import { renderPlatform } from '../renderings/platform.js';
 import { Tenant } from './tenant.js';
 import { brand, hasBrand, PLATFORM_BRAND, registerPlatformContext } from './tree.js';
 import { renderTenant } from '../renderings/tenant.js';
+import { CREDENTIALS_KUSTOMIZATION, FLUX_NAMESPACE, gitOpsBootstraps, SOPS_KEYS_SECRET } from '../renderings/gitops.js';
 
 /** Components the root tenant waits for, when installed (upstream rule). */
 const ROOT_TENANT_DEPENDENCIES = ['cilium', 'kubeovn'];
@@ -28,14 +31,16 @@ export interface CredentialsProps {
    */
   readonly handling?: 'secret' | 'inline';
   /**
-   * Write a `.sops.yaml` whose creation rules encrypt the `secrets/` files for these keys, so
-   * they can be encrypted with SOPS and committed.
-   * @default - no .sops.yaml
+   * Write a `.sops.yaml` whose creation rules encrypt the Secrets of `secrets/` for these keys
+   * (`sops --encrypt --in-place`), so that they can be committed; `secrets/` is then not in the
+   * `.gitignore`, and a {@link GitOpsBootstrap} adds the Flux Kustomization `cozystack-credentials`
+   * that applies them, decrypted with the keys of the Secret `flux-system/sops-age`.
+   * @default - no .sops.yaml: the Secrets are kept out of Git and must be applied by other means
    */
   readonly sops?: {
-    /** age recipients. @default [] */
+    /** age recipients (`age1...`). @default [] */
     readonly age?: readonly string[];
-    /** PGP fingerprints. @default [] */
+    /** PGP fingerprints (hexadecimal). @default [] */
     readonly pgp?: readonly string[];
   };
 }
@@ -62,7 +67,12 @@ export interface PlatformProps extends PlatformSettings {
    */
   readonly tenantsPerChart?: number;
   /**
-   * Treat app values the chart's schema does not know as errors instead of warnings.
+   * Treat as errors instead of warnings: app values the chart's schema does not know, and
+   * credentials recognised by their shape in what is committed (the password of a URL's userinfo
+   * in the source URL, the Git URL or any value, private keys and well-known tokens, keys named
+   * like credentials in free-form maps such as `valuesOverride` and `components.values`, a password
+   * in `cloudInit`). Credentials a chart marks, committed with `credentials.handling: inline`,
+   * stay warnings (inline is asked for).
    * @default false
    */
   readonly strict?: boolean;
@@ -106,22 +116,51 @@ export class Platform extends Chart {
    */
   public readonly applications: readonly AppDefinition[];
   private readonly credentialsProps?: CredentialsProps;
+  private readonly strict: boolean;
   private readonly exposeProps?: PlatformSettings['expose'];
-  /** Warnings found so far (e.g. app values the chart does not know). */
+  /**
+   * Warnings found so far, one line each (`<subject> <path>: <message> [<rule>]`): app values the
+   * chart does not know, credentials moved to a Secret or recognised by their shape, credentials
+   * Secrets that must be applied by other means (added at synthesis). Never a credential's value.
+   * `synthesize()` returns them too.
+   */
   public readonly warnings: string[] = [];
 
   constructor(scope: Construct, id: string, props: PlatformProps) {
     super(scope, id, { disableResourceNameHashes: true });
     brand(this, PLATFORM_BRAND);
+    // Checks of the settings the model does not make: SOPS recipients, and credentials by shape in
+    // the settings that are committed (issue 15, point 8): the source URL's userinfo, tokens and
+    // keys named like credentials in components.values. Reported with the model's, in one report.
+    const shapes = [
+      ...findCredentialShapes(typeof props.source?.url === 'string' ? props.source.url : undefined, 'source.url'),
+      ...findCredentialShapes(props.components?.values, 'components.values', true),
+    ];
+    const shapeMessage = (f: { path: string; reason: string }) =>
+      f.path === 'source.url'
+        ? `${f.reason}; it would be committed to Git in the platform source (the value is not shown): give the credentials as a Secret (source.secretName)`
+        : `${f.reason}; it would be committed to Git with the component's values (the value is not shown): keep credentials out of components.values`;
+    const subject = `Platform ${this.node.path}`;
+    const ownProblems = [
+      ...sopsProblems(props.credentials?.sops),
+      ...(props.strict === true ? shapes.map((f) => ({ subject: '', path: f.path, message: shapeMessage(f), rule: 'credential-shape' })) : []),
+    ].map((p) => ({ ...p, subject }));
     try {
-      this.model = resolvePlatform(props, `Platform ${this.node.path}`);
+      this.model = resolvePlatform(props, subject);
     } catch (e) {
       scope.node.tryRemoveChild(id); // a platform that failed leaves nothing behind
+      if (e instanceof CozystackValidationError && ownProblems.length) throw new CozystackValidationError([...e.problems, ...ownProblems], e.heading);
       throw e;
+    }
+    if (ownProblems.length) {
+      scope.node.tryRemoveChild(id);
+      throw new CozystackValidationError(ownProblems, 'invalid Platform');
     }
     // What the operator would report of the chart's Packages (one waiting for a Package the variant does not install).
     for (const w of this.model.chart?.warnings ?? []) this.warnings.push(`Cozystack ${this.model.release.version}: the operator would not install it: ${w}`);
     this.credentialsProps = props.credentials;
+    this.strict = props.strict === true;
+    if (props.strict !== true) for (const f of shapes) this.warnings.push(`Platform ${this.node.path} ${f.path}: ${shapeMessage(f)} [credential-shape]`);
     this.exposeProps = props.expose;
     this.bundle = this.model.bundle;
     this.mode = this.model.mode;
@@ -159,10 +198,13 @@ export class Platform extends Chart {
       release: this.model.release,
       clusterValues: this.model.clusterValues,
       hosts: new Map(),
+      hostRegistry: new HostRegistry(),
       namespaces: new Map(),
       bundleName: this.bundle.name,
       strict: props.strict === true,
       credentialHandling: props.credentials?.handling ?? 'secret',
+      credentialSecrets: new Map(),
+      credentialsEncrypted: this.usesSops,
       releases: new Map(),
       servesChart: (chart) => this.applications.some((a) => a.chart === chart),
       warn: (m) => this.warnings.push(m),
@@ -180,13 +222,30 @@ export class Platform extends Chart {
     }
   }
 
-  /** Files the output holds besides objects: `.gitignore` (secrets/), `.sops.yaml` when SOPS keys are set. */
-  public get extraFiles(): Map<string, string> {
-    const files = new Map<string, string>([['.gitignore', '# Written by cozystack-cdk8s: plain-text credentials stay out of Git.\nsecrets/\n']]);
+  /** True when SOPS recipients are set: the credentials Secrets are committed encrypted. */
+  private get usesSops(): boolean {
     const sops = this.credentialsProps?.sops;
-    if (sops && (sops.age?.length || sops.pgp?.length)) {
+    return !!(sops && (sops.age?.length || sops.pgp?.length));
+  }
+
+  /**
+   * Files the output holds besides objects: `.gitignore` (secrets/, unless SOPS keys are set),
+   * `.sops.yaml` when SOPS keys are set.
+   */
+  public get extraFiles(): Map<string, string> {
+    const sops = this.credentialsProps?.sops;
+    const files = new Map<string, string>([
+      [
+        '.gitignore',
+        this.usesSops
+          ? '# Written by cozystack-cdk8s: secrets/ is committed encrypted (sops --encrypt --in-place, rules in .sops.yaml).\n'
+          : '# Written by cozystack-cdk8s: plain-text credentials stay out of Git.\nsecrets/\n',
+      ],
+    ]);
+    if (sops && this.usesSops) {
       const rule = [
-        '  - path_regex: secrets/.*\\.yaml$',
+        // The Secrets only: a kustomization.yaml with a sops block is no longer one kustomize reads.
+        '  - path_regex: secrets/[^/]+/secret-[^/]+\\.yaml$',
         '    encrypted_regex: ^(data|stringData)$',
         ...(sops.age?.length ? [`    age: ${sops.age.join(',')}`] : []),
         ...(sops.pgp?.length ? [`    pgp: ${sops.pgp.join(',')}`] : []),
@@ -213,6 +272,45 @@ export class Platform extends Chart {
     return [];
   }
 
+  /**
+   * What the output needs once the tree is complete, made once per synthesis: with SOPS keys and
+   * credentials Secrets, the Flux Kustomization that applies them in each GitOps bootstrap of the
+   * tree; a warning naming the Secrets and how they reach the cluster (or that nothing Flux
+   * applies delivers them). Returns the objects made by this call.
+   * @internal
+   */
+  public _finishOutput(): ApiObject[] {
+    // A Git URL with a password in its userinfo is written into the GitRepository, which is committed.
+    const gitUrlProblems: Problem[] = [];
+    for (const b of gitOpsBootstraps(this)) {
+      const shape = credentialShapeOf(b.url);
+      if (!shape) continue;
+      const message = `looks like ${shape}; it would be committed to Git in the GitRepository flux-system/cozystack-gitops (the value is not shown): give the credentials as a Secret in flux-system (gitops.secretName)`;
+      if (this.strict) gitUrlProblems.push({ subject: `GitOps ${b.node.path}`, path: 'url', message, rule: 'credential-shape' });
+      else if (!this.warnings.includes(`GitOps ${b.node.path} url: ${message} [credential-shape]`)) this.warnings.push(`GitOps ${b.node.path} url: ${message} [credential-shape]`);
+    }
+    if (gitUrlProblems.length) throw new CozystackValidationError(gitUrlProblems, 'credentials would be committed');
+    const secrets = [...this.tenantContext.credentialSecrets].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    if (!secrets.length) return [];
+    const made: ApiObject[] = [];
+    const list = secrets.map(([s, hr]) => `${s} (read by HelmRelease ${hr})`).join(', ');
+    const bootstraps = gitOpsBootstraps(this);
+    let warning: string;
+    if (this.usesSops) {
+      for (const b of bootstraps) {
+        const o = b._addCredentialsKustomization();
+        if (o) made.push(o);
+      }
+      warning = bootstraps.length
+        ? `credentials Secrets ${list} are written in plain text under secrets/: encrypt each file with \`sops --encrypt --in-place\` (rules in .sops.yaml) before committing; the Flux Kustomization ${FLUX_NAMESPACE}/${CREDENTIALS_KUSTOMIZATION} applies them, decrypted with the keys of the Secret ${FLUX_NAMESPACE}/${SOPS_KEYS_SECRET}`
+        : `credentials Secrets ${list} are written in plain text under secrets/ for SOPS (rules in .sops.yaml), but no GitOps bootstrap (gitops, --git-url) applies secrets/: encrypt them before committing and apply them by other means`;
+    } else {
+      warning = `credentials Secrets ${list} are written under secrets/, which is kept out of Git, and nothing Flux applies delivers them; the HelmReleases that read them wait until they exist: apply them by other means (kubectl apply -k <out>/secrets), set credentials.sops to commit them encrypted, or give the apps an existing Secret (credentialsSecret)`;
+    }
+    if (!this.warnings.includes(warning)) this.warnings.push(warning);
+    return made;
+  }
+
   /** What the platform exposes, and through which tenant's ingress: the settings, or at v1.x the chart's values they give. */
   private exposure(): { services: readonly string[]; externalIPs: readonly string[]; ingress: string } {
     const publishing = this.model.chart?.values.publishing as { exposedServices?: unknown; externalIPs?: unknown; ingressName?: unknown } | undefined;
@@ -236,6 +334,18 @@ export class Platform extends Chart {
   public get installedComponents(): string[] {
     return this.model.components.map((c) => c.name);
   }
+}
+
+/** Recipients that are not an age recipient or a PGP fingerprint (they are written into .sops.yaml as given). */
+function sopsProblems(sops: CredentialsProps['sops']): Problem[] {
+  const problems: Problem[] = [];
+  (Array.isArray(sops?.age) ? sops.age : []).forEach((r: unknown, i: number) => {
+    if (typeof r !== 'string' || !/^age1[0-9a-z]+$/.test(r)) problems.push({ subject: '', path: `credentials.sops.age[${i}]`, message: `expected an age recipient (age1 followed by lowercase letters and digits), got ${JSON.stringify(r)}`, rule: 'invalid-recipient' });
+  });
+  (Array.isArray(sops?.pgp) ? sops.pgp : []).forEach((r: unknown, i: number) => {
+    if (typeof r !== 'string' || !/^[0-9A-Fa-f]+$/.test(r)) problems.push({ subject: '', path: `credentials.sops.pgp[${i}]`, message: `expected a PGP fingerprint (hexadecimal digits), got ${JSON.stringify(r)}`, rule: 'invalid-recipient' });
+  });
+  return problems;
 }
 
 /** @deprecated The constructor props of a {@link Platform} are {@link PlatformProps}. */

@@ -2,8 +2,10 @@ import { Construct } from 'constructs';
 import type { TenantService } from '../model/app-definition.js';
 import type { Values } from '../core/values.js';
 import { appDefinitionOf, kindNotInRelease, kindProblemRule } from '../model/app-catalog.js';
-import { didYouMean, mapProblems, prefixed, Problems } from '../core/errors.js';
-import { isDnsSubdomain, isQuantity } from '../core/predicates.js';
+import { didYouMean, mapProblems, prefixed, type Problem, Problems } from '../core/errors.js';
+import { isDnsLabel, isDnsSubdomain, isQuantity } from '../core/predicates.js';
+import { validateAppValues } from '../model/app-values.js';
+import { DEFAULT_RELEASE, type ReleaseProfile } from '../releases/profiles.js';
 import {
   namespaceLabels,
   namespaceValues,
@@ -22,6 +24,7 @@ import {
 } from '../model/tenant-model.js';
 import { ManagedApp } from './managed-app.js';
 import type { PlatformContext } from './platform-context.js';
+import { PLATFORM_SERVICE_HOSTS, TENANT_SERVICE_HOSTS } from '../model/host-zones.js';
 import { brand, hasBrand, platformContextOf, TENANT_BRAND } from './tree.js';
 
 /** Annotation of an app manifest naming an existing Secret that holds its credentials. */
@@ -119,6 +122,12 @@ export class Tenant extends Construct implements TenantModel {
     if (host && hostPropValid) {
       const owner = context.hosts.get(host);
       if (owner !== undefined) p.add('host', `host '${host}' is already claimed by ${owner}`, 'duplicate-host');
+      // A tenant's host is a zone inside its parent's, apart from every other tenant's and from the
+      // hosts of the platform's and the tenants' own services.
+      else {
+        const ancestors = parent ? [...parent.ancestors.map((a) => a.namespace), parent.namespace] : [];
+        for (const z of context.hostRegistry.check(host, { namespace, ancestors, zone: parent?.host ?? '' })) p.add(props.host ? 'host' : 'name', z.message, z.rule);
+      }
     }
     p.throwIfAny();
 
@@ -139,7 +148,14 @@ export class Tenant extends Construct implements TenantModel {
     }
     this.services = tenantServices(parent, namespace, props);
     this.groups = tenantGroups(namespace);
-    if (host) context.hosts.set(host, `tenant ${namespace}`);
+    if (host) {
+      context.hosts.set(host, `tenant ${namespace}`);
+      context.hostRegistry.claim(host, { namespace, owner: `tenant ${namespace}`, kind: 'zone' });
+      if (!parent) for (const service of PLATFORM_SERVICE_HOSTS) context.hostRegistry.claim(`${service}.${host}`, { namespace, owner: `the platform's ${service}`, kind: 'reserved' });
+      for (const [service, label] of Object.entries(TENANT_SERVICE_HOSTS)) {
+        if (this.runs(service as TenantService)) context.hostRegistry.claim(`${label}.${host}`, { namespace, owner: `the ${service} of tenant ${namespace}`, kind: 'reserved', service });
+      }
+    }
     context.namespaces.set(namespace, `tenant ${parent ? `${parent.namespace}/${name}` : 'root'}`);
     for (const w of keyWarnings) context.warn(`${subject} ${w}`);
     // The tenant chart makes a HelmRelease per service it runs, and always one for info.
@@ -214,6 +230,46 @@ export class Tenant extends Construct implements TenantModel {
 }
 
 /** Keys the tenant chart does not know: errors under strict, otherwise warnings (returned). */
+/**
+ * The problems a manifest has by itself, without a tenant to place it in (its tenant, or the
+ * platform, is invalid): its kind, name and spec, and its values against its chart's schema (a
+ * Tenant's settings). What needs the tree (services in reach, hosts, duplicates, the tenant it
+ * goes to) is not checked: a problem there would follow from the invalid tenant or platform.
+ * Paths are document paths.
+ * @internal
+ */
+export function manifestProblemsAlone(manifest: AppManifest, release: ReleaseProfile = DEFAULT_RELEASE): Problem[] {
+  const kind = manifest?.kind;
+  const name = manifest?.metadata?.name;
+  const subject = `${kind ?? '?'} ${String(manifest?.metadata?.namespace ?? '?')}/${String(name ?? '?')}`;
+  const p = new Problems(subject);
+  if (name === undefined || name === null || name === '') p.add('metadata.name', 'a name is required', 'required');
+  else if (typeof name !== 'string') p.add('metadata.name', `expected a string, got ${JSON.stringify(name)}`, 'invalid-type');
+  const spec = manifest?.spec ?? {};
+  const specIsMap = typeof spec === 'object' && spec !== null && !Array.isArray(spec);
+  if (!specIsMap) p.add('spec', `expected a map, got ${JSON.stringify(spec)}`, 'invalid-type');
+  if (kind === 'Tenant') {
+    if (typeof name === 'string' && name !== '' && !/^[a-z0-9]+$/.test(name)) p.add('metadata.name', `'${name}' is not a valid tenant name (lowercase letters and digits only, no '-')`, 'invalid-tenant-name');
+    if (specIsMap) {
+      const q = new Problems(subject);
+      validateProps(spec as TenantProps, q);
+      for (const x of q.problems) p.add(prefixed('spec.', x.path), x.message, x.rule);
+    }
+    return [...p.problems];
+  }
+  const definition = typeof kind === 'string' ? appDefinitionOf(kind, release) : undefined;
+  if (!definition) {
+    // Without a platform the release may be another: only a kind no release knows is a problem by itself.
+    if (kindProblemRule(String(kind)) === 'unknown-kind') p.add('kind', kindNotInRelease(String(kind), release), 'unknown-kind');
+    return [...p.problems];
+  }
+  if (typeof name === 'string' && name !== '' && !isDnsLabel(name)) p.add('metadata.name', `'${name}' is not a valid name (lowercase letters, digits and '-', starting and ending alphanumeric)`, 'invalid-name');
+  if (specIsMap) {
+    for (const e of validateAppValues(definition, spec as Values).errors) p.add(`spec${e.path}`, e.message, e.rule);
+  }
+  return [...p.problems];
+}
+
 function unknownKeys(props: TenantProps, strict: boolean, p: Problems): string[] {
   const warnings: string[] = [];
   for (const k of Object.keys(props ?? {})) {

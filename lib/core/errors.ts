@@ -20,6 +20,11 @@ export class CozystackValidationError extends Error {
   public readonly problems: readonly Problem[];
   /** The first line of the message, e.g. `invalid platform settings`. */
   public readonly heading: string;
+  /**
+   * Warnings found before the error (the platform's, when there is one): the command line prints
+   * them with the problems, so that an error never hides them.
+   */
+  public readonly warnings: string[] = [];
 
   constructor(problems: readonly Problem[], heading = 'invalid input') {
     super(`${heading}:\n${problems.map((p) => `  - ${formatProblem(p)}`).join('\n')}`);
@@ -70,6 +75,11 @@ export class Problems {
 
   get size(): number {
     return this.list.length;
+  }
+
+  /** The problems added so far. */
+  get problems(): readonly Problem[] {
+    return this.list;
   }
 
   all(): readonly Problem[] {

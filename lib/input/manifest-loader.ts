@@ -1,6 +1,7 @@
 import { CozystackValidationError, type Problem } from '../core/errors.js';
 import type { Platform } from '../constructs/platform.js';
-import { APPS_API_VERSION, type AppManifest, Tenant } from '../constructs/tenant.js';
+import { APPS_API_VERSION, type AppManifest, manifestProblemsAlone, Tenant } from '../constructs/tenant.js';
+import { ROOT_TENANT_NAMESPACE } from '../model/tenant-model.js';
 
 /** A manifest and where it came from, for error messages. */
 export interface SourcedManifest {
@@ -20,13 +21,30 @@ export function loadManifests(platform: Platform, manifests: readonly SourcedMan
   const problems: Problem[] = [];
   const byNamespace = new Map<string, Tenant>([[platform.rootTenant.namespace, platform.rootTenant]]);
   for (const t of allTenants(platform.rootTenant)) byNamespace.set(t.namespace, t);
+  // Namespaces an invalid Tenant would have made: what is placed in them is checked by itself, and
+  // not reported as "not a tenant namespace", which would follow from the Tenant's own problem.
+  const failed = new Set<string>();
+  const madeBy = (parentNamespace: string, name: unknown): string | undefined =>
+    typeof name === 'string' && name !== '' ? (parentNamespace === ROOT_TENANT_NAMESPACE ? `tenant-${name}` : `${parentNamespace}-${name}`) : undefined;
+  const sourced = (m: SourcedManifest, p: Problem): Problem => (m.source ? { ...p, subject: `${m.source} ${p.subject}` } : p);
+  const alone = (m: SourcedManifest): void => {
+    for (const p of manifestProblemsAlone(m.manifest, platform.rootTenant.context.release)) problems.push(sourced(m, p));
+    if (m.manifest.kind === 'Tenant') {
+      const ns = madeBy(m.manifest.metadata.namespace!, m.manifest.metadata.name);
+      if (ns) failed.add(ns);
+    }
+  };
   const attempt = (m: SourcedManifest, tenant: Tenant): void => {
     try {
       const placed = tenant.addApp(m.manifest);
       if (Tenant.isTenant(placed)) byNamespace.set(placed.namespace, placed);
     } catch (e) {
       if (!(e instanceof CozystackValidationError)) throw e;
-      for (const p of e.problems) problems.push(m.source ? { ...p, subject: `${m.source} ${p.subject}` } : p);
+      for (const p of e.problems) problems.push(sourced(m, p));
+      if (m.manifest.kind === 'Tenant') {
+        const ns = madeBy(tenant.namespace, m.manifest.metadata.name);
+        if (ns) failed.add(ns);
+      }
     }
   };
   const describe = (m: SourcedManifest) => m.source ?? `${m.manifest?.kind} ${m.manifest?.metadata?.namespace ?? ''}/${m.manifest?.metadata?.name}`;
@@ -60,7 +78,18 @@ export function loadManifests(platform: Platform, manifests: readonly SourcedMan
       else next.push(m);
     }
     if (next.length === pending.length) {
-      for (const m of next) {
+      // Tenants under an invalid Tenant (at any depth) are checked by themselves.
+      const orphans = new Set(next);
+      for (let changed = true; changed; ) {
+        changed = false;
+        for (const m of orphans) {
+          if (!failed.has(m.manifest.metadata.namespace!)) continue;
+          orphans.delete(m);
+          alone(m);
+          changed = true;
+        }
+      }
+      for (const m of orphans) {
         problems.push({ subject: describe(m), path: 'metadata.namespace', message: `namespace ${m.manifest.metadata.namespace} is not a tenant namespace (no Tenant makes it)`, rule: 'not-a-tenant' });
       }
       break;
@@ -70,6 +99,7 @@ export function loadManifests(platform: Platform, manifests: readonly SourcedMan
   for (const m of apps) {
     const tenant = byNamespace.get(m.manifest.metadata.namespace!);
     if (tenant) attempt(m, tenant);
+    else if (failed.has(m.manifest.metadata.namespace!)) alone(m);
     else problems.push({ subject: describe(m), path: 'metadata.namespace', message: `namespace ${m.manifest.metadata.namespace} is not a tenant namespace`, rule: 'not-a-tenant' });
   }
   if (problems.length) throw new CozystackValidationError(problems, 'invalid manifests');

@@ -1,7 +1,7 @@
 import jsyaml from 'js-yaml';
 import { closeSync, constants, fstatSync, openSync, readdirSync, readSync, realpathSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { Composer, type Document, isMap, isScalar, isSeq, isPair, Lexer, LineCounter, Parser } from 'yaml';
+import { Composer, type Document, isAlias, isMap, isScalar, isSeq, isPair, Lexer, LineCounter, Parser } from 'yaml';
 import { CozystackValidationError, type Problem } from '../core/errors.js';
 
 /** One YAML document read from a file. */
@@ -30,6 +30,12 @@ export interface InputLimits {
   readonly maxFileNodes?: number;
   /** Most documents in one file. @default 100000 */
   readonly maxDocuments?: number;
+  /**
+   * Most YAML nodes in the whole input (every file), counted after alias expansion as
+   * `maxNodes` is: what the documents become once read.
+   * @default 10000000
+   */
+  readonly maxInputNodes?: number;
 }
 
 /** `file#n`, how problems name a document. */
@@ -45,6 +51,7 @@ interface Limits {
   readonly maxNodes: number;
   readonly maxFileNodes: number;
   readonly maxDocuments: number;
+  readonly maxInputNodes: number;
 }
 
 /**
@@ -58,6 +65,16 @@ interface Limits {
  * file claims (an alias bomb, a deep nesting or a huge flat map never reaches the parser).
  */
 export function readYamlInputs(paths: readonly string[], limits: InputLimits = {}): InputDocument[] {
+  const { documents, problems } = readYamlInputsReport(paths, limits);
+  if (problems.length) throw new CozystackValidationError(problems, 'cannot read the input');
+  return documents;
+}
+
+/**
+ * {@link readYamlInputs} without throwing: the documents that could be read, and every problem of
+ * those that could not (so that the documents read can still be checked, all in one report).
+ */
+export function readYamlInputsReport(paths: readonly string[], limits: InputLimits = {}): { documents: InputDocument[]; problems: Problem[] } {
   const l: Limits = {
     maxBytes: limits.maxFileBytes ?? 16 * 1024 * 1024,
     maxAliases: limits.maxAliases ?? 100,
@@ -66,12 +83,23 @@ export function readYamlInputs(paths: readonly string[], limits: InputLimits = {
     maxNodes: limits.maxNodes ?? 100_000,
     maxFileNodes: limits.maxFileNodes ?? 1_000_000,
     maxDocuments: limits.maxDocuments ?? 100_000,
+    maxInputNodes: limits.maxInputNodes ?? 10_000_000,
+  };
+  let inputNodes = 0; // nodes of the documents read so far, after alias expansion
+  let inputRefused = false;
+  const overInput = (subject: string, added: number): boolean => {
+    inputNodes += added;
+    if (inputNodes <= l.maxInputNodes) return false;
+    if (!inputRefused) problems.push({ subject, path: '', message: `more than ${l.maxInputNodes} YAML nodes in the input (every file, after alias expansion); the documents past it are not read`, rule: 'too-many-nodes' });
+    inputRefused = true;
+    return true;
   };
   const problems: Problem[] = [];
   const files = listFiles(paths, l, problems);
   const docs: InputDocument[] = [];
   const decoder = new TextDecoder('utf-8', { fatal: true });
   for (const file of files) {
+    if (inputRefused) break;
     const bytes = readBounded(file, l.maxBytes, problems);
     if (!bytes) continue;
     let text: string;
@@ -84,7 +112,9 @@ export function readYamlInputs(paths: readonly string[], limits: InputLimits = {
     // Plain files within the limits take the fast path; anything else (and anything the fast
     // path cannot read) is pre-scanned and parsed carefully, which reports what is wrong.
     const fast = fastLoad(text);
-    if (fast && withinLimits(fast, l)) {
+    const fastNodes = fast ? withinLimits(fast, l) : undefined;
+    if (fast && fastNodes !== undefined) {
+      if (overInput(file, fastNodes)) break;
       fast.forEach((value, i) => {
         if (value !== null && value !== undefined) docs.push({ file, index: i + 1, value });
       });
@@ -118,6 +148,22 @@ export function readYamlInputs(paths: readonly string[], limits: InputLimits = {
         }
         return;
       }
+      // Nodes after alias expansion (an alias counts as the node it names, whole): what toJS
+      // would build, counted first in time linear in the document's size.
+      if (inputRefused) return;
+      let expanded: number;
+      try {
+        expanded = expandedNodes(doc, Math.max(l.maxNodes, l.maxInputNodes - inputNodes));
+      } catch (e) {
+        if (!(e instanceof RangeError)) throw e;
+        problems.push({ ...where, message: `nesting deeper than ${l.maxDepth} levels`, rule: 'too-deep' });
+        return;
+      }
+      if (expanded > l.maxNodes) {
+        problems.push({ ...where, message: `more than ${l.maxNodes} YAML nodes in one document after alias expansion`, rule: 'too-many-nodes' });
+        return;
+      }
+      if (overInput(where.subject, expanded)) return;
       let value: unknown;
       try {
         // yaml counts the anchored node itself with its aliases: maxAliases aliases are maxAliases + 1.
@@ -148,8 +194,7 @@ export function readYamlInputs(paths: readonly string[], limits: InputLimits = {
       problems.push({ subject: `${file}#${index + 1}`, path: '', message: `nesting deeper than ${l.maxDepth} levels`, rule: 'too-deep' });
     }
   }
-  if (problems.length) throw new CozystackValidationError(problems, 'cannot read the input');
-  return docs;
+  return { documents: docs, problems };
 }
 
 /**
@@ -169,9 +214,12 @@ function fastLoad(text: string): unknown[] | undefined {
   }
 }
 
-/** True when fast-loaded documents respect every limit (nodes counted as the pre-scan counts them: keys too). */
-function withinLimits(docs: readonly unknown[], l: Limits): boolean {
-  if (docs.length > l.maxDocuments) return false;
+/**
+ * The nodes of fast-loaded documents when they respect every limit (nodes counted as the pre-scan
+ * counts them: keys too), undefined when they do not.
+ */
+function withinLimits(docs: readonly unknown[], l: Limits): number | undefined {
+  if (docs.length > l.maxDocuments) return undefined;
   let fileNodes = 0;
   for (const doc of docs) {
     let nodes = 0;
@@ -180,7 +228,7 @@ function withinLimits(docs: readonly unknown[], l: Limits): boolean {
       const [v, d] = stack.pop()!;
       nodes++;
       // A map or list at depth d is nesting level d + 1, empty or not (as the careful reader counts).
-      if (d > l.maxDepth || (d === l.maxDepth && typeof v === 'object' && v !== null)) return false;
+      if (d > l.maxDepth || (d === l.maxDepth && typeof v === 'object' && v !== null)) return undefined;
       if (Array.isArray(v)) for (const x of v) stack.push([x, d + 1]);
       else if (typeof v === 'object' && v !== null) {
         for (const x of Object.values(v)) {
@@ -190,9 +238,49 @@ function withinLimits(docs: readonly unknown[], l: Limits): boolean {
       }
     }
     fileNodes += nodes;
-    if (nodes > l.maxNodes || fileNodes > l.maxFileNodes) return false;
+    if (nodes > l.maxNodes || fileNodes > l.maxFileNodes) return undefined;
   }
-  return true;
+  return fileNodes;
+}
+
+/**
+ * Nodes of a parsed document after alias expansion, counted as the reader counts them (a map's
+ * keys and values, a list's items, each collection and scalar once; an alias as the whole node it
+ * names), each node's count computed once, so time is linear in the document's size whatever
+ * the expansion. Counting stops past `cap` (returns cap + 1); an alias inside the node it names
+ * (a cycle) expands without end and counts as cap + 1.
+ */
+function expandedNodes(doc: Document.Parsed, cap: number): number {
+  const memo = new Map<object, number>();
+  const active = new Set<object>();
+  const count = (node: unknown): number => {
+    if (node === null || node === undefined || typeof node !== 'object') return 0;
+    if (isAlias(node)) {
+      const target = node.resolve(doc);
+      return target === undefined ? 1 : count(target);
+    }
+    const known = memo.get(node);
+    if (known !== undefined) return known;
+    if (active.has(node)) return cap + 1;
+    active.add(node);
+    let n = 1;
+    if (isMap(node)) {
+      for (const pair of node.items) {
+        n += count(pair.key) + count(pair.value);
+        if (n > cap) break;
+      }
+    } else if (isSeq(node)) {
+      for (const item of node.items) {
+        n += isPair(item) ? count(item.key) + count(item.value) : count(item);
+        if (n > cap) break;
+      }
+    }
+    active.delete(node);
+    n = Math.min(n, cap + 1);
+    memo.set(node, n);
+    return n;
+  };
+  return count(doc.contents);
 }
 
 /** The files named by `paths`, folders walked recursively in name order, each real file once. */

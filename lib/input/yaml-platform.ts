@@ -6,7 +6,7 @@ import { loadManifests } from './manifest-loader.js';
 import { Platform, type PlatformConstructProps } from '../constructs/platform.js';
 import { PLATFORM_API_VERSION, parsePlatformDocument } from './platform-document.js';
 import type { PlatformMode, TenantRendering } from '../model/settings.js';
-import { APPS_API_VERSION, type AppManifest } from '../constructs/tenant.js';
+import { APPS_API_VERSION, type AppManifest, manifestProblemsAlone } from '../constructs/tenant.js';
 import { documentName, type InputDocument } from './yaml-input.js';
 import { Bundle } from '../model/bundle.js';
 import { PACKAGE_API_VERSION, PACKAGE_PATHS, parsePlatformPackage, type PlatformPackageSettings } from './platform-package.js';
@@ -21,6 +21,12 @@ export interface PlatformOverrides {
   readonly tenantRendering?: TenantRendering;
   /** Flux bootstrap. @default - the document's `spec.gitops` */
   readonly gitops?: GitOpsProps;
+  /**
+   * Where `gitops` comes from, for the problems it has: the flag of each field (`url: '--git-url'`),
+   * instead of the Platform document's `spec.gitops`.
+   * @default - the Platform document
+   */
+  readonly gitopsFlags?: Readonly<Partial<Record<keyof GitOpsProps, string>>>;
 }
 
 /**
@@ -104,7 +110,16 @@ export function platformFromDocuments(app: App, docs: readonly InputDocument[], 
     }
     props = { ...props, ...fromPackage };
   }
-  if (problems.length || !props) throw new CozystackValidationError(problems, 'invalid input');
+  // Every problem of every document in one report: without a platform (its document or its
+  // settings are invalid) the manifests are checked by themselves; what needs the tree would only
+  // follow from the platform's problem.
+  const checkAlone = (): void => {
+    for (const d of manifests) for (const p of manifestProblemsAlone(d.value as AppManifest)) problems.push({ ...p, subject: `${documentName(d)} ${p.subject}` });
+  };
+  if (!props) {
+    checkAlone();
+    throw new CozystackValidationError(problems, 'invalid input');
+  }
   const finalProps: PlatformConstructProps = {
     ...props,
     ...(overrides.mode ? { mode: overrides.mode } : {}),
@@ -121,10 +136,32 @@ export function platformFromDocuments(app: App, docs: readonly InputDocument[], 
     return { ...p, subject: `${where} ${p.subject}`, path: prefixed(prefix, p.path) };
   };
   const inDocument = <T>(prefix: string, build: () => T): T => mapProblems(build, (p) => origin(p, prefix), 'invalid Platform');
-  const platform = inDocument('spec.', () => new Platform(app, 'platform', finalProps));
-  if (gitops) inDocument('spec.gitops.', () => new GitOpsBootstrap(platform, 'gitops', gitops));
-  loadManifests(platform, manifests.map((d) => ({ manifest: d.value as AppManifest, source: documentName(d) })));
+  const collect = <T>(build: () => T): T | undefined => {
+    try {
+      return build();
+    } catch (e) {
+      if (!(e instanceof CozystackValidationError)) throw e;
+      problems.push(...e.problems);
+      return undefined;
+    }
+  };
+  const platform = collect(() => inDocument('spec.', () => new Platform(app, 'platform', finalProps)));
+  if (!platform) {
+    checkAlone();
+    throw new CozystackValidationError(problems, 'invalid input');
+  }
+  const flags = overrides.gitops ? overrides.gitopsFlags : undefined;
+  if (gitops && flags) {
+    // A flag's mistake is the flag's, not the Platform document's.
+    collect(() => mapProblems(() => new GitOpsBootstrap(platform, 'gitops', gitops), (p) => ({ ...p, subject: flags[p.path as keyof GitOpsProps] ?? `${p.subject} (from the --git-* flags)`, path: '' }), 'invalid flags'));
+  } else if (gitops) collect(() => inDocument('spec.gitops.', () => new GitOpsBootstrap(platform, 'gitops', gitops)));
+  collect(() => loadManifests(platform, manifests.map((d) => ({ manifest: d.value as AppManifest, source: documentName(d) }))));
   const tree = platform._validateTree();
-  if (tree.length) throw new CozystackValidationError(tree.map((p) => ({ ...p, subject: `${where} ${p.subject}`, path: `spec.${p.path}` })), 'invalid Platform');
+  problems.push(...tree.map((p) => ({ ...p, subject: `${where} ${p.subject}`, path: `spec.${p.path}` })));
+  if (problems.length) {
+    const error = new CozystackValidationError(problems, 'invalid input');
+    error.warnings.push(...platform.warnings);
+    throw error;
+  }
   return platform;
 }

@@ -1,4 +1,5 @@
-import { Construct } from 'constructs';
+import type { ApiObject } from 'cdk8s';
+import { Construct, type IConstruct } from 'constructs';
 import { addObject, GVK } from './objects.js';
 import { Problems } from '../core/errors.js';
 import { compact } from '../core/values.js';
@@ -6,6 +7,22 @@ import { isDnsSubdomain, isGitBranch, isGoDuration } from '../core/predicates.js
 
 /** Namespace of Flux itself. */
 export const FLUX_NAMESPACE = 'flux-system';
+
+/** Name of the Flux Kustomization that applies the credentials Secrets of `secrets/` (with SOPS). */
+export const CREDENTIALS_KUSTOMIZATION = 'cozystack-credentials';
+/**
+ * The Secret in flux-system with the private keys kustomize-controller decrypts `secrets/` with
+ * (an age key under a name ending in `.agekey`, a PGP key under one ending in `.asc`).
+ */
+export const SOPS_KEYS_SECRET = 'sops-age';
+
+/** The bootstraps made in each construct tree (by the tree's root). */
+const BOOTSTRAPS = new WeakMap<IConstruct, GitOpsBootstrap[]>();
+
+/** The GitOps bootstraps of the construct tree `scope` belongs to, in the order they were made. @internal */
+export function gitOpsBootstraps(scope: IConstruct): readonly GitOpsBootstrap[] {
+  return BOOTSTRAPS.get(scope.node.root) ?? [];
+}
 
 /** Where Flux finds the synthesized tree in Git. */
 export interface GitOpsProps {
@@ -27,6 +44,12 @@ export interface GitOpsProps {
  * the platform. Apply them once (`kubectl apply -k <out>/flux-system`); Flux applies the rest.
  */
 export class GitOpsBootstrap extends Construct {
+  /** The URL of the repository, as given. */
+  public readonly url: string;
+  private readonly folder: (name: string) => string;
+  private readonly interval: string;
+  private credentials?: ApiObject;
+
   constructor(scope: Construct, id: string, props: GitOpsProps) {
     super(scope, id);
     const p = new Problems(`GitOps ${this.node.path}`);
@@ -38,6 +61,9 @@ export class GitOpsBootstrap extends Construct {
     const path = normalize(props.path ?? '.');
     if (path.split('/').includes('..')) p.add('path', `'${props.path}' leaves the repository`, 'invalid-path');
     p.throwIfAny();
+    this.interval = interval;
+    this.url = props.url;
+    this.folder = (folder) => `./${[path, folder].filter((x) => x !== '.').join('/')}`;
     const name = 'cozystack-gitops';
     addObject(this, GVK.GitRepository, { name, namespace: FLUX_NAMESPACE }, {
       spec: compact({ url: props.url, interval, ref: { branch: props.branch ?? 'main' }, secretRef: props.secretName ? { name: props.secretName } : undefined }),
@@ -46,7 +72,7 @@ export class GitOpsBootstrap extends Construct {
       addObject(this, GVK.Kustomization, { name: n, namespace: FLUX_NAMESPACE }, {
         spec: compact({
           interval,
-          path: `./${[path, folder].filter((x) => x !== '.').join('/')}`,
+          path: this.folder(folder),
           prune: true,
           sourceRef: { kind: 'GitRepository', name },
           dependsOn: dependsOn ? [{ name: dependsOn }] : undefined,
@@ -54,6 +80,32 @@ export class GitOpsBootstrap extends Construct {
       });
     kustomization('cozystack-platform', 'platform');
     kustomization('cozystack-tenants', 'tenants', 'cozystack-platform');
+    const known = BOOTSTRAPS.get(this.node.root);
+    if (known) known.push(this);
+    else BOOTSTRAPS.set(this.node.root, [this]);
+  }
+
+  /**
+   * Adds (once) the Kustomization `cozystack-credentials` of the output's `secrets/` folder,
+   * decrypted by kustomize-controller with SOPS (`decryption: {provider: sops, secretRef:
+   * sops-age}`), after `cozystack-platform`. The HelmReleases that read those Secrets are not
+   * marked optional: helm-controller retries them until the Secrets exist. Returns the object when
+   * it was made by this call.
+   * @internal
+   */
+  public _addCredentialsKustomization(): ApiObject | undefined {
+    if (this.credentials) return undefined;
+    this.credentials = addObject(this, GVK.Kustomization, { name: CREDENTIALS_KUSTOMIZATION, namespace: FLUX_NAMESPACE }, {
+      spec: {
+        interval: this.interval,
+        path: this.folder('secrets'),
+        prune: true,
+        sourceRef: { kind: 'GitRepository', name: 'cozystack-gitops' },
+        decryption: { provider: 'sops', secretRef: { name: SOPS_KEYS_SECRET } },
+        dependsOn: [{ name: 'cozystack-platform' }],
+      },
+    });
+    return this.credentials;
   }
 }
 

@@ -39,6 +39,12 @@ export interface SynthesisResult {
   readonly files: number;
   /** Objects per kind. */
   readonly kinds: Readonly<Record<string, number>>;
+  /**
+   * The warnings of the app's platforms, as the command line prints them after `warning: `
+   * (unknown app values, credentials moved or recognised by their shape, credentials Secrets that
+   * must be applied by other means); also in each `Platform`'s `warnings`.
+   */
+  readonly warnings: readonly string[];
 }
 
 /** Runs the constructs' validations of every construct and throws them all together. */
@@ -77,10 +83,12 @@ function throwBroken(checkers: readonly SecurityInvariants[], names: NameLimits)
  * every object is made.
  */
 function eachObject(app: App, visit: (o: KubeObject, c: ApiObject, view: Record<string, unknown> | undefined) => void): Platform[] {
-  const nodes = app.node.findAll();
+  const nodes: IConstruct[] = app.node.findAll();
   validateConstructs(nodes);
   const platforms = nodes.filter((c): c is Platform => Platform.isPlatform(c));
   validatePlatforms(platforms);
+  // What the complete tree needs (the Kustomization of SOPS-encrypted credentials), made once.
+  for (const p of platforms) nodes.push(...p._finishOutput());
   const checkers = invariantsOf(platforms);
   const names = new NameLimits(nameOrigins(nodes));
   // One walk over the whole app, each object serialized once: cdk8s' Chart.toJson() re-walks
@@ -167,7 +175,8 @@ export function synthesize(app: App, options: SynthesizeOptions = {}): Synthesis
   try {
     const { paths, files, objects, kinds } = renderOutput(app, (path, content) => write.add(path, content));
     write.commit(paths, files);
-    return { outdir, objects, files: paths.length, kinds };
+    const warnings = app.node.findAll().filter((c): c is Platform => Platform.isPlatform(c)).flatMap((p) => p.warnings);
+    return { outdir, objects, files: paths.length, kinds, warnings };
   } finally {
     write.close();
   }

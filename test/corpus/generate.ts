@@ -174,6 +174,10 @@ export function corpusCases(): CorpusCase[] {
   tenantCases(add, bug, strip);
   appValueCases(add);
   serviceCases(add);
+  hostZoneCases(add);
+  credentialShapeCases(add);
+  oneReportCases(add);
+  sopsRecipientCases(add);
   return cases;
 }
 
@@ -607,7 +611,8 @@ function yamlCases(add: Add): void {
     ['duplicate-key-flow', 'the same key twice in a flow map', `apiVersion: ${APPS_API}\nkind: Redis\nmetadata: {name: a, name: b}\n`, [e(A, 1, 'line 3, column 21', 'duplicate-key')]],
     ['duplicate-key-nested', 'the same key twice deep in the spec', `apiVersion: ${APPS_API}\nkind: Redis\nspec:\n  users:\n    a: 1\n    a: 2\n`, [e(A, 1, 'line 6, column 5', 'duplicate-key')]],
     ['duplicate-keys-two', 'two duplicate keys in one document: both reported', `a: 1\na: 2\nb: 1\nb: 2\n`, [e(A, 1, 'line 2, column 1', 'duplicate-key'), e(A, 1, 'line 4, column 1', 'duplicate-key')]],
-    ['alias-bomb', 'a billion-laughs alias bomb (9 levels of 9 aliases)', bomb, [e(A, 1, '', 'alias-limit')]],
+    // 81 aliases (under the 100 allowed) expanding to 9^9 nodes: refused by the node count after expansion (issue 15, point 6).
+    ['alias-bomb', 'a billion-laughs alias bomb (9 levels of 9 aliases)', bomb, [e(A, 1, '', 'too-many-nodes', 'after alias expansion')]],
     ['alias-count', '101 aliases in one document (the limit is 100)', `a: &a 1\nb: [${Array(101).fill('*a').join(', ')}]\n`, [e(A, 1, 'line 2, column 405', 'alias-limit', 'more than 100 aliases')]],
     ['too-deep-flow', 'flow lists nested 65 levels deep (the limit is 64)', `a: ${'['.repeat(65)}${']'.repeat(65)}\n`, [e(A, 1, 'line 1, column 68', 'too-deep', 'deeper than 64')]],
     ['too-deep-block', 'block maps nested 66 levels deep', Array.from({ length: 66 }, (_, i) => `${'  '.repeat(i)}k:`).join('\n') + ' 1\n', [e(A, 1, '', 'too-deep', 'deeper than 64')]],
@@ -634,7 +639,7 @@ function tenantCases(add: Add, bug: Bug, strip: (p: ExpectedProblem) => Expected
     ['name-unicode', 'a tenant name with a non-ASCII letter', app('Tenant', 'équipe', 'tenant-root'), [e(T, 1, 'metadata.name', 'invalid-tenant-name')], ['derivedHost'], [e(T, 1, 'metadata.name', 'invalid-tenant-name'), e(T, 1, 'metadata.name', 'invalid-host')]],
     ['name-empty', 'a Tenant with an empty name', app('Tenant', '', 'tenant-root'), [e(T, 1, 'metadata.name', 'required')]],
     ['namespace-too-long', 'a tenant whose namespace is 64 characters', app('Tenant', 'a'.repeat(57), 'tenant-root', { host: 'a.example.org' }), [e(T, 1, 'metadata.name', 'namespace-too-long')]],
-    ['namespace-too-long-nested', 'a nested tenant whose namespace is 68 characters', stream(app('Tenant', 'a'.repeat(30), 'tenant-root', { host: 'a.example.org' }), app('Tenant', 'b'.repeat(30), `tenant-${'a'.repeat(30)}`, { host: 'b.example.org' })), [e(T, 2, 'metadata.name', 'namespace-too-long')]],
+    ['namespace-too-long-nested', 'a nested tenant whose namespace is 68 characters', stream(app('Tenant', 'a'.repeat(30), 'tenant-root', { host: 'a.example.org' }), app('Tenant', 'b'.repeat(30), `tenant-${'a'.repeat(30)}`, { host: 'b.a.example.org' })), [e(T, 2, 'metadata.name', 'namespace-too-long')]],
     ['host-too-long-derived', 'a tenant name making its derived host 64 characters', app('Tenant', 'h'.repeat(52), 'tenant-root'), [e(T, 1, 'metadata.name', 'host-too-long')]],
     ['host-too-long-given', 'a tenant host of 64 characters', app('Tenant', 'team', 'tenant-root', { host: `${'h'.repeat(52)}.example.org` }), [e(T, 1, 'spec.host', 'host-too-long')]],
     ['host-invalid', 'a tenant host with capitals', app('Tenant', 'team', 'tenant-root', { host: 'Team.example.org' }), [e(T, 1, 'spec.host', 'invalid-host')]],
@@ -660,7 +665,8 @@ function tenantCases(add: Add, bug: Bug, strip: (p: ExpectedProblem) => Expected
     ['quota-two-wrong', 'two quotas wrong: both reported', app('Tenant', 'team', 'tenant-root', { resourceQuotas: { cpu: '4 cores', memory: '8 gigs', pods: 10 } }), [e(T, 1, 'spec.resourceQuotas.cpu', 'invalid-quantity'), e(T, 1, 'spec.resourceQuotas.memory', 'invalid-quantity')]],
     ['everything-wrong', 'a tenant with a bad name, host and quota at once', app('Tenant', 'my-team', 'tenant-root', { host: 'My.Team', etcd: 'yes', resourceQuotas: { cpu: 'lots' } }), [e(T, 1, 'metadata.name', 'invalid-tenant-name'), e(T, 1, 'spec.host', 'invalid-host'), e(T, 1, 'spec.etcd', 'invalid-type'), e(T, 1, 'spec.resourceQuotas.cpu', 'invalid-quantity')]],
     ['spec-list', 'a Tenant spec that is a list', app('Tenant', 'team', 'tenant-root', ['etcd']), [e(T, 1, 'spec', 'invalid-type')]],
-    ['app-in-failed-tenant', 'an app in a tenant whose name is invalid: the tenant is reported, and the app has no tenant', stream(app('Tenant', 'my-team', 'tenant-root'), app('Redis', 'cache', 'tenant-my-team')), [e(T, 1, 'metadata.name', 'invalid-tenant-name'), e(T, 2, 'metadata.namespace', 'not-a-tenant')]],
+    // Issue 15, point 10: the app's "not a tenant namespace" would only follow from the Tenant's own mistake.
+    ['app-in-failed-tenant', 'an app in a tenant whose name is invalid: the tenant is reported, the app is not blamed for it', stream(app('Tenant', 'my-team', 'tenant-root'), app('Redis', 'cache', 'tenant-my-team')), [e(T, 1, 'metadata.name', 'invalid-tenant-name')]],
   ];
   for (const [name, description, content, errors, ids = [], todayBase] of list) {
     const today = (todayBase ?? errors).map((x) => constructPath(strip(x)));
@@ -891,6 +897,143 @@ function serviceCases(add: Add): void {
     files: { 'platform.yaml': platform({ ...PAAS, components: { disable: ['redis-rd'] } }), [A]: app('Redis', 'x', 'tenant-root') },
     errors: [e(A, 1, 'kind', 'kind-not-served')],
   });
+}
+
+// ---- Hosts stay in their zone (issue 15, point 9)
+
+/**
+ * A tenant's host is a zone inside its parent's (`<name>.<parent host>` by default) and outside
+ * every other tenant's; an app's host lies in its tenant's zone; the platform's services under the
+ * root host (upstream publishing.exposedServices: api, dashboard, vm-exportproxy, cdi-uploadproxy;
+ * keycloak.<root-host>) and each tenant's Grafana (grafana.<host>, with monitoring) and S3
+ * (s3.<host>, with seaweedfs) are reserved. The root tenant runs all four services by default.
+ */
+function hostZoneCases(add: Add): void {
+  const p = platform();
+  const T = 'tenants.yaml';
+  const A = 'apps.yaml';
+  const tenant = (name: string, ns = 'tenant-root', spec: Spec = {}) => app('Tenant', name, ns, spec);
+  const list: [string, string, Record<string, string>, ExpectedProblem[]][] = [
+    ['tenant-host-in-sibling-zone', "a tenant host inside its sibling a's zone", { [T]: stream(tenant('a'), tenant('b', 'tenant-root', { host: 'shop.a.example.org' })) }, [e(T, 2, 'spec.host', 'host-in-other-zone', 'zone of tenant tenant-a \\(a\\.example\\.org\\)')]],
+    ['tenant-host-sibling-grafana', "a tenant taking grafana.a.example.org, the Grafana of its sibling a (monitoring)", { [T]: stream(tenant('a', 'tenant-root', { monitoring: true }), tenant('b', 'tenant-root', { host: 'grafana.a.example.org' })) }, [e(T, 2, 'spec.host', 'reserved-host', 'monitoring of tenant tenant-a')]],
+    ['tenant-host-deep-in-sibling-zone', 'a nested tenant whose host lies in the zone of a tenant of another branch', { [T]: stream(tenant('a'), tenant('b'), tenant('c', 'tenant-b', { host: 'c.a.example.org' })) }, [e(T, 3, 'spec.host', 'host-outside-zone', 'expected a name under b\\.example\\.org'), e(T, 3, 'spec.host', 'host-in-other-zone', 'tenant-a')]],
+    ['tenant-host-dashboard', 'a tenant taking dashboard.example.org, the platform dashboard', { [T]: tenant('team', 'tenant-root', { host: 'dashboard.example.org' }) }, [e(T, 1, 'spec.host', 'reserved-host', "platform's dashboard")]],
+    ['tenant-host-api', 'a tenant taking api.example.org, the platform API', { [T]: tenant('team', 'tenant-root', { host: 'api.example.org' }) }, [e(T, 1, 'spec.host', 'reserved-host', "platform's api")]],
+    ['tenant-host-vm-exportproxy', 'a tenant taking vm-exportproxy.example.org', { [T]: tenant('team', 'tenant-root', { host: 'vm-exportproxy.example.org' }) }, [e(T, 1, 'spec.host', 'reserved-host', 'vm-exportproxy')]],
+    ['tenant-host-cdi-uploadproxy', 'a tenant taking cdi-uploadproxy.example.org', { [T]: tenant('team', 'tenant-root', { host: 'cdi-uploadproxy.example.org' }) }, [e(T, 1, 'spec.host', 'reserved-host', 'cdi-uploadproxy')]],
+    ['tenant-host-keycloak', 'a tenant taking keycloak.example.org', { [T]: tenant('team', 'tenant-root', { host: 'keycloak.example.org' }) }, [e(T, 1, 'spec.host', 'reserved-host', 'keycloak')]],
+    ['tenant-host-under-dashboard', 'a tenant host under dashboard.example.org', { [T]: tenant('team', 'tenant-root', { host: 'x.dashboard.example.org' }) }, [e(T, 1, 'spec.host', 'reserved-host', 'lies under dashboard\\.example\\.org')]],
+    ['tenant-named-dashboard', 'a tenant named dashboard under the root: its derived host is the dashboard', { [T]: tenant('dashboard') }, [e(T, 1, 'metadata.name', 'reserved-host', 'dashboard\\.example\\.org')]],
+    ['tenant-named-api', 'a tenant named api under the root: its derived host is the platform API', { [T]: tenant('api') }, [e(T, 1, 'metadata.name', 'reserved-host', 'api\\.example\\.org')]],
+    ['tenant-named-keycloak', 'a tenant named keycloak under the root', { [T]: tenant('keycloak') }, [e(T, 1, 'metadata.name', 'reserved-host', 'keycloak')]],
+    ['tenant-named-grafana', "a tenant named grafana under the root: grafana.example.org is the root tenant's Grafana", { [T]: tenant('grafana') }, [e(T, 1, 'metadata.name', 'reserved-host', 'monitoring of tenant tenant-root')]],
+    ['tenant-named-s3', "a tenant named s3 under the root: s3.example.org is the root tenant's SeaweedFS", { [T]: tenant('s3') }, [e(T, 1, 'metadata.name', 'reserved-host', 'seaweedfs of tenant tenant-root')]],
+    ['tenant-named-grafana-nested', "a tenant named grafana under a tenant that runs monitoring", { [T]: stream(tenant('a', 'tenant-root', { monitoring: true }), tenant('grafana', 'tenant-a')) }, [e(T, 2, 'metadata.name', 'reserved-host', 'monitoring of tenant tenant-a')]],
+    ['tenant-host-outside-root', 'a tenant host outside the root zone', { [T]: tenant('team', 'tenant-root', { host: 'team.example.com' }) }, [e(T, 1, 'spec.host', 'host-outside-zone', 'expected a name under example\\.org')]],
+    ['tenant-host-outside-parent', "a nested tenant host outside its parent's zone", { [T]: stream(tenant('a'), tenant('b', 'tenant-a', { host: 'b.example.org' })) }, [e(T, 2, 'spec.host', 'host-outside-zone', 'expected a name under a\\.example\\.org')]],
+    ['tenant-host-of-parent', "a nested tenant claiming its parent's host", { [T]: stream(tenant('a'), tenant('b', 'tenant-a', { host: 'a.example.org' })) }, [e(T, 2, 'spec.host', 'duplicate-host', 'tenant-a')]],
+    ['tenant-zone-holds-earlier-host', "a tenant whose derived zone holds the host another tenant took before", { [T]: stream(tenant('g', 'tenant-root', { host: 'z.q.example.org' }), tenant('q')) }, [e(T, 2, 'metadata.name', 'host-in-other-zone', 'z\\.q\\.example\\.org')]],
+    ['app-kubernetes-host-other-tenant', "a root app host inside tenant a's zone", { [T]: tenant('a'), [A]: app('Kubernetes', 'k8s', 'tenant-root', { host: 'k8s.a.example.org' }) }, [e(A, 1, 'spec.host', 'host-in-other-zone', 'tenant-a')]],
+    ['app-kubernetes-host-outside-tenant', "an app host outside its tenant's zone", { [T]: tenant('a'), [A]: app('Kubernetes', 'k8s', 'tenant-a', { host: 'k8s.example.org' }) }, [e(A, 1, 'spec.host', 'host-outside-zone', 'expected a\\.example\\.org or a name under it')]],
+    ['app-kubernetes-host-dashboard', 'an app taking the dashboard host', { [A]: app('Kubernetes', 'k8s', 'tenant-root', { host: 'dashboard.example.org' }) }, [e(A, 1, 'spec.host', 'reserved-host', "platform's dashboard")]],
+    ['app-kubernetes-host-grafana', "an app taking its own tenant's Grafana host", { [T]: tenant('a', 'tenant-root', { monitoring: true }), [A]: app('Kubernetes', 'k8s', 'tenant-a', { host: 'grafana.a.example.org' }) }, [e(A, 1, 'spec.host', 'reserved-host', 'monitoring of tenant tenant-a')]],
+    ['app-kubernetes-host-twice', 'two apps with the same host', { [A]: stream(app('Kubernetes', 'one', 'tenant-root', { host: 'k8s.example.org' }), app('Kubernetes', 'two', 'tenant-root', { host: 'k8s.example.org' })) }, [e(A, 2, 'spec.host', 'duplicate-host', 'Kubernetes tenant-root/one')]],
+    ['app-kubernetes-host-other-domain', 'an app host in another domain', { [A]: app('Kubernetes', 'k8s', 'tenant-root', { host: 'k8s.example.com' }) }, [e(A, 1, 'spec.host', 'host-outside-zone', 'example\\.org')]],
+    ['app-vpn-host-sibling-zone', "a VPN host inside a sibling tenant's zone", { [T]: stream(tenant('a'), tenant('b')), [A]: app('VPN', 'vpn', 'tenant-b', { host: 'vpn.a.example.org' }) }, [e(A, 1, 'spec.host', 'host-outside-zone', 'b\\.example\\.org'), e(A, 1, 'spec.host', 'host-in-other-zone', 'tenant-a')]],
+    ['app-kubernetes-host-child-zone', "a root app host inside its child tenant's zone", { [T]: stream(tenant('a'), tenant('b', 'tenant-a')), [A]: app('Kubernetes', 'k8s', 'tenant-a', { host: 'k8s.b.a.example.org' }) }, [e(A, 1, 'spec.host', 'host-in-other-zone', 'tenant-a-b')]],
+    ['app-kubernetes-host-keycloak', 'an app taking keycloak.example.org', { [A]: app('Kubernetes', 'k8s', 'tenant-root', { host: 'keycloak.example.org' }) }, [e(A, 1, 'spec.host', 'reserved-host', 'keycloak')]],
+    ['tenant-host-in-cousin-zone', "a tenant host in the zone of a tenant of another branch, two levels down", { [T]: stream(tenant('a'), tenant('b', 'tenant-a'), tenant('c'), tenant('d', 'tenant-c', { host: 'd.b.a.example.org' })) }, [e(T, 4, 'spec.host', 'host-outside-zone', 'c\\.example\\.org'), e(T, 4, 'spec.host', 'host-in-other-zone', 'tenant-a-b')]],
+  ];
+  for (const [name, description, files, errors] of list) add({ name: `zone-${name}`, description, files: { 'platform.yaml': p, ...files }, errors });
+}
+
+// ---- Credentials recognised by their shape, errors under strict (issue 15, point 8)
+
+/**
+ * With `strict`, a credential no schema marks but recognised by its shape in what is committed is
+ * an error (docs/safety.md): the password of a URL's userinfo, a private key, a token of a
+ * well-known service by its prefix, a Slack webhook URL, a key named like a credential in a
+ * free-form map (valuesOverride, components.values), a password in cloudInit.
+ */
+function credentialShapeCases(add: Add): void {
+  const strict = platform({ ...PAAS, strict: true });
+  const A = 'apps.yaml';
+  const P = 'platform.yaml';
+  const k8s = (valuesOverride: Json) => app('Kubernetes', 'k8s', 'tenant-root', { addons: { certManager: { valuesOverride } } });
+  const at = (key: string) => `spec.addons.certManager.valuesOverride.${key}`;
+  const list: [string, string, Record<string, string>, ExpectedProblem[]][] = [
+    ['values-url-password', 'a URL with user:token@ in valuesOverride', { [A]: k8s({ mirror: 'https://bob:tok-1@registry.example/x' }) }, [e(A, 1, at('mirror'), 'credential-shape', 'a URL with a password in its userinfo')]],
+    ['values-token-key', 'a key apiToken in valuesOverride', { [A]: k8s({ cloudflare: { apiToken: 'tok-2' } }) }, [e(A, 1, at('cloudflare.apiToken'), 'credential-shape', "key 'apiToken' of a free-form map")]],
+    ['values-password-key', 'a key password in valuesOverride', { [A]: k8s({ admin: { password: 'pw-3' } }) }, [e(A, 1, at('admin.password'), 'credential-shape', "key 'password'")]],
+    ['values-secret-key-number', 'a key clientSecret in valuesOverride given as a number', { [A]: k8s({ oidc: { clientSecret: 12345678 } }) }, [e(A, 1, at('oidc.clientSecret'), 'credential-shape', "key 'clientSecret'")]],
+    ['values-private-key', 'a private key block in valuesOverride', { [A]: k8s({ tls: '-----BEGIN RSA PRIVATE KEY-----\nMIIB\n-----END RSA PRIVATE KEY-----\n' }) }, [e(A, 1, at('tls'), 'credential-shape', 'a private key')]],
+    ['values-aws-key', 'an AWS access key id in valuesOverride', { [A]: k8s({ s3: 'AKIAABCDEFGHIJKLMNOP' }) }, [e(A, 1, at('s3'), 'credential-shape', 'an AWS access key id')]],
+    ['values-github-token', 'a GitHub token in valuesOverride', { [A]: k8s({ git: `ghp_${'a'.repeat(36)}` }) }, [e(A, 1, at('git'), 'credential-shape', 'a GitHub token')]],
+    ['values-slack-webhook', 'a Slack webhook URL in valuesOverride', { [A]: k8s({ alert: 'https://hooks.slack.com/services/T000/B000/XXXXXXXXXXXX' }) }, [e(A, 1, at('alert'), 'credential-shape', 'a Slack webhook URL')]],
+    ['values-two-at-once', 'two credentials in one app: both reported', { [A]: k8s({ a: { token: 'tok-4' }, b: 'https://u:p@x.example/' }) }, [e(A, 1, at('a.token'), 'credential-shape'), e(A, 1, at('b'), 'credential-shape')]],
+    ['cloud-init-password', 'cloudInit that sets a password', { [A]: app('VirtualMachine', 'vm', 'tenant-root', { cloudInit: '#cloud-config\npassword: hunter2\n' }) }, [e(A, 1, 'spec.cloudInit', 'credential-shape', 'cloud-init that sets a password')]],
+    ['cloud-init-chpasswd', 'cloudInit with a chpasswd list', { [A]: app('VirtualMachine', 'vm', 'tenant-root', { cloudInit: '#cloud-config\nchpasswd:\n  list: |\n    root:hunter2\n' }) }, [e(A, 1, 'spec.cloudInit', 'credential-shape', 'cloud-init')]],
+    ['components-values-password', 'a password in components.values', { [P]: platform({ ...PAAS, strict: true, components: { values: { cilium: { hubble: { password: 'pw-5' } } } } }) }, [e(P, 1, 'spec.components.values.cilium.hubble.password', 'credential-shape', "key 'password'")]],
+    ['source-url-password', 'a source URL with user:token@', { [P]: platform({ ...PAAS, strict: true, source: { url: 'https://bob:tok-6@git.example/cozystack.git' } }) }, [e(P, 1, 'spec.source.url', 'credential-shape', 'a URL with a password in its userinfo')]],
+    ['gitops-url-password', 'a spec.gitops.url with user:token@', { [P]: platform({ ...PAAS, strict: true, gitops: { url: 'https://bob:tok-7@git.example/c.git' } }) }, [e(P, 1, 'spec.gitops.url', 'credential-shape', 'a URL with a password in its userinfo')]],
+    ['values-gitlab-token', 'a GitLab token in valuesOverride', { [A]: k8s({ git: `glpat-${'x'.repeat(20)}` }) }, [e(A, 1, at('git'), 'credential-shape', 'a GitLab token')]],
+    ['values-slack-token', 'a Slack bot token in valuesOverride', { [A]: k8s({ bot: 'xoxb-1234567890-abcdef' }) }, [e(A, 1, at('bot'), 'credential-shape', 'a Slack token')]],
+    ['values-url-password-in-list', 'a URL with user:token@ in a list of valuesOverride', { [A]: k8s({ mirrors: ['https://registry.example/ok', 'https://u:tok-8@registry.example/x'] }) }, [e(A, 1, at('mirrors[1]'), 'credential-shape', 'a URL with a password')]],
+    ['cloud-init-plain-text-passwd', 'cloudInit with plain_text_passwd', { [A]: app('VirtualMachine', 'vm', 'tenant-root', { cloudInit: '#cloud-config\nusers:\n  - name: admin\n    plain_text_passwd: hunter2\n' }) }, [e(A, 1, 'spec.cloudInit', 'credential-shape', 'cloud-init')]],
+    ['components-values-token-key', 'an apiToken in components.values', { [P]: platform({ ...PAAS, strict: true, components: { values: { cilium: { cloudflare: { apiToken: 'tok-9' } } } } }) }, [e(P, 1, 'spec.components.values.cilium.cloudflare.apiToken', 'credential-shape', "key 'apiToken'")]],
+  ];
+  for (const [name, description, files, errors] of list) add({ name: `shape-${name}`, description: `${description} (strict)`, files: { [P]: strict, ...files }, errors });
+}
+
+/** SOPS recipients are written into .sops.yaml as given: each must be one (issue 15, point 3). */
+function sopsRecipientCases(add: Add): void {
+  const P = 'platform.yaml';
+  const sops = (v: Json) => ({ [P]: platform({ ...PAAS, credentials: { sops: v } }) });
+  const list: [string, string, Record<string, string>, ExpectedProblem[]][] = [
+    ['age-invalid', 'an age recipient that is no age1... key', sops({ age: ['ssh-rsa AAAA'] }), [e(P, 1, 'spec.credentials.sops.age[0]', 'invalid-recipient', 'expected an age recipient')]],
+    ['age-injection', 'an age recipient carrying a line of YAML (it would add a rule to .sops.yaml)', sops({ age: ['age1abc\n  - path_regex: .*'] }), [e(P, 1, 'spec.credentials.sops.age[0]', 'invalid-recipient')]],
+    ['pgp-invalid', 'a PGP fingerprint that is not hexadecimal', sops({ pgp: ['not-a-fingerprint'] }), [e(P, 1, 'spec.credentials.sops.pgp[0]', 'invalid-recipient', 'expected a PGP fingerprint')]],
+    ['second-invalid', 'the second of two age recipients is invalid: named by its index', sops({ age: ['age1ql3z7hjy54pw3hyww5ayyfg7zqgvc7w3j2elw8zmrj2kg5sfn9aqmcac8p', 'AGE1UPPER'] }), [e(P, 1, 'spec.credentials.sops.age[1]', 'invalid-recipient')]],
+  ];
+  for (const [name, description, files, errors] of list) add({ name: `sops-${name}`, description, files, errors });
+}
+
+// ---- One report of every phase (issue 15, point 10)
+
+/**
+ * Every problem of every document at once, each blamed on its own document: a Platform that is
+ * invalid does not hide the apps' own problems (checked by themselves, as a kind, a name and values
+ * against the chart's schema), a document that cannot be read does not hide the others', and what
+ * would only follow from another object's problem (an app or tenant under an invalid Tenant, a
+ * namespace whose Tenant is in an unreadable file, a missing Platform document whose file cannot be
+ * read) is not reported.
+ */
+function oneReportCases(add: Add): void {
+  const p = platform();
+  const P = 'platform.yaml';
+  const T = 'tenants.yaml';
+  const A = 'apps.yaml';
+  const badDb = app('Postgres', 'db', 'tenant-root', { replicas: 'many' });
+  const dbError = e(A, 1, 'spec.replicas', 'type');
+  const list: [string, string, Record<string, string>, ExpectedProblem[]][] = [
+    ['platform-enum-and-app', 'an invalid bundle and an invalid app value: both', { [P]: platform({ ...PAAS, bundle: 'paas-fool' }), [A]: badDb }, [e(P, 1, 'spec.bundle', 'invalid-enum'), dbError]],
+    ['platform-setting-and-app', 'an unknown component and an invalid app value: both', { [P]: platform({ ...PAAS, components: { enable: ['grafana'] } }), [A]: badDb }, [e(P, 1, 'spec.components.enable[0]', 'unknown-component'), dbError]],
+    ['platform-and-tenant', 'an invalid bundle and an invalid tenant setting: both', { [P]: platform({ ...PAAS, bundle: 'paas-fool' }), [T]: app('Tenant', 'team', 'tenant-root', { etcd: 'yes' }) }, [e(P, 1, 'spec.bundle', 'invalid-enum'), e(T, 1, 'spec.etcd', 'invalid-type')]],
+    ['platform-and-unknown-kind', 'an invalid bundle and an unknown app kind: both', { [P]: platform({ ...PAAS, bundle: 'paas-fool' }), [A]: app('Postgress', 'db', 'tenant-root') }, [e(P, 1, 'spec.bundle', 'invalid-enum'), e(A, 1, 'kind', 'unknown-kind', "did you mean 'Postgres'")]],
+    ['platform-and-tenant-tree', 'an invalid bundle: apps in tenants of the tree are not blamed for a tenant the platform could not make', { [P]: platform({ ...PAAS, bundle: 'paas-fool' }), [T]: app('Tenant', 'team', 'tenant-root'), [A]: app('Redis', 'cache', 'tenant-team') }, [e(P, 1, 'spec.bundle', 'invalid-enum')]],
+    ['yaml-error-and-app', 'a duplicate key in one file and an invalid app value in another: both', { [P]: p, 'broken.yaml': 'a: 1\na: 2\n', [A]: badDb }, [e('broken.yaml', 1, 'line 2, column 1', 'duplicate-key'), dbError]],
+    ['yaml-error-hides-no-tenant', 'the file of a Tenant cannot be read: its apps are not blamed for the missing tenant', { [P]: p, [T]: `${app('Tenant', 'foo', 'tenant-root')}foo: 1\nfoo: 2\n`, [A]: app('Redis', 'cache', 'tenant-foo') }, [e(T, 1, 'line 8, column 1', 'duplicate-key')]],
+    ['yaml-error-in-platform-file', 'the Platform file cannot be read: an app problem is still reported, and no "no Platform document"', { [P]: 'apiVersion: cdk8s.cozystack.io/v1alpha1\nkind: Platform\nkind: Platform\n', [A]: badDb }, [e(P, 1, 'line 3, column 1', 'duplicate-key'), dbError]],
+    ['failed-tenant-child-tenant', 'a tenant under an invalid tenant: its own problem is reported, not its parent\'s', { [T]: stream(app('Tenant', 'my-team', 'tenant-root'), app('Tenant', 'sub', 'tenant-my-team', { etcd: 'yes' })) }, [e(T, 1, 'metadata.name', 'invalid-tenant-name'), e(T, 2, 'spec.etcd', 'invalid-type')]],
+    ['failed-tenant-app-own-error', 'an app with an invalid value in an invalid tenant: both, and no "not a tenant namespace"', { [T]: app('Tenant', 'my-team', 'tenant-root'), [A]: app('Postgres', 'db', 'tenant-my-team', { replicas: 'many' }) }, [e(T, 1, 'metadata.name', 'invalid-tenant-name'), dbError]],
+    ['failed-tenant-grandchild-app', 'an app two levels under an invalid tenant: not blamed for it', { [T]: stream(app('Tenant', 'team', 'tenant-root', { etcd: 'yes' }), app('Tenant', 'sub', 'tenant-team')), [A]: app('Redis', 'cache', 'tenant-team-sub') }, [e(T, 1, 'spec.etcd', 'invalid-type')]],
+    ['document-and-app', 'a document of an unknown apiVersion and an invalid app value: both', { [P]: p, 'other.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\n', [A]: badDb }, [e('other.yaml', 1, 'apiVersion', 'unknown-api-version'), dbError]],
+    ['gitops-and-app', 'an invalid spec.gitops.url and an invalid app value: both', { [P]: platform({ ...PAAS, gitops: { url: 'git@git.example:p.git' } }), [A]: badDb }, [e(P, 1, 'spec.gitops.url', 'invalid-url'), dbError]],
+    ['yaml-errors-two-files', 'two files that cannot be read and an invalid app value in a third: all three', { [P]: p, 'a.yaml': 'a: 1\na: 2\n', 'b.yaml': 'b: 1\nb: 2\n', [A]: badDb }, [e('a.yaml', 1, 'line 2, column 1', 'duplicate-key'), e(A, 1, 'spec.replicas', 'type'), e('b.yaml', 1, 'line 2, column 1', 'duplicate-key')]],
+    ['platform-and-two-apps', 'an invalid bundle and two invalid apps: all three', { [P]: platform({ ...PAAS, bundle: 'paas-fool' }), [A]: stream(badDb, app('Redis', 'cache', 'tenant-root', { replicas: 'two' })) }, [e(P, 1, 'spec.bundle', 'invalid-enum'), dbError, e(A, 2, 'spec.replicas', 'type')]],
+    ['tenant-and-app-elsewhere', 'an invalid tenant and an invalid app in another tenant: both', { [T]: stream(app('Tenant', 'a', 'tenant-root', { etcd: 'yes' }), app('Tenant', 'b', 'tenant-root')), [A]: app('Postgres', 'db', 'tenant-b', { replicas: 'many' }) }, [e(T, 1, 'spec.etcd', 'invalid-type'), dbError]],
+  ];
+  for (const [name, description, files, errors] of list) add({ name: `report-${name}`, description, files: { [P]: p, ...files }, errors });
 }
 
 // ------------------------------------------------------------------ writing

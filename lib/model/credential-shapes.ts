@@ -1,0 +1,90 @@
+import { isPlainObject } from '../core/values.js';
+
+/**
+ * Credentials no schema marks, recognised by their shape, in what is committed: the password of a
+ * URL's userinfo (`https://user:token@host`) anywhere, a private key block, tokens of well-known
+ * services by their prefix, a Slack webhook URL; in free-form maps (`valuesOverride`,
+ * `components.values`, any map under a key `values`) a key named like a credential; in
+ * `cloudInit` a password. A finding names the path and why, never the value.
+ */
+
+/** One credential found by its shape. */
+export interface CredentialShape {
+  /** Where, as a values path (`.addons.certManager.valuesOverride.token`). */
+  readonly path: string;
+  /** What it looks like (`a URL with a password in its userinfo`), without the value. */
+  readonly reason: string;
+}
+
+/** Keys under which a map is passed to a chart as is (no schema describes what is inside). */
+const FREE_FORM_KEYS = new Set(['valuesOverride', 'values', 'extraValues', 'customConfig']);
+
+/** A key named like a credential: password, passwd, secret, token, api key, access key, private key, credentials. */
+const CREDENTIAL_KEY = /(password|passwd|secret|token|api_?key|access_?key|private_?key|credential|webhook)/i;
+/** Keys that name or point at a credential rather than hold one (`existingSecret`, `tokenSecretRef`, `secretName`). */
+const REFERENCE_KEY = /(name|ref|existingsecret|file|path|enabled|secretkeyref|key)$/i;
+
+/** `scheme://user:password@`: bounded parts, so the scan stays linear on hostile input. */
+const URL_PASSWORD = /[a-z][a-z0-9+.-]{0,31}:\/\/[^/@\s:]{0,256}:[^/@\s]{1,1024}@/i;
+const PRIVATE_KEY = /-----BEGIN (?:[A-Z0-9]+ )?PRIVATE KEY-----/;
+/** Tokens whose prefix names their service (AWS access key id, GitHub, GitLab, Slack). */
+const KNOWN_TOKENS: readonly [RegExp, string][] = [
+  [/\bAKIA[0-9A-Z]{16}\b/, 'an AWS access key id'],
+  [/\b(?:ghp|gho|ghu|ghs|ghr)_[A-Za-z0-9]{36}\b|\bgithub_pat_[A-Za-z0-9_]{22,}/, 'a GitHub token'],
+  [/\bglpat-[A-Za-z0-9_-]{20}/, 'a GitLab token'],
+  [/\bxox[abprs]-[A-Za-z0-9-]{10,}/, 'a Slack token'],
+  [/hooks\.slack\.com\/services\/[A-Za-z0-9/]{10,}/, 'a Slack webhook URL'],
+];
+/** cloud-init settings that carry a password: `password:`, `passwd:`, `plain_text_passwd:`, `chpasswd:` lists. */
+const CLOUD_INIT_PASSWORD = /(^|\n)\s*-?\s*(password|passwd|plain_text_passwd|hashed_passwd|chpasswd)\s*:/i;
+
+/** Longest string looked into: a value past it is scanned on its head (the patterns are bounded). */
+const MAX_SCAN = 64 * 1024;
+
+/** Why a string looks like a credential, or undefined. */
+export function credentialShapeOf(s: string): string | undefined {
+  const head = s.length > MAX_SCAN ? s.slice(0, MAX_SCAN) : s;
+  if (head.includes('://') && URL_PASSWORD.test(head)) return 'a URL with a password in its userinfo';
+  if (PRIVATE_KEY.test(head)) return 'a private key';
+  for (const [re, what] of KNOWN_TOKENS) if (re.test(head)) return what;
+  return undefined;
+}
+
+/** True when a free-form map's key names a credential (not a reference to one). */
+export function isCredentialLikeKey(key: string): boolean {
+  return CREDENTIAL_KEY.test(key) && !REFERENCE_KEY.test(key);
+}
+
+function segment(k: string): string {
+  return /^[A-Za-z_][A-Za-z0-9_-]*$/.test(k) ? `.${k}` : `[${JSON.stringify(k)}]`;
+}
+
+/**
+ * The credentials by shape in values (what is committed). `freeForm` says the whole value is a
+ * free-form map (the Platform's `components.values`).
+ */
+export function findCredentialShapes(values: unknown, prefix = '', freeForm = false): CredentialShape[] {
+  const out: CredentialShape[] = [];
+  const walk = (v: unknown, path: string, free: boolean, key: string | undefined): void => {
+    if (typeof v === 'string') {
+      if (v === '') return;
+      const shape = credentialShapeOf(v);
+      if (shape) out.push({ path, reason: `looks like ${shape}` });
+      else if (key !== undefined && /^cloudinit$/i.test(key) && CLOUD_INIT_PASSWORD.test(v.length > MAX_SCAN ? v.slice(0, MAX_SCAN) : v)) out.push({ path, reason: 'cloud-init that sets a password' });
+      else if (free && key !== undefined && isCredentialLikeKey(key)) out.push({ path, reason: `key '${key}' of a free-form map names a credential` });
+      return;
+    }
+    if (typeof v === 'number' && free && key !== undefined && isCredentialLikeKey(key)) {
+      out.push({ path, reason: `key '${key}' of a free-form map names a credential` });
+      return;
+    }
+    if (Array.isArray(v)) {
+      v.forEach((x, i) => walk(x, `${path}[${i}]`, free, key));
+      return;
+    }
+    if (!isPlainObject(v)) return;
+    for (const [k, x] of Object.entries(v)) walk(x, `${path}${segment(k)}`, free || FREE_FORM_KEYS.has(k), k);
+  };
+  walk(values, prefix, freeForm, undefined);
+  return out;
+}
