@@ -17,6 +17,8 @@ const IN_PROCESS = [
   'test/settings.test.ts',
   'test/tenants.test.ts',
   'test/tree-write.test.ts',
+  'test/validation-rules.test.ts',
+  'test/values-merge.test.ts',
   'test/values-validator.test.ts',
   'test/yaml-emitter.test.ts',
   'test/yaml-input.test.ts',
