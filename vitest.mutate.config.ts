@@ -16,6 +16,7 @@ const IN_PROCESS = [
   'test/safety.test.ts',
   'test/settings.test.ts',
   'test/tenants.test.ts',
+  'test/names-and-masks.test.ts',
   'test/tree-write.test.ts',
   'test/validation-rules.test.ts',
   'test/values-merge.test.ts',
