@@ -16,6 +16,7 @@ const IN_PROCESS = [
   'test/safety.test.ts',
   'test/settings.test.ts',
   'test/tenant-quota-arithmetic.test.ts',
+  'test/tenant-objects.test.ts',
   'test/tenants.test.ts',
   'test/names-and-masks.test.ts',
   'test/tree-write.test.ts',

@@ -30,6 +30,8 @@ describe('parseQuantity (the Kubernetes quantity grammar)', () => {
     expectValue('2', 2n);
     expectValue('1.5', 3n, 2n);
     expectValue('.5', 1n, 2n);
+    expectValue('.25', 1n, 4n);
+    expectValue('1.25', 5n, 4n);
     expectValue('1.', 1n);
     expectValue('0.125', 1n, 8n);
     expectValue('-1', -1n);
@@ -64,6 +66,8 @@ describe('parseQuantity (the Kubernetes quantity grammar)', () => {
     expectValue('1e-3', 1n, 1000n);
     expectValue('2.5e2', 250n);
     expectValue('1e0', 1n);
+    expectValue('1e12', 10n ** 12n);
+    expectValue('2e-12', 2n, 10n ** 12n);
   });
 
   it.each(['', 'x', '1K', '1ki', '1Gb', 'Gi', 'e3', '1e', '1.2.3', '1 ', ' 1', '--1', '1mm', '.', 'm'])('refuses %j', (s) => {
@@ -77,6 +81,8 @@ describe('quotaHard', () => {
   it('divides cpu by the default ratio 10 and writes it in cores, rounded up to millicores', () => {
     const cpu = (v: string | number, cluster: Record<string, string> = DEFAULTS): string | undefined => quotaHard({ cpu: v }, cluster)['requests.cpu'];
     expect(cpu('4')).toBe('0.4');
+    expect(cpu('0')).toBe('0'); // a quota may be zero
+    expect(cpu(0)).toBe('0');
     expect(cpu(4)).toBe('0.4');
     expect(cpu('10')).toBe('1');
     expect(cpu('25')).toBe('2.5');
