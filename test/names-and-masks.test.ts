@@ -57,6 +57,9 @@ describe('URL userinfo is masked', () => {
   it('masks every URL of a text, whatever the scheme and its case', () => {
     expect(maskUrlUserinfo('a HTTPS://u:p@h b oci+x.y-z://t@r c')).toBe(`a HTTPS://u:${MASKED}@h b oci+x.y-z://${MASKED}@r c`);
     expect(maskUrlUserinfo('one https://a:1@h and two ssh://b:2@h')).toBe(`one https://a:${MASKED}@h and two ssh://b:${MASKED}@h`);
+    // A scheme may end in a digit (RFC 3986: ALPHA *( ALPHA / DIGIT / "+" / "-" / "." )).
+    expect(maskUrlUserinfo('s3://AKIAEXAMPLE:wJalrXUtnFEMI@bucket/x')).toBe(`s3://AKIAEXAMPLE:${MASKED}@bucket/x`);
+    expect(maskUrlUserinfo('git+ssh://git:pw@h/r')).toBe(`git+ssh://git:${MASKED}@h/r`);
   });
 
   it('masks passwords up to its bound (1024 characters), users up to 256', () => {
@@ -147,7 +150,7 @@ describe('values at credential keys are masked', () => {
 });
 
 describe('credential paths', () => {
-  it.each(['.users.alice.password', 'spec.users[0].token', 'password', 'backup.s3SecretKey', 'spec.tokens[0]', 'a.b[1][2].accessKey', 'x.clientSecret'])('%s is a credential path', (p) => {
+  it.each(['.users.alice.password', 'spec.users[0].token', 'password', 'backup.s3SecretKey', 'spec.tokens[0]', 'spec.tokens[10]', 'a.b[1][22].accessKey', 'x.clientSecret'])('%s is a credential path', (p) => {
     expect(isCredentialPath(p)).toBe(true);
   });
   it.each(['', '.users.alice', 'spec.users[0]', 'password.name', 'spec.password.user', 'a[0]', 'host', '.'])('%s is not', (p) => {

@@ -36,7 +36,7 @@ describe('isDnsSubdomain (RFC 1123 subdomain)', () => {
 });
 
 describe('isGoDuration (time.ParseDuration units)', () => {
-  it.each(['5m', '30s', '1h', '1h30m', '1.5h', '300ms', '10ns', '2us', '2µs', '1h0m0s', '0s', '10m0.5s'])('accepts %j', (s) => {
+  it.each(['5m', '30s', '1h', '1h30m', '1.5h', '1.25h', '300ms', '10ns', '2us', '2µs', '1h0m0s', '0s', '10m0.5s'])('accepts %j', (s) => {
     expect(isGoDuration(s)).toBe(true);
   });
   it.each(['', '5', 'm', '5d', '5 m', ' 5m', '5m ', '5M', '5mm', '1h-', 'x5m', '5mx', '1,5h', '1.h5m'])('refuses %j', (s) => {
@@ -75,7 +75,7 @@ describe('isHttpUrl (http or https, with a host)', () => {
 });
 
 describe('isQuantity (Kubernetes quantity grammar)', () => {
-  it.each(['2', '0', '100m', '1Gi', '1Ki', '1Mi', '1Ti', '1Pi', '1Ei', '1n', '1u', '1k', '1M', '1G', '1T', '1P', '1E', '1e3', '1E3', '1e-3', '1e+3', '.5', '1.', '1.5', '1.5Gi', '-1', '+1', '+.5m'])(
+  it.each(['2', '0', '100m', '1Gi', '1Ki', '1Mi', '1Ti', '1Pi', '1Ei', '1n', '1u', '1k', '1M', '1G', '1T', '1P', '1E', '1e3', '1E3', '1e-3', '1e+3', '.5', '.25', '1.', '1.5', '1.5Gi', '1e12', '1E-12', '-1', '+1', '+.5m'])(
     'accepts %j',
     (s) => {
       expect(isQuantity(s)).toBe(true);
