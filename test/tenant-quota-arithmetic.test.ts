@@ -167,6 +167,14 @@ describe('quotaHard', () => {
     expect(quotaHard({ 'requests.storage': '1Gi', storage: '10Gi' }, DEFAULTS)).toEqual({ 'requests.storage': '1Gi' });
   });
 
+  it('writes many keys sorted, whatever their order in', () => {
+    const names = Array.from({ length: 70 }, (_, i) => `example.com/r${String(i).padStart(2, '0')}`);
+    const shuffled = names.map((n, i) => names[(i * 37) % names.length]!);
+    const hard = quotaHard(Object.fromEntries(shuffled.map((n) => [n, 1])), DEFAULTS);
+    const expected = [...names.map((n) => `limits.${n}`), ...names.map((n) => `requests.${n}`)];
+    expect(Object.keys(hard)).toEqual(expected);
+  });
+
   it('writes the keys sorted', () => {
     const keys = Object.keys(quotaHard({ storage: '1', pods: 1, 'nvidia.com/gpu': 1, cpu: 1, 'count/jobs.batch': 1, memory: 1, 'limits.a': 1 }, DEFAULTS));
     expect(keys).toEqual(['count/jobs.batch', 'limits.a', 'limits.cpu', 'limits.memory', 'limits.nvidia.com/gpu', 'pods', 'requests.cpu', 'requests.memory', 'requests.nvidia.com/gpu', 'requests.storage']);
