@@ -1,0 +1,151 @@
+// The objects of a tenant in both renderings, each platform built inside its test (so that a
+// change to the renderings fails a test, not the loading of the file). Expectations from
+// docs/tenants.md ("Two renderings": the object names per tenant, `isolated` true by default,
+// quota objects only when `resourceQuotas` is set) and from upstream: the module kinds and their
+// ExternalArtifacts are those of the resource definitions of v1.6.2
+// (packages/system/<module>-rd/cozyrds/<module>.yaml: `spec.application.kind`,
+// `spec.release.chartRef.name`), the chart folders of v0.41.11 are packages/extra/<module> and
+// packages/apps/tenant (releases/v0.41.11/upstream), and the Cilium kinds are those of the
+// Cilium resource definitions (releases/cilium/upstream/cilium.io).
+import { existsSync, readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import { collectObjects, type KubeObject } from '../lib/index.js';
+import { synthPlatform } from './support/synth.js';
+
+const repo = (path: string): URL => new URL(`../${path}`, import.meta.url);
+const MODULES = ['etcd', 'ingress', 'monitoring', 'seaweedfs', 'info'] as const;
+const rd = (m: string) =>
+  parse(readFileSync(repo(`releases/v1.6.2/upstream/packages/system/${m}-rd/cozyrds/${m}.yaml`), 'utf8')) as {
+    spec: { application: { kind: string }; release: { chartRef: { name: string } } };
+  };
+/** The kind a Cilium schema describes (its description starts with the kind's name). */
+const ciliumKind = (file: string): string => (JSON.parse(readFileSync(repo(`releases/cilium/upstream/cilium.io/${file}`), 'utf8')) as { description: string }).description.split(' ')[0]!;
+
+type Props = Parameters<typeof synthPlatform>[0];
+function build(rendering: 'explicit' | 'release', add: (root: ReturnType<typeof synthPlatform>['platform']['rootTenant']) => void, props: Props = {}): KubeObject[] {
+  const { platform, app } = synthPlatform({ tenantRendering: rendering, ...props });
+  add(platform.rootTenant);
+  return collectObjects(app);
+}
+const named = (objects: KubeObject[], kind: string, namespace?: string): string[] =>
+  objects.filter((o) => o.kind === kind && o.metadata.namespace === namespace).map((o) => o.metadata.name).sort();
+const one = (objects: KubeObject[], kind: string, name: string, namespace?: string): KubeObject => {
+  const found = objects.filter((o) => o.kind === kind && o.metadata.name === name && o.metadata.namespace === namespace);
+  expect(found, `${kind} ${namespace ?? ''}/${name}`).toHaveLength(1);
+  return found[0]!;
+};
+/* eslint-disable @typescript-eslint/no-explicit-any */
+const spec = (o: KubeObject): any => o.spec;
+/* eslint-enable @typescript-eslint/no-explicit-any */
+
+const CNP_NAMES = ['allow-external-communication', 'allow-internal-communication', 'allow-to-apiserver', 'allow-to-cdi-upload-proxy', 'allow-to-dashboard', 'allow-to-dns', 'allow-to-ingress', 'allow-to-keycloak'];
+
+describe('explicit rendering, built in the test', () => {
+  it('emits a module HelmRelease per service the tenant runs, and info, with the kinds and artifacts of the upstream resource definitions', () => {
+    const objects = build('explicit', (root) => root.addTenant('all', { etcd: true, ingress: true, monitoring: true, seaweedfs: true }));
+    expect(named(objects, 'HelmRelease', 'tenant-all')).toEqual([...MODULES].sort());
+    for (const m of MODULES) {
+      const hr = one(objects, 'HelmRelease', m, 'tenant-all');
+      const def = rd(m);
+      expect(hr.metadata.labels?.['apps.cozystack.io/application.kind' as never]).toBe(def.spec.application.kind);
+      expect(hr.metadata.labels?.['apps.cozystack.io/application.name' as never]).toBe(m);
+      expect(spec(hr).releaseName).toBe(m);
+      expect(spec(hr).chartRef).toEqual({ kind: 'ExternalArtifact', name: def.spec.release.chartRef.name, namespace: 'cozy-system' });
+    }
+  });
+
+  it('takes the module charts from packages/extra/<module> of a v0.41 release, folders that exist upstream', () => {
+    const objects = build('explicit', (root) => root.addTenant('all', { etcd: true, ingress: true, monitoring: true, seaweedfs: true }), { version: '0.41.11' });
+    for (const m of MODULES) {
+      const chart = spec(one(objects, 'HelmRelease', m, 'tenant-all')).chart.spec;
+      expect(chart.chart).toBe(`packages/extra/${m}`);
+      expect(existsSync(repo(`releases/v0.41.11/upstream/${chart.chart}`)), chart.chart).toBe(true);
+      expect(chart.sourceRef.kind).toBe('GitRepository');
+    }
+  });
+
+  it('isolates a tenant by default, and when isolated is true; not when it is false', () => {
+    const objects = build('explicit', (root) => {
+      root.addTenant('dflt');
+      root.addTenant('yes', { isolated: true });
+      root.addTenant('no', { isolated: false });
+    });
+    expect(named(objects, 'CiliumNetworkPolicy', 'tenant-dflt')).toEqual(CNP_NAMES);
+    expect(named(objects, 'CiliumNetworkPolicy', 'tenant-yes')).toEqual(CNP_NAMES);
+    expect(named(objects, 'CiliumNetworkPolicy', 'tenant-no')).toEqual([]);
+    const ccnp = named(objects, 'CiliumClusterwideNetworkPolicy');
+    expect(ccnp.filter((n) => n.startsWith('tenant-dflt'))).toEqual(['tenant-dflt-egress', 'tenant-dflt-ingress']);
+    expect(ccnp.filter((n) => n.startsWith('tenant-no'))).toEqual([]);
+  });
+
+  it('writes the policies with the Cilium kinds and group', () => {
+    const clusterwide = ciliumKind('ciliumclusterwidenetworkpolicy_v2.json');
+    const namespaced = ciliumKind('ciliumnetworkpolicy_v2.json');
+    expect([clusterwide, namespaced]).toEqual(['CiliumClusterwideNetworkPolicy', 'CiliumNetworkPolicy']);
+    const objects = build('explicit', (root) => root.addTenant('net', { etcd: true, ingress: true }));
+    const cw = objects.filter((o) => o.metadata.name.startsWith('tenant-net-') && o.metadata.namespace === undefined && o.kind !== 'Namespace');
+    expect(cw.map((o) => `${o.apiVersion} ${o.kind} ${o.metadata.name}`).sort()).toEqual(
+      ['tenant-net-egress', 'tenant-net-ingress', 'tenant-net-ingress-etcd', 'tenant-net-ingress-ingress'].map((n) => `cilium.io/v2 ${clusterwide} ${n}`),
+    );
+    for (const o of objects.filter((x) => x.metadata.namespace === 'tenant-net' && x.kind === namespaced)) expect(o.apiVersion).toBe('cilium.io/v2');
+    expect(objects.filter((x) => x.metadata.namespace === 'tenant-net' && x.kind === namespaced)).toHaveLength(8);
+  });
+
+  it('names the level Roles and RoleBindings <ns>-<level>, next to the default ones <ns>', () => {
+    const objects = build('explicit', (root) => root.addTenant('acl').addTenant('sub'));
+    const expected = ['tenant-acl-sub', 'tenant-acl-sub-admin', 'tenant-acl-sub-super-admin', 'tenant-acl-sub-use', 'tenant-acl-sub-view'];
+    expect(named(objects, 'Role', 'tenant-acl-sub')).toEqual(expected);
+    expect(named(objects, 'RoleBinding', 'tenant-acl-sub')).toEqual(expected);
+    for (const n of expected) expect(one(objects, 'RoleBinding', n, 'tenant-acl-sub').roleRef).toEqual({ apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: n });
+  });
+
+  it('gives the same RBAC subjects to the same tenant however often it is rendered', () => {
+    const first = build('explicit', (root) => root.addTenant('a').addTenant('b'));
+    const second = build('explicit', (root) => root.addTenant('a').addTenant('b'));
+    const subjects = (objects: KubeObject[]) => objects.filter((o) => o.kind === 'RoleBinding').map((o) => [o.metadata.namespace, o.metadata.name, o.subjects]);
+    expect(subjects(second)).toEqual(subjects(first));
+  });
+
+  it('emits no quota objects for an empty resourceQuotas (the default), and both for a set one', () => {
+    const objects = build('explicit', (root) => {
+      root.addTenant('empty', { resourceQuotas: {} });
+      root.addTenant('set', { resourceQuotas: { pods: 1 } });
+    });
+    expect(objects.filter((o) => (o.kind === 'ResourceQuota' || o.kind === 'LimitRange') && o.metadata.namespace === 'tenant-empty')).toEqual([]);
+    expect(named(objects, 'ResourceQuota', 'tenant-set')).toEqual(['tenant-quota']);
+    expect(named(objects, 'LimitRange', 'tenant-set')).toEqual(['tenant-range-limits']);
+  });
+
+  it('writes the cluster values into every tenant values Secret, the same text each time', () => {
+    const objects = build('explicit', (root) => {
+      root.addTenant('a');
+      root.addTenant('b');
+    });
+    const cluster = (ns: string) => parse(one(objects, 'Secret', 'cozystack-values', ns).stringData!['values.yaml' as never] as string)._cluster;
+    expect(cluster('tenant-a')).toEqual(cluster('tenant-root'));
+    expect(cluster('tenant-b')).toEqual(cluster('tenant-root'));
+    expect(Object.keys(cluster('tenant-a')).length).toBeGreaterThan(0);
+  });
+});
+
+describe('release rendering, built in the test', () => {
+  it('names each Tenant HelmRelease tenant-<name>, in the parent namespace, the root tenant-root', () => {
+    const objects = build('release', (root) => root.addTenant('foo').addTenant('bar'));
+    const tenants = objects.filter((o) => o.kind === 'HelmRelease' && o.metadata.labels?.['apps.cozystack.io/application.kind' as never] === 'Tenant');
+    expect(tenants.map((o) => `${o.metadata.namespace}/${o.metadata.name}/${spec(o).releaseName}/${o.metadata.labels?.['apps.cozystack.io/application.name' as never]}`).sort()).toEqual([
+      'tenant-foo/tenant-bar/tenant-bar/bar',
+      'tenant-root/tenant-foo/tenant-foo/foo',
+      'tenant-root/tenant-root/tenant-root/tenant-root',
+    ]);
+  });
+
+  it('takes the tenant chart from packages/apps/tenant of a v0.41 release, and the tenant artifact of v1.6', () => {
+    const old = build('release', (root) => root.addTenant('foo'), { version: '0.41.11' });
+    const chart = spec(one(old, 'HelmRelease', 'tenant-foo', 'tenant-root')).chart.spec.chart;
+    expect(chart).toBe('packages/apps/tenant');
+    expect(existsSync(repo(`releases/v0.41.11/upstream/${chart}`))).toBe(true);
+    const current = build('release', (root) => root.addTenant('foo'));
+    expect(spec(one(current, 'HelmRelease', 'tenant-foo', 'tenant-root')).chartRef.name).toBe(rd('tenant').spec.release.chartRef.name);
+  });
+});
