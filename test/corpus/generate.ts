@@ -178,6 +178,7 @@ export function corpusCases(): CorpusCase[] {
   credentialShapeCases(add);
   oneReportCases(add);
   sopsRecipientCases(add);
+  releaseCases(add);
   return cases;
 }
 
@@ -1034,6 +1035,44 @@ function oneReportCases(add: Add): void {
     ['tenant-and-app-elsewhere', 'an invalid tenant and an invalid app in another tenant: both', { [T]: stream(app('Tenant', 'a', 'tenant-root', { etcd: 'yes' }), app('Tenant', 'b', 'tenant-root')), [A]: app('Postgres', 'db', 'tenant-b', { replicas: 'many' }) }, [e(T, 1, 'spec.etcd', 'invalid-type'), dbError]],
   ];
   for (const [name, description, files, errors] of list) add({ name: `report-${name}`, description, files: { [P]: p, ...files }, errors });
+}
+
+// ---- Settings a release does not have, packages and values its platform chart does not have (issue 13)
+
+/**
+ * The v1.x platform is its release's platform chart: a setting of the other line, a package or a
+ * value the chart of the pinned release does not have, a variant it lacks, a bundle removed in
+ * v1.0, and a combination the chart refuses (`fail`) are errors naming the setting and the release.
+ * Expected problems from the issue's rules and the release data (releases/v1.6.2/upstream/packages/core/platform/).
+ */
+function releaseCases(add: Add): void {
+  const V1 = { ...PAAS, version: '1.6.2' };
+  const P = (path: string, rule: string, message?: string) => e('platform.yaml', 1, `spec.${path}`, rule, message);
+  const list: [string, string, Spec, ExpectedProblem[]][] = [
+    ['v041-platform-values', 'a gateway at 0.41.11: platformValues are v1.x settings', { ...PAAS, platformValues: { gateway: { enabled: true } } }, [P('platformValues', 'not-in-release', 'Cozystack 0.41.11 has no platform chart values')]],
+    ['v041-variant', 'a v1 variant at 0.41.11', { ...PAAS, variant: 'isp-full' }, [P('variant', 'not-in-release', 'Cozystack 0.41.11 has no platform Package variants')]],
+    ['v1-distro-full', 'distro-full at 1.6.2: removed upstream in v1.0', { bundle: 'distro-full', version: '1.6.2' }, [P('bundle', 'not-in-release', 'removed upstream in Cozystack v1.0')]],
+    ['v1-distro-hosted', 'distro-hosted at 1.6.2: removed upstream in v1.0', { bundle: 'distro-hosted', version: '1.6.2' }, [P('bundle', 'not-in-release', 'use bundle paas-hosted')]],
+    ['v1-unknown-package', 'a package 1.6.2 does not have in components.enable, with a suggestion', { ...V1, components: { enable: ['gpu-operatr'] } }, [P('components.enable[0]', 'unknown-package', "did you mean 'gpu-operator'")]],
+    ['v1-removed-package', 'a v0.41 component that is no package of 1.6.2 (cilium is in cozystack.networking)', { ...V1, components: { disable: ['cilium'] } }, [P('components.disable[0]', 'unknown-package', 'has no package cozystack.cilium')]],
+    ['v1-chart-key', 'a value the platform chart of 1.6.2 does not have', { ...V1, platformValues: { publishing: { hots: 'x.example.org' } } }, [P('platformValues.publishing.hots', 'not-in-release', "did you mean 'host'")]],
+    ['v1-chart-top-key', 'a top-level value the platform chart does not have', { ...V1, platformValues: { gatway: { enabled: true } } }, [P('platformValues.gatway', 'not-in-release', "did you mean 'gateway'")]],
+    ['v1-chart-package-list', 'a package list naming a package 1.6.2 does not have', { ...V1, platformValues: { bundles: { disabledPackages: ['cozystack.linstr'] } } }, [P('platformValues.bundles.disabledPackages[0]', 'unknown-package', "did you mean 'cozystack.linstor'")]],
+    ['v1-chart-fail', 'the iaas layer under isp-hosted: the chart refuses it (renders/isp-hosted.iaas-on)', { ...V1, bundle: 'paas-hosted', platformValues: { bundles: { iaas: { enabled: true } } } }, [P('platformValues.bundles.iaas.enabled', 'chart-refuses')]],
+    ['v1-chart-gpu-variant', 'a gpu operator variant the chart does not take (renders/isp-full.bad-gpu-variant)', { ...V1, platformValues: { bundles: { enabledPackages: ['cozystack.gpu-operator'], iaas: { gpuOperatorVariant: 'mig' } } } }, [P('platformValues.bundles.iaas.gpuOperatorVariant', 'chart-refuses')]],
+    ['v1-source-ref', 'platformValues.sourceRef: the source setting owns it', { ...V1, platformValues: { sourceRef: { name: 'mine' } } }, [P('platformValues.sourceRef', 'conflicting-setting')]],
+    ['v1-git-source', 'a Git source at 1.6.2: the PackageSources read an OCI artifact', { ...V1, source: { url: 'https://github.com/cozystack/cozystack', ref: { tag: 'v1.6.2' } } }, [P('source.url', 'not-in-release', 'oci://')]],
+    ['v1-chart-paths', 'components.chartPaths at 1.6.2: the PackageSources give the chart folders', { ...V1, components: { chartPaths: { cilium: 'system/cilium' } } }, [P('components.chartPaths', 'not-in-release')]],
+    ['v1-management-endpoint', 'managementKubeconfigEndpoint at 1.6.2', { ...V1, managementKubeconfigEndpoint: 'https://mgmt.example.org' }, [P('managementKubeconfigEndpoint', 'not-in-release')]],
+    ['v1-scheduling-key', 'a scheduling key the chart does not have', { ...V1, scheduling: { nodeSelector: 'zone=a' } }, [P('scheduling.nodeSelector', 'not-in-release', 'globalAppTopologySpreadConstraints')]],
+    ['v1-generic-operator', 'isp-full-generic in operator mode without an operator variant', { ...V1, variant: 'isp-full-generic', mode: 'operator' }, [P('operator.variant', 'required', 'isp-full-generic')]],
+  ];
+  for (const [name, description, spec, errors] of list) add({ name: `release-${name}`, description, files: { 'platform.yaml': platform(spec) }, errors });
+  // A v1 user's platform Package as input, with what its chart does not have: blamed on the Package's own paths.
+  const pkg = (values: unknown, variant = 'isp-full') => yaml({ apiVersion: 'cozystack.io/v1alpha1', kind: 'Package', metadata: { name: 'cozystack.cozystack-platform' }, spec: { variant, components: { platform: { values } } } });
+  add({ name: 'release-package-chart-key', description: 'a platform Package with a value its chart does not have', files: { 'platform.yaml': pkg({ publishing: { host: 'example.org' }, authentification: { oidc: { enabled: true } } }) }, errors: [e('platform.yaml', 1, 'spec.components.platform.values.authentification', 'not-in-release', "did you mean 'authentication'")] });
+  add({ name: 'release-package-variant', description: 'a platform Package of a variant the chart does not have', files: { 'platform.yaml': pkg({}, 'isp-ful') }, errors: [e('platform.yaml', 1, 'spec.variant', 'not-in-release', "did you mean 'isp-full'")] });
+  add({ name: 'release-package-other', description: 'a Package other than the platform one: only cozystack.cozystack-platform is input', files: { 'platform.yaml': yaml({ apiVersion: 'cozystack.io/v1alpha1', kind: 'Package', metadata: { name: 'cozystack.networking' }, spec: {} }) }, errors: [e('platform.yaml', 1, 'metadata.name', 'unknown-package', 'cozystack.cozystack-platform')] });
 }
 
 // ------------------------------------------------------------------ writing
