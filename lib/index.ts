@@ -19,6 +19,7 @@ export {
 } from './renderings/package-source.js';
 export { type CredentialsProps, Platform, type PlatformConstructProps, type PlatformProps } from './constructs/platform.js';
 export type {
+  ClusterStateProps,
   ComponentsProps,
   ExposedService,
   ExposeProps,

@@ -19,7 +19,7 @@ type Expected =
   | { kind: 'map'; values: Expected[] };
 
 /** Props whose JSDoc or validation says integer (a count, a port, a version number). */
-const INTEGERS = new Set(['helmRelease.maxHistory', 'migrationsTargetVersion', 'operator.apiServerPort', 'tenantsPerChart']);
+const INTEGERS = new Set(['helmRelease.maxHistory', 'migrationsTargetVersion', 'operator.apiServerPort', 'tenantsPerChart', 'clusterState.installedDataVersion']);
 
 function expectedOf(t: ts.Type): Expected {
   const c = checker();

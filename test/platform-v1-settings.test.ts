@@ -161,6 +161,30 @@ describe('platformValues: the platform chart\'s own values', () => {
   });
 });
 
+describe('clusterState: what the chart\'s look-ups find', () => {
+  // The chart (releases/v1.6.2/renders/*.lookup-*): kube-root-ca.crt becomes _cluster.kube-root-ca
+  // (base64); a v0.x cozystack ConfigMap's root-host wins; an installed cozystack-version means an
+  // upgrade (no new ConfigMap, the migration Job below the target); ouroboros on the cluster with
+  // proxyProtocol off is refused unless acknowledged.
+  it("clusterState answers the chart's look-ups: the cluster's CA, a v0.x ConfigMap, an installed data version, ouroboros", () => {
+    const ca = '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n';
+    expect(cluster({ clusterState: { kubeRootCa: ca } })['kube-root-ca']).toBe(Buffer.from(ca).toString('base64'));
+    expect(cluster({})).not.toHaveProperty('kube-root-ca');
+    expect(cluster({ clusterState: { legacyConfig: { 'root-host': 'legacy.example.com' } } })['root-host']).toBe('legacy.example.com');
+    const upgrade = build({ clusterState: { installedDataVersion: 50 } }).objects;
+    expect(ofKind(upgrade, 'ConfigMap').find((o) => o.metadata.name === 'cozystack-version')).toBeUndefined();
+    expect(ofKind(upgrade, 'Job').map((o) => o.metadata.name)).toEqual(['cozystack-migration-hook']);
+    expect(ofKind(build({ clusterState: { installedDataVersion: 54 } }).objects, 'Job')).toEqual([]);
+    expect(problems(() => build({ clusterState: { ouroborosInstalled: true } }))).toEqual([expect.stringMatching(/^platformValues \[chart-refuses\].*cozystack\.ouroboros/)]);
+    expect(() => build({ clusterState: { ouroborosInstalled: true }, platformValues: { publishing: { proxyProtocolAcknowledgeUnclean: true } } })).not.toThrow();
+  });
+
+  it('is refused at 0.41.11, and checked', () => {
+    expect(problems(() => build({ version: '0.41.11', clusterState: { installedDataVersion: 50 } }))).toEqual([expect.stringMatching(/^clusterState \[not-in-release\]/)]);
+    expect(problems(() => build({ clusterState: { installedDataVersion: -1, kubeRootCa: '' } }))).toEqual([expect.stringMatching(/^clusterState\.kubeRootCa \[invalid-type\]/), expect.stringMatching(/^clusterState\.installedDataVersion \[invalid-number\]/)]);
+  });
+});
+
 describe('a v1 user\'s platform Package as input', () => {
   const ws = mkdtempSync(join(tmpdir(), 'cozystack-cdk8s-v1-package-'));
   afterAll(() => rmSync(ws, { recursive: true, force: true }));

@@ -9,10 +9,23 @@ import jsyaml from 'js-yaml';
 import { parse as parseYaml } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { App } from 'cdk8s';
-import { Bundle, collectObjects, CozystackValidationError, type KubeObject, Platform, type PlatformChartValues, type PlatformVariant } from '../lib/index.js';
+import { Bundle, type ClusterStateProps, collectObjects, CozystackValidationError, type KubeObject, Platform, type PlatformChartValues, type PlatformVariant } from '../lib/index.js';
 import { releaseDir } from './support/reference.js';
 
-interface Case { id: string; variant: PlatformVariant; outcome: 'rendered' | 'error'; removedTemplates: string[]; lookups?: unknown }
+interface Lookup { data?: Record<string, string> }
+interface Case { id: string; variant: PlatformVariant; outcome: 'rendered' | 'error'; removedTemplates: string[]; lookups?: { kubeRootCa?: Lookup; cozystackConfigMap?: Lookup; versionConfigMap?: Lookup; ouroborosPackage?: unknown; platformSource?: unknown } }
+
+/** The case's look-up answers as the clusterState setting. */
+function clusterStateOf(c: Case): ClusterStateProps | undefined {
+  const l = c.lookups;
+  if (!l) return undefined;
+  return {
+    ...(l.kubeRootCa?.data?.['ca.crt'] !== undefined ? { kubeRootCa: l.kubeRootCa.data['ca.crt'] } : {}),
+    ...(l.cozystackConfigMap?.data ? { legacyConfig: l.cozystackConfigMap.data } : {}),
+    ...(l.versionConfigMap?.data?.version !== undefined ? { installedDataVersion: Number(l.versionConfigMap.data.version) } : {}),
+    ...(l.ouroborosPackage ? { ouroborosInstalled: true } : {}),
+  };
+}
 
 const VERSIONS = { 'v1.6.0': '1.6.0', 'v1.6.2': '1.6.2' } as const;
 /** What the library adds to an object Git owns (lib/renderings/platform-packages.ts, documented). */
@@ -35,6 +48,7 @@ function platformOf(tag: keyof typeof VERSIONS, c: Case, values: PlatformChartVa
     variant: c.variant,
     mode,
     platformValues: values,
+    ...(clusterStateOf(c) ? { clusterState: clusterStateOf(c) } : {}),
     // isp-full-generic names how the operator reaches the API server (there is no KubePrism); the chart's objects do not depend on it.
     ...(c.variant === 'isp-full-generic' ? { operator: { variant: 'hosted' as const } } : {}),
   });
@@ -56,8 +70,10 @@ const key = (o: { kind?: unknown; metadata?: { name?: string; namespace?: string
 
 for (const tag of Object.keys(VERSIONS) as (keyof typeof VERSIONS)[]) {
   const dir = join(releaseDir(tag), 'renders');
+  // Every recorded case: those with look-up answers get them as clusterState; templates/repository.yaml
+  // (left out of most recordings) renders cozystack-packages from the source setting, set aside below.
   const cases = (JSON.parse(readFileSync(join(dir, 'cases.json'), 'utf8')) as { cases: Case[] }).cases.filter(
-    (c) => c.lookups === undefined && c.removedTemplates.length === 1 && c.removedTemplates[0] === 'templates/repository.yaml',
+    (c) => c.removedTemplates.every((t) => t === 'templates/repository.yaml'),
   );
   const valuesOf = (c: Case): PlatformChartValues => (parseYaml(readFileSync(join(dir, c.id, 'values.yaml'), 'utf8'), { version: '1.1' }) ?? {}) as PlatformChartValues;
 
@@ -68,7 +84,7 @@ for (const tag of Object.keys(VERSIONS) as (keyof typeof VERSIONS)[]) {
 
     for (const c of cases.filter((x) => x.outcome === 'rendered')) {
       it(`${c.id}: object for object`, () => {
-        const expected = (jsyaml.loadAll(readFileSync(join(dir, c.id, 'rendered.yaml'), 'utf8')) as KubeObject[]).filter((d) => d);
+        const expected = (jsyaml.loadAll(readFileSync(join(dir, c.id, 'rendered.yaml'), 'utf8')) as KubeObject[]).filter((d) => d && !(d.kind === 'OCIRepository' && d.metadata.name === 'cozystack-packages'));
         const objects = platformOf(tag, c, valuesOf(c));
         // templates/repository.yaml was left out of the recording (offline it cannot look the source up): its one object aside.
         const chart = objects.filter((o) => !NOT_THE_CHART(o) && !(o.kind === 'OCIRepository' && o.metadata.name === 'cozystack-packages'));
@@ -80,7 +96,18 @@ for (const tag of Object.keys(VERSIONS) as (keyof typeof VERSIONS)[]) {
       });
     }
 
-    for (const c of cases.filter((x) => x.outcome === 'error')) {
+    // helm refuses the unmodified chart offline only because templates/repository.yaml looks up the
+    // platform source; the library answers that look-up with the source setting, so it renders.
+    const offlineOnly = (c: Case): boolean => c.outcome === 'error' && c.removedTemplates.length === 0 && !c.lookups?.platformSource;
+    for (const c of cases.filter(offlineOnly)) {
+      it(`${c.id}: helm refuses it offline (no platform source to look up); with the source setting as the answer it renders`, () => {
+        expect(readFileSync(join(dir, c.id, 'error.txt'), 'utf8')).toMatch(/cozystack-platform/);
+        const packages = platformOf(tag, c, valuesOf(c)).find((o) => o.kind === 'OCIRepository' && o.metadata.name === 'cozystack-packages')!;
+        expect(packages.spec).toMatchObject({ url: 'oci://ghcr.io/cozystack/cozystack/cozystack-packages', ref: { tag: tag } });
+      });
+    }
+
+    for (const c of cases.filter((x) => x.outcome === 'error' && !offlineOnly(x))) {
       it(`${c.id}: refused at synth, as helm refuses it`, () => {
         let error: unknown;
         try {

@@ -17,6 +17,7 @@ import {
   platformChartInputs,
   renderPlatformChart,
   type PlatformChartInputs,
+  type PlatformChartLookups,
   type PlatformChartObject,
 } from '../releases/v1/index.js';
 import type { Bundle } from './bundle.js';
@@ -95,7 +96,7 @@ export function resolvePlatformChart(props: PlatformSettings, bundle: Bundle, re
       values,
       sources: inputs.sources,
       files: inputs.files,
-      lookups: { platformSource: { spec: sourceSpec(source) } },
+      lookups: { platformSource: { spec: sourceSpec(source) }, ...clusterLookups(props, p) },
       apiVersions: guardrail ? [GUARDRAIL_API] : [],
     });
   } catch (e) {
@@ -268,6 +269,33 @@ function blame(subject: string, user: Values): string {
   let o: JsonValue | undefined = user;
   for (const k of subject.split('.')) o = isPlainObject(o) ? (o as Values)[k] : undefined;
   return o !== undefined ? `platformValues.${subject}` : subject.startsWith('bundles.') ? 'variant' : 'platformValues';
+}
+
+/** The answers of the chart's look-ups that `clusterState` gives, as the cluster objects the chart would find. */
+function clusterLookups(props: PlatformSettings, p: Problems): PlatformChartLookups {
+  const c = props.clusterState;
+  if (c === undefined) return {};
+  if (typeof c !== 'object' || c === null || Array.isArray(c)) {
+    p.add('clusterState', `expected a map, got ${JSON.stringify(c)}`, 'invalid-type');
+    return {};
+  }
+  const out: { -readonly [K in keyof PlatformChartLookups]: PlatformChartLookups[K] } = {};
+  if (c.kubeRootCa !== undefined) {
+    if (typeof c.kubeRootCa !== 'string' || c.kubeRootCa === '') p.add('clusterState.kubeRootCa', 'expected the CA certificate (PEM text)', 'invalid-type');
+    else out.kubeRootCa = { data: { 'ca.crt': c.kubeRootCa } };
+  }
+  if (c.legacyConfig !== undefined) {
+    const data = c.legacyConfig as unknown;
+    if (!isPlainObject(data as JsonValue) || Object.values(data as object).some((v) => typeof v !== 'string')) p.add('clusterState.legacyConfig', 'expected the ConfigMap data: a map of strings', 'invalid-type');
+    else out.cozystackConfigMap = { data: { ...(data as Record<string, string>) } };
+  }
+  if (c.installedDataVersion !== undefined) {
+    if (!Number.isInteger(c.installedDataVersion) || (c.installedDataVersion as number) < 0) p.add('clusterState.installedDataVersion', `expected a non-negative integer, got ${JSON.stringify(c.installedDataVersion)}`, 'invalid-number');
+    else out.versionConfigMap = { data: { version: String(c.installedDataVersion) } };
+  }
+  if (c.ouroborosInstalled !== undefined && typeof c.ouroborosInstalled !== 'boolean') p.add('clusterState.ouroborosInstalled', 'expected true or false', 'invalid-type');
+  else if (c.ouroborosInstalled) out.ouroborosPackage = { apiVersion: 'cozystack.io/v1alpha1', kind: 'Package', metadata: { name: 'cozystack.ouroboros' } };
+  return out;
 }
 
 /** The spec of the platform source, which the chart copies into `cozystack-packages`. */

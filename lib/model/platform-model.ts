@@ -350,6 +350,7 @@ function checkRelease(props: PlatformSettings, release: ReleaseProfile, mode: Pl
   if (props.migrationsTargetVersion !== undefined) lacks('migrationsTargetVersion', 'no platform migrations');
   if (props.variant !== undefined) lacks('variant', 'no platform Package variants (it has the four bundles)');
   if (props.platformValues !== undefined) lacks('platformValues', 'no platform chart values (its settings are the cozystack ConfigMap)');
+  if (props.clusterState !== undefined) lacks('clusterState', 'no platform chart look-ups of the v1 line');
   if (source.kind !== 'GitRepository') {
     p.add('source.url', `Cozystack ${release.version} takes its charts from chart folders of a Git repository (Flux HelmCharts cannot read an OCI artifact); give a Git URL such as ${UPSTREAM_REPOSITORY}`, 'not-in-release');
   }

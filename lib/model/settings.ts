@@ -274,6 +274,37 @@ export interface PlatformChartValues {
 }
 
 /**
+ * v1.x: what the platform chart's `lookup`s would find on the cluster. Upstream reads these at
+ * install time; here they are settings, each absent by default (a first install, what an offline
+ * `helm template` sees).
+ */
+export interface ClusterStateProps {
+  /**
+   * `data["ca.crt"]` of the ConfigMap `kube-system/kube-root-ca.crt`: the chart writes it, base64, as `_cluster.kube-root-ca`.
+   * @default - none (no `kube-root-ca` key)
+   */
+  readonly kubeRootCa?: string;
+  /**
+   * The data of a v0.x `cozy-system/cozystack` ConfigMap still on the cluster: its `root-host`,
+   * `api-server-endpoint` and `ipv4-*` keys win over the settings, as upstream's chart has them win.
+   * @default - none
+   */
+  readonly legacyConfig?: Readonly<Record<string, string>>;
+  /**
+   * The data version in the cluster's `cozystack-version` ConfigMap (an upgrade): the chart then does
+   * not render that ConfigMap, and below the release's target it renders its migration Job.
+   * @default - none (a first install)
+   */
+  readonly installedDataVersion?: number;
+  /**
+   * The Package `cozystack.ouroboros` is on the cluster: with `publishing.proxyProtocol` off the chart
+   * refuses unless `publishing.proxyProtocolAcknowledgeUnclean` is set.
+   * @default false
+   */
+  readonly ouroborosInstalled?: boolean;
+}
+
+/**
  * Settings of a Cozystack platform: what the upstream `cozystack` ConfigMap carries, and how it
  * is delivered.
  */
@@ -385,4 +416,9 @@ export interface PlatformSettings {
    * @default {}
    */
   readonly platformValues?: PlatformChartValues;
+  /**
+   * v1.x only: what the platform chart's cluster look-ups find (an upgrade from a running cluster).
+   * @default - nothing found (a first install)
+   */
+  readonly clusterState?: ClusterStateProps;
 }
