@@ -311,6 +311,7 @@ describe('the Platform document', () => {
     tenantRendering: 'explicit',
     variant: 'isp-full',
     platformValues: { gateway: { enabled: true } },
+    clusterState: { kubeRootCa: 'PEM', legacyConfig: { 'root-host': 'legacy.example.org' }, installedDataVersion: 50, ouroborosInstalled: false },
     strict: true,
     helmRelease: { interval: '1m', maxHistory: 3, installTimeout: '20m', upgradeTimeout: '25m', retryInterval: '2m' },
     version: '1.6.0',
@@ -323,7 +324,7 @@ describe('the Platform document', () => {
     credentials: { handling: 'inline', sops: { age: ['age1x'], pgp: ['ABCD'] } },
   };
   const leaves = (o: unknown, prefix: string): string[] =>
-    typeof o === 'object' && o !== null && !Array.isArray(o) && !['spec.components.values', 'spec.components.chartPaths', 'spec.platformValues', 'spec.branding', 'spec.scheduling', 'spec.rootTenant.resourceQuotas'].includes(prefix.slice(0, -1))
+    typeof o === 'object' && o !== null && !Array.isArray(o) && !['spec.components.values', 'spec.components.chartPaths', 'spec.platformValues', 'spec.clusterState.legacyConfig', 'spec.branding', 'spec.scheduling', 'spec.rootTenant.resourceQuotas'].includes(prefix.slice(0, -1))
       ? Object.entries(o).flatMap(([k, v]) => leaves(v, `${prefix}${k}.`))
       : [prefix.slice(0, -1)];
 

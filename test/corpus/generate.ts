@@ -210,6 +210,7 @@ const SAMPLE_KEYS: Record<string, string> = {
   'spec.branding': 'branding',
   'spec.scheduling': 'globalAppTopologySpreadConstraints',
   'spec.rootTenant.resourceQuotas': 'cpu',
+  'spec.clusterState.legacyConfig': 'root-host',
 };
 
 /** Two values of another type than `type`, so that each field gets two mistakes. */
