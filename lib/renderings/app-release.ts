@@ -1,9 +1,9 @@
 import type { ApiObject } from 'cdk8s';
 import type { Construct } from 'constructs';
 import { addObject, GVK } from './objects.js';
-import type { Values } from '../core/values.js';
+import type { JsonValue, Values } from '../core/values.js';
 import type { AppReleaseShape } from '../model/app-definition.js';
-import { compact } from '../core/values.js';
+import { clone, compact } from '../core/values.js';
 import { type ChartSourcing, VALUES_SECRET } from '../model/platform-model.js';
 import { chartFields } from './platform-common.js';
 import { applicationArtifact } from './platform.js';
@@ -93,7 +93,7 @@ function shapedSpec(s: AppReleaseSpec, shape: AppReleaseShape): Values {
     interval,
     releaseName: shape.releaseName ? s.releaseName : undefined,
     ...chartFields(s.sourcing, s.chartPath, s.chartArtifact ?? applicationArtifact(s.chart)),
-    ...structuredClone(rest),
+    ...(clone(rest as JsonValue) as Values),
     valuesFrom: [{ kind: 'Secret', name: VALUES_SECRET }, ...(s.extraValuesFrom ?? []).map((v) => ({ ...v }))],
     values: s.values && Object.keys(s.values).length ? s.values : undefined,
     dependsOn: s.dependsOn?.length ? s.dependsOn.map((d) => ({ ...d })) : undefined,
