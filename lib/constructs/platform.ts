@@ -169,7 +169,7 @@ export class Platform extends Chart {
     const byComponent = (a: AppDefinition): boolean => ALWAYS_AVAILABLE.has(a.chart) || installed.has(`${a.chart}-rd`);
     const catalog = appCatalogOf(this.model.release).definitions;
     this.applications = this.model.release.delivery === 'packages' ? catalog : catalog.filter(byComponent);
-    renderPlatform(this, this.model, this.applications);
+    renderPlatform(this, this.model);
     const rendering = this.tenantRendering;
     const perChart = props.tenantsPerChart;
     if (perChart !== undefined && !(Number.isInteger(perChart) && perChart > 0)) {

@@ -1,5 +1,4 @@
 import type { Construct } from 'constructs';
-import type { AppDefinition } from '../model/app-definition.js';
 import { applicationPackageName, artifactName, DEFAULT_VARIANT } from '../model/names.js';
 import type { PlatformModel } from '../model/platform-model.js';
 import { renderBundlesPlatform } from './platform-bundles.js';
@@ -14,7 +13,7 @@ export { NO_DELETE_LABEL } from './deletion-guardrail.js';
  * source, v1.x has them in the chart's `sources/*-application.yaml`.
  * @internal
  */
-export function renderPlatform(scope: Construct, model: PlatformModel, _applications: readonly AppDefinition[]): void {
+export function renderPlatform(scope: Construct, model: PlatformModel): void {
   if (model.release.delivery === 'bundles') renderBundlesPlatform(scope, model);
   else renderPackagesPlatform(scope, model);
 }
