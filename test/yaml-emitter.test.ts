@@ -3,7 +3,8 @@
 import fc from 'fast-check';
 import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
-import { toYaml, toYamlGeneral } from '../lib/output/yaml-emitter.js';
+import { toYaml, toYamlClean, toYamlGeneral } from '../lib/output/yaml-emitter.js';
+import { SHARED_VALUES, shareFrozen } from '../lib/core/library-objects.js';
 
 const trickyStrings = ['.', '1.', 'E0', 'e-5', '.e1', 'yes', 'No', 'on', 'y', 'true', 'False', 'null', '~', '', ' ', '5m', '10Gi', '0x1F', '012', '1e3', '1_000', '12:30', '2001-01-01', '=', '<<',
   'a: b', '- x', '#c', 'x #y', '*a', '&a', '!t', '@a', '`a', '"q"', "'q'", 'multi\nline', 'trail ', ' lead', 'a\tb', 'é', '\u2028', 'http://x.y:80/z', 'cozystack.io/system', '_cluster', '-1', '.5', '.inf'];
@@ -58,5 +59,32 @@ describe('YAML writer', () => {
       }),
       { numRuns: 1000 },
     );
+  });
+});
+
+describe('literal blocks and shared values', () => {
+  // Multi-line strings of printable ASCII are written without calling js-yaml: every chomping
+  // (`|`, `|-`, `|+`) and the indentation indicator (`|2` for text starting with spaces) as it writes them.
+  const cases = ['a\nb', 'a\nb\n', 'a\nb\n\n', 'a\n\n\nb', '\n\nx', ' x\ny', '\n  x\n', '\n', '\n\n', 'x:\n  - y\n', '#!/bin/sh\necho "$A" \'b\'\n', 'trailing \nspace ', ' \n \n'];
+  it.each(cases)('%j at three depths equals the general writer', (s) => {
+    const o = { a: s, b: { c: s, d: { e: s } } };
+    expect(toYaml(o)).toBe(toYamlGeneral(o));
+  });
+
+  it('a shared frozen value is written once per indentation, with the same bytes as a fresh copy', () => {
+    const shared = shareFrozen({ strategy: { name: 'RetryOnFailure', retryInterval: '30s' }, list: [{ kind: 'Secret', name: 'x' }], timeout: '10m' });
+    expect(Object.isFrozen(shared.strategy) && Object.isFrozen(shared.list[0])).toBe(true);
+    expect(SHARED_VALUES.has(shared) && SHARED_VALUES.has(shared.list)).toBe(true);
+    const fresh = structuredClone(shared);
+    // The same object at two depths, twice each, and in the two writers (plain and clean).
+    const a = { spec: { install: shared, upgrade: { deep: shared } }, other: shared };
+    const b = { spec: { install: fresh, upgrade: { deep: fresh } }, other: fresh };
+    expect(toYaml(a)).toBe(toYaml(b));
+    expect(toYaml(a)).toBe(toYamlGeneral(b));
+    expect(toYamlClean(a)).toBe(toYamlClean(b));
+    expect(toYamlClean({ x: shared })).toBe(toYamlClean({ x: fresh }));
+    expect(() => {
+      (shared.strategy as { name: string }).name = 'changed';
+    }).toThrow(TypeError);
   });
 });

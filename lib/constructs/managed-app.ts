@@ -13,7 +13,7 @@ import { definitionAt } from '../model/app-catalog.js';
 import { isDnsLabel, isDnsSubdomain } from '../core/predicates.js';
 import { addObject, GVK } from '../renderings/objects.js';
 import { findCredentialShapes } from '../model/credential-shapes.js';
-import { credentialPatterns, credentialsDocument, CREDENTIALS_VALUES_KEY, extractCredentials, secretKey, targetPath } from '../model/credentials.js';
+import { credentialPatterns, credentialsDocument, CREDENTIALS_VALUES_KEY, extractCredentials, type FoundCredential, secretKey, targetPath } from '../model/credentials.js';
 import { isPlainObject } from '../core/values.js';
 
 /** Label of the Secrets that carry credentials moved out of app values. */
@@ -132,8 +132,10 @@ export class ManagedApp<P = Values> extends Construct {
       p.add('credentialsSecret', `'${options.credentialsSecret}' is not a valid Secret name`, 'invalid-name');
     }
     // Credentials no schema marks, recognised by their shape in what is committed (issue 15, point 8).
-    if (isPlainObject(values)) {
-      for (const f of committedCredentialShapes(values, definition.schema, context.credentialHandling === 'inline' && !options.credentialsSecret)) {
+    // The credentials the chart marks, found once: they move to a Secret (separateCredentials).
+    const marked = isPlainObject(values) ? extractCredentials(values, credentialPatterns(definition.schema)) : undefined;
+    if (marked) {
+      for (const f of committedCredentialShapes(values, marked.credentials, context.credentialHandling === 'inline' && !options.credentialsSecret)) {
         const message = `${f.reason}; it would be committed to Git in the HelmRelease values (the value is not shown): put it in a Secret of your own (credentialsSecret, credentialsSecretKeys)`;
         if (context.strict && !f.inline) p.add(`spec${f.path}`, message, 'credential-shape');
         else warnings.push(`${subject} spec${f.path}: ${message} [credential-shape]`);
@@ -161,7 +163,7 @@ export class ManagedApp<P = Values> extends Construct {
     context.releases.set(`${t.namespace}/${releaseName}`, `${definition.kind} ${id}`);
     context.apps.add(appKey);
     const scopeOfObjects = context.objectScope(t);
-    const { values: shown, valuesFrom } = this.separateCredentials(scopeOfObjects, subject, values, options);
+    const { values: shown, valuesFrom } = this.separateCredentials(scopeOfObjects, subject, values, options, marked ?? { values, credentials: [] });
     const release = addAppRelease(scopeOfObjects, {
       kind: definition.kind,
       name: id,
@@ -184,11 +186,11 @@ export class ManagedApp<P = Values> extends Construct {
    * rest of the output) or an existing one, read back through valuesFrom with targetPath, so the
    * chart sees the same values.
    */
-  private separateCredentials(scope: Construct, subject: string, values: Values, options: AppOptions): { values: Values; valuesFrom: Record<string, string>[] } {
+  private separateCredentials(scope: Construct, subject: string, values: Values, options: AppOptions, marked: { values: Values; credentials: readonly FoundCredential[] }): { values: Values; valuesFrom: Record<string, string>[] } {
     const context = this.tenant.context;
     const extra = Object.entries(options.credentialsSecretKeys ?? {});
     if (context.credentialHandling === 'inline' && !options.credentialsSecret) return { values, valuesFrom: [] };
-    const { values: clean, credentials } = extractCredentials(values, credentialPatterns(this.definition.schema));
+    const { values: clean, credentials } = marked;
     if (!credentials.length && !extra.length) return { values, valuesFrom: [] };
     const secretName = options.credentialsSecret ?? `${this.releaseName}-credential-values`;
     const used = new Set<string>();
@@ -229,8 +231,7 @@ export class ManagedApp<P = Values> extends Construct {
  * what moves to the credentials Secret (a credential the chart marks, with its whole list), and,
  * with inline handling, every credential the chart marks (`inline` set).
  */
-function committedCredentialShapes(values: Values, schema: Values, inline: boolean): { path: string; reason: string; inline?: boolean }[] {
-  const marked = extractCredentials(values, credentialPatterns(schema)).credentials;
+function committedCredentialShapes(values: Values, marked: readonly FoundCredential[], inline: boolean): { path: string; reason: string; inline?: boolean }[] {
   const toPath = (segments: readonly string[]): string => segments.map((x) => (/^\[\d+\]$/.test(x) ? x : /^[A-Za-z_][A-Za-z0-9_-]*$/.test(x) ? `.${x}` : `[${JSON.stringify(x)}]`)).join('');
   const shapes = findCredentialShapes(values);
   if (inline) {

@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
+import type { ErrorObject } from 'ajv';
+import { PLATFORM_VALIDATOR } from './generated/platform-validator.js';
 import { Bundle } from '../model/bundle.js';
 import { didYouMean, type Problem } from '../core/errors.js';
 import type { GitOpsProps } from '../renderings/gitops.js';
@@ -19,8 +20,6 @@ function schemaFile(): string {
   return candidates.find((c) => existsSync(c)) ?? candidates[0]!;
 }
 
-let validator: ValidateFunction | undefined;
-
 /** The platform settings a Platform document carries, with where it came from. */
 export interface PlatformDocument {
   /** Settings for the Platform construct. */
@@ -36,9 +35,9 @@ export interface PlatformDocument {
  * Platform's props. Returns problems named by `subject` (e.g. `platform.yaml#1`) and JSON path.
  */
 export function parsePlatformDocument(value: unknown, subject: string): { document?: PlatformDocument; problems: Problem[] } {
-  // The schema is the package's own, checked against the JSON Schema meta-schema by the tests:
-  // no meta-validation or code optimization at every run (they cost more than they save here).
-  validator ??= new Ajv({ allErrors: true, strict: false, validateSchema: false, verbose: true, code: { optimize: false } }).compile(PLATFORM_SCHEMA);
+  // Precompiled from the schema (scripts/gen-platform-validator.ts, options in platform-ajv.ts):
+  // compiling it at every run cost tens of milliseconds.
+  const validator = PLATFORM_VALIDATOR;
   if (!validator(value)) {
     return { problems: dedupe((validator.errors ?? []).map((e) => toProblem(e, subject))) };
   }

@@ -96,6 +96,19 @@ export function validatorFor(definition: AppDefinition): ValidateFunction {
  * schema. Keys the schema does not know are accepted by Helm, so they are only warnings.
  */
 export function validateAppValues(definition: AppDefinition, user: Values): ValuesValidation {
+  // Values with no key give the same answer every time: the chart defaults alone (many apps are `spec: {}`).
+  if (isMap(user) && Object.keys(user).length === 0) {
+    let found = defaultsOnly.get(definition);
+    if (!found) defaultsOnly.set(definition, (found = check(definition, user)));
+    return { errors: found.errors.map((e) => ({ ...e })), warnings: found.warnings.map((w) => ({ ...w })) };
+  }
+  return check(definition, user);
+}
+
+/** Per definition, the validation of empty values. */
+const defaultsOnly = new WeakMap<AppDefinition, ValuesValidation>();
+
+function check(definition: AppDefinition, user: Values): ValuesValidation {
   const validate = validatorFor(definition);
   const merged = coalesce(definition.defaults, user, false);
   const errors = validate(merged) ? [] : convertErrors(validate.errors ?? [], merged, user);

@@ -56,8 +56,9 @@ export function extractCredentials(values: Values, patterns: readonly Credential
       return node.map((x, i) => remove(x, rest, [...at, `[${i}]`]));
     }
     if (!isPlainObject(node)) return node;
-    const out: Record<string, unknown> = { ...node };
     const keys = head === '*' ? Object.keys(node) : head! in node ? [head!] : [];
+    if (!keys.length) return node; // nothing on this path: no copy
+    const out: Record<string, unknown> = { ...node };
     for (const k of keys) {
       if (!rest.length) {
         const v = node[k];

@@ -1,4 +1,5 @@
 import jsyaml from 'js-yaml';
+import { SHARED_VALUES } from '../core/library-objects.js';
 
 /**
  * Plain scalars that some YAML 1.1 reader (Kubernetes' and Flux's sigs.k8s.io/yaml, or others)
@@ -47,6 +48,33 @@ function scalar(v: string | number): string {
   return s;
 }
 
+/** Printable ASCII and line feeds only: js-yaml writes such a multi-line string as a literal block. */
+const PRINTABLE_ASCII = /^[\x20-\x7E\n]*$/;
+
+/**
+ * What js-yaml writes for a multi-line string of printable ASCII (no tab, no carriage return), without
+ * calling it: a literal block (`|`), an indentation indicator `2` when the text starts with spaces
+ * after its leading line feeds, the chomping indicator of its trailing line feeds (`-` none, `+` more
+ * than one), and every non-empty line indented by two more than `indent`.
+ */
+function literalBlock(v: string, indent: string): string {
+  const clip = v[v.length - 1] === '\n';
+  const keep = clip && (v[v.length - 2] === '\n' || v === '\n');
+  const header = `|${/^\n* /.test(v) ? '2' : ''}${keep ? '+' : clip ? '' : '-'}`;
+  const ind = `${indent}  `;
+  let body = '';
+  let position = 0;
+  while (position < v.length) {
+    const next = v.indexOf('\n', position);
+    const line = next === -1 ? v.slice(position) : v.slice(position, next + 1);
+    position = next === -1 ? v.length : next + 1;
+    if (line.length && line !== '\n') body += ind;
+    body += line;
+  }
+  if (body[body.length - 1] === '\n') body = body.slice(0, -1);
+  return `${header}\n${body}`;
+}
+
 /**
  * A multi-line string as a map value, the way js-yaml writes it: its standalone form (a block
  * literal with content indented by two) with the content moved under the key. Anything else
@@ -54,6 +82,7 @@ function scalar(v: string | number): string {
  */
 function blockScalar(v: string, indent: string): string {
   if (v.length > 1_000_000) throw NOT_SIMPLE;
+  if (PRINTABLE_ASCII.test(v)) return literalBlock(v, indent);
   const standalone = jsyaml.dump(v, OPTIONS);
   if (standalone[0] !== '|') throw NOT_SIMPLE;
   const nl = standalone.indexOf('\n');
@@ -113,10 +142,29 @@ function writeMap(out: string[], map: Record<string, unknown>, indent: string, i
     if (l !== undefined) out.push(`${prefix}${key}: ${l}\n`);
     else {
       out.push(`${prefix}${key}:\n`);
-      if (Array.isArray(v)) writeSeq(out, v, `${indent}  `, clean);
+      if (SHARED_VALUES.has(v as object)) out.push(sharedText(v as object, `${indent}  `, clean));
+      else if (Array.isArray(v)) writeSeq(out, v, `${indent}  `, clean);
       else writeMap(out, v as Record<string, unknown>, `${indent}  `, false, clean);
     }
   }
+}
+
+/** Per shared (frozen) map or list, its text at each indentation: written once, then reused. */
+const sharedTexts = new WeakMap<object, Map<string, string>>();
+
+/** The text of a shared map or list as a map value's block at `indent`. */
+function sharedText(v: object, indent: string, clean: boolean): string {
+  let byIndent = sharedTexts.get(v);
+  if (!byIndent) sharedTexts.set(v, (byIndent = new Map()));
+  const key = `${clean ? 'c' : 'p'}${indent}`;
+  let text = byIndent.get(key);
+  if (text === undefined) {
+    const out: string[] = [];
+    if (Array.isArray(v)) writeSeq(out, v, indent, clean);
+    else writeMap(out, v as Record<string, unknown>, indent, false, clean);
+    byIndent.set(key, (text = out.join('')));
+  }
+  return text;
 }
 
 /** An item of a sequence; with `clean`, a null item (cdk8s makes it undefined) needs the general writer, as an undefined one always does. */

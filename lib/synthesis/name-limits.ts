@@ -67,6 +67,9 @@ export function nameOrigins(nodes: readonly IConstruct[]): NameOrigins {
  */
 export class NameLimits {
   private readonly problems: Problem[] = [];
+  /** Label keys and values already found valid (they repeat on most objects). */
+  private readonly validLabelKeys = new Set<string>();
+  private readonly validLabelValues = new Set<string>();
 
   constructor(private readonly origins: NameOrigins) {}
 
@@ -124,14 +127,22 @@ export class NameLimits {
     }
     const ns = o.metadata.namespace;
     if (typeof ns === 'string' && this.length(o, 'metadata.namespace', ns, 63, 'a namespace (a DNS label)')) this.format(o, 'metadata.namespace', ns, DNS_LABEL, 'a DNS label (lowercase letters, digits and -)');
-    for (const [k, v] of Object.entries((o.metadata.labels ?? {}) as Record<string, unknown>)) {
-      const slash = k.lastIndexOf('/');
-      const prefix = slash === -1 ? '' : k.slice(0, slash);
-      const key = k.slice(slash + 1);
-      if (prefix && this.length(o, `metadata.labels.${k}`, prefix, 253, 'a label key prefix (a DNS subdomain)')) this.format(o, `metadata.labels.${k}`, prefix, DNS_SUBDOMAIN, 'a label key prefix (a DNS subdomain)');
-      if (this.length(o, `metadata.labels.${k}`, key, 63, 'a label key name')) this.format(o, `metadata.labels.${k}`, key, LABEL_NAME, 'a label key name (alphanumerics, with -, _ and . inside)');
-      if (typeof v !== 'string') continue;
-      if (this.length(o, `metadata.labels.${k}`, v, 63, 'a label value')) this.format(o, `metadata.labels.${k}`, v, LABEL_VALUE, 'a label value (alphanumerics, with -, _ and . inside)');
+    const labels = (o.metadata.labels ?? {}) as Record<string, unknown>;
+    for (const k of Object.keys(labels)) {
+      const v = labels[k];
+      // Label keys and values repeat across objects: each one that passed is checked once.
+      if (!this.validLabelKeys.has(k)) {
+        const slash = k.lastIndexOf('/');
+        const prefix = slash === -1 ? '' : k.slice(0, slash);
+        const key = k.slice(slash + 1);
+        const before = this.problems.length;
+        if (prefix && this.length(o, `metadata.labels.${k}`, prefix, 253, 'a label key prefix (a DNS subdomain)')) this.format(o, `metadata.labels.${k}`, prefix, DNS_SUBDOMAIN, 'a label key prefix (a DNS subdomain)');
+        if (this.length(o, `metadata.labels.${k}`, key, 63, 'a label key name')) this.format(o, `metadata.labels.${k}`, key, LABEL_NAME, 'a label key name (alphanumerics, with -, _ and . inside)');
+        if (this.problems.length === before) this.validLabelKeys.add(k);
+      }
+      if (typeof v !== 'string' || this.validLabelValues.has(v)) continue;
+      if (this.length(o, `metadata.labels.${k}`, v, 63, 'a label value') && LABEL_VALUE.test(v)) this.validLabelValues.add(v);
+      else if (v.length <= 63) this.add(o, `metadata.labels.${k}`, `'${v}' is not a label value (alphanumerics, with -, _ and . inside)`, 'invalid-name');
     }
     if (o.kind === 'Secret' || o.kind === 'ConfigMap') {
       const body = o as unknown as Record<string, unknown>;
