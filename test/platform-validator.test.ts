@@ -36,7 +36,7 @@ function platformDocuments(): { where: string; doc: unknown }[] {
       if (d.errors.length) return;
       let doc: { kind?: unknown } | null;
       try {
-        doc = d.toJSON({ maxAliasCount: 100 }) as { kind?: unknown } | null;
+        doc = d.toJS({ maxAliasCount: 100 }) as { kind?: unknown } | null;
       } catch {
         return; // hostile input (alias expansion): the corpus tests it through the loader
       }

@@ -11,7 +11,8 @@ import { run } from '../lib/cli/run.js';
 import { checkSecurityInvariants, type TenantFacts } from '../lib/synthesis/security-invariants.js';
 import { PAAS, spec } from './support/synth.js';
 import { chartValues } from './support/helm-controller.js';
-import { credentialsDocument } from '../lib/model/credentials.js';
+import { credentialsDocument, extractCredentials } from '../lib/model/credentials.js';
+import { credentialShapeOf, findCredentialShapes } from '../lib/model/credential-shapes.js';
 import type { Values } from '../lib/core/values.js';
 
 const newPlatform = (props: Record<string, unknown> = {}) => {
@@ -706,5 +707,41 @@ describe('credentials reach the chart byte for byte through Flux (issue 15, poin
     const { document, values: rest } = credentialsDocument(values, [{ path: ['list', '[0]', 'password'], value: 'p,1' }]);
     expect(rest).toEqual({ keep: 1 });
     expect(JSON.parse(document)).toEqual({ list: [{ name: 'a', password: 'p,1' }, { name: 'b' }] });
+  });
+});
+
+describe('credential shapes at their shortest (docs/safety.md)', () => {
+  const a = (n: number, c = 'A') => c.repeat(n);
+  // Each shape in its shortest form, alone and inside a longer text, and strings one short of it.
+  const SHAPES: [string, string][] = [
+    ['a://:b@', 'a URL with a password in its userinfo'],
+    [`AKIA${a(16)}`, 'an AWS access key id'],
+    ...['ghp', 'gho', 'ghu', 'ghs', 'ghr'].map((p): [string, string] => [`${p}_${a(36, 'x')}`, 'a GitHub token']),
+    [`github_pat_${a(22, 'x')}`, 'a GitHub token'],
+    [`glpat-${a(20, 'x')}`, 'a GitLab token'],
+    ...['a', 'b', 'p', 'r', 's'].map((c): [string, string] => [`xox${c}-${a(10, 'x')}`, 'a Slack token']),
+    [`hooks.slack.com/services/${a(10, 'T')}`, 'a Slack webhook URL'],
+    ['-----BEGIN PRIVATE KEY-----', 'a private key'],
+    ['-----BEGIN RSA PRIVATE KEY-----', 'a private key'],
+  ];
+  it.each(SHAPES)('%s is %s, also inside a longer text', (s, what) => {
+    expect(credentialShapeOf(s)).toBe(what);
+    expect(credentialShapeOf(`see ${s} here`)).toBe(what);
+  });
+  it.each(['a://b@', `AKIA${a(15)}`, `ghp_${a(35, 'x')}`, `glpat-${a(19, 'x')}`, `xoxb-${a(9, 'x')}`, 'hooks.slack.com/services/T', '-----BEGIN PUBLIC KEY-----', 'https://example.org/x', 'password', ''])('%j is not a credential by shape', (s) => {
+    expect(credentialShapeOf(s)).toBeUndefined();
+  });
+  it('a finding names its path: keys that need quoting, list items, a prefix', () => {
+    const found = findCredentialShapes({ a: [{ 'b.c': 'x://u:p@h' }], d: 'safe' }, 'spec');
+    expect(found).toEqual([{ path: 'spec.a[0]["b.c"]', reason: 'looks like a URL with a password in its userinfo' }]);
+  });
+  it('credentials at a path are taken out, with their key path; values without them are not copied', () => {
+    const values = { users: { alice: { password: 'p1', name: 'a' }, bob: { password: '' } }, list: [{ password: 'p2' }], other: { x: 1 } };
+    const { values: rest, credentials } = extractCredentials(values, [['users', '*', 'password'], ['list', '*', 'password']]);
+    expect(credentials).toEqual([{ path: ['users', 'alice', 'password'], value: 'p1' }, { path: ['list', '[0]', 'password'], value: 'p2' }]);
+    expect(rest).toEqual({ users: { alice: { name: 'a' }, bob: { password: '' } }, list: [{}], other: { x: 1 } });
+    expect(values.users.alice.password).toBe('p1'); // the input is not changed
+    const none = { other: { x: 1 } };
+    expect(extractCredentials(none, [['users', '*', 'password']]).values).toBe(none);
   });
 });

@@ -14,9 +14,13 @@ export function appCatalogOf(release: ReleaseProfile): AppCatalog {
   return c;
 }
 
+/** The kinds of every pinned release's catalog. */
+let catalogKinds: ReadonlySet<string> | undefined;
+
 /** True when some pinned release's catalog has the kind. */
 function isCatalogKind(kind: string): boolean {
-  return APP_CATALOGS.some((c) => c.definitions.some((d) => d.kind === kind));
+  catalogKinds ??= new Set(APP_CATALOGS.flatMap((c) => c.definitions.map((d) => d.kind)));
+  return catalogKinds.has(kind);
 }
 
 /** Why a release does not serve a kind: the kind, the release and what replaced it (if anything). */

@@ -43,12 +43,19 @@ const MAX_SCAN = 64 * 1024;
 
 /** Why a string looks like a credential, or undefined. */
 export function credentialShapeOf(s: string): string | undefined {
+  // Every shape is at least 7 characters long (`a://:b@`) and the key and token shapes contain
+  // one of ANY_TOKEN's parts: most strings are ruled out by one test.
+  if (s.length < 7) return undefined;
   const head = s.length > MAX_SCAN ? s.slice(0, MAX_SCAN) : s;
   if (head.includes('://') && URL_PASSWORD.test(head)) return 'a URL with a password in its userinfo';
+  if (!ANY_TOKEN.test(head)) return undefined;
   if (PRIVATE_KEY.test(head)) return 'a private key';
   for (const [re, what] of KNOWN_TOKENS) if (re.test(head)) return what;
   return undefined;
 }
+
+/** A part that each of PRIVATE_KEY and KNOWN_TOKENS needs: none of them matches a string without one. */
+const ANY_TOKEN = /-----BEGIN |AKIA|gh[ousr]_|ghp_|github_pat_|glpat-|xox[abprs]-|hooks\.slack\.com\/services\//;
 
 /** True when a free-form map's key names a credential (not a reference to one). */
 export function isCredentialLikeKey(key: string): boolean {
@@ -65,26 +72,39 @@ function segment(k: string): string {
  */
 export function findCredentialShapes(values: unknown, prefix = '', freeForm = false): CredentialShape[] {
   const out: CredentialShape[] = [];
-  const walk = (v: unknown, path: string, free: boolean, key: string | undefined): void => {
+  // The path walked so far, as segments (`.key`, `[0]`), joined only for a finding.
+  const at: string[] = [prefix];
+  const found = (reason: string): void => {
+    out.push({ path: at.join(''), reason });
+  };
+  const walk = (v: unknown, free: boolean, key: string | undefined): void => {
     if (typeof v === 'string') {
       if (v === '') return;
       const shape = credentialShapeOf(v);
-      if (shape) out.push({ path, reason: `looks like ${shape}` });
-      else if (key !== undefined && /^cloudinit$/i.test(key) && CLOUD_INIT_PASSWORD.test(v.length > MAX_SCAN ? v.slice(0, MAX_SCAN) : v)) out.push({ path, reason: 'cloud-init that sets a password' });
-      else if (free && key !== undefined && isCredentialLikeKey(key)) out.push({ path, reason: `key '${key}' of a free-form map names a credential` });
+      if (shape) found(`looks like ${shape}`);
+      else if (key !== undefined && /^cloudinit$/i.test(key) && CLOUD_INIT_PASSWORD.test(v.length > MAX_SCAN ? v.slice(0, MAX_SCAN) : v)) found('cloud-init that sets a password');
+      else if (free && key !== undefined && isCredentialLikeKey(key)) found(`key '${key}' of a free-form map names a credential`);
       return;
     }
     if (typeof v === 'number' && free && key !== undefined && isCredentialLikeKey(key)) {
-      out.push({ path, reason: `key '${key}' of a free-form map names a credential` });
+      found(`key '${key}' of a free-form map names a credential`);
       return;
     }
     if (Array.isArray(v)) {
-      v.forEach((x, i) => walk(x, `${path}[${i}]`, free, key));
+      for (let i = 0; i < v.length; i++) {
+        at.push(`[${i}]`);
+        walk(v[i], free, key);
+        at.pop();
+      }
       return;
     }
     if (!isPlainObject(v)) return;
-    for (const [k, x] of Object.entries(v)) walk(x, `${path}${segment(k)}`, free || FREE_FORM_KEYS.has(k), k);
+    for (const k of Object.keys(v)) {
+      at.push(segment(k));
+      walk(v[k], free || FREE_FORM_KEYS.has(k), k);
+      at.pop();
+    }
   };
-  walk(values, prefix, freeForm, undefined);
+  walk(values, freeForm, undefined);
   return out;
 }

@@ -48,30 +48,42 @@ export interface FoundCredential {
  */
 export function extractCredentials(values: Values, patterns: readonly CredentialPattern[]): { values: Values; credentials: FoundCredential[] } {
   const credentials: FoundCredential[] = [];
-  const remove = (node: unknown, pattern: readonly string[], at: string[]): unknown => {
-    if (!pattern.length) return node;
-    const [head, ...rest] = pattern;
+  // The key path walked so far (list indexes as `[i]`), copied only for a credential found.
+  const at: string[] = [];
+  const remove = (node: unknown, pattern: readonly string[], i: number): unknown => {
+    if (i === pattern.length) return node;
+    const head = pattern[i]!;
     if (Array.isArray(node)) {
       if (head !== '*') return node;
-      return node.map((x, i) => remove(x, rest, [...at, `[${i}]`]));
+      return node.map((x, n) => {
+        at.push(`[${n}]`);
+        const r = remove(x, pattern, i + 1);
+        at.pop();
+        return r;
+      });
     }
     if (!isPlainObject(node)) return node;
-    const keys = head === '*' ? Object.keys(node) : head! in node ? [head!] : [];
+    const keys = head === '*' ? Object.keys(node) : head in node ? [head] : [];
     if (!keys.length) return node; // nothing on this path: no copy
     const out: Record<string, unknown> = { ...node };
+    const last = i + 1 === pattern.length;
     for (const k of keys) {
-      if (!rest.length) {
+      if (last) {
         const v = node[k];
         if (typeof v === 'string' && v !== '') {
           credentials.push({ path: [...at, k], value: v });
           delete out[k];
         }
-      } else out[k] = remove(node[k], rest, [...at, k]);
+      } else {
+        at.push(k);
+        out[k] = remove(node[k], pattern, i + 1);
+        at.pop();
+      }
     }
     return out;
   };
   let v: unknown = values;
-  for (const p of patterns) v = remove(v, p, []);
+  for (const p of patterns) v = remove(v, p, 0);
   return { values: v as Values, credentials };
 }
 
