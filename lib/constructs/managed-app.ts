@@ -254,7 +254,7 @@ function keepNulls(obj: ApiObject, v: JsonValue, path: string): void {
   if (Array.isArray(v)) {
     v.forEach((x, i) => (x === null ? obj.addJsonPatch(JsonPatch.replace(`${path}/${i}`, null)) : keepNulls(obj, x, `${path}/${i}`)));
   }
-  else if (isPlainObject(v)) for (const [k, x] of Object.entries(v)) keepNulls(obj, x as JsonValue, `${path}/${k.replace(/~/g, '~0').replace(/\//g, '~1')}`);
+  else if (isPlainObject(v)) for (const [k, x] of Object.entries(v)) if (x === null || typeof x === 'object') keepNulls(obj, x as JsonValue, `${path}/${k.replace(/~/g, '~0').replace(/\//g, '~1')}`);
 }
 
 /** The construct of a tenant that holds its apps of one kind whose names are taken, if made yet. */

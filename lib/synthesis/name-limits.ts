@@ -71,21 +71,31 @@ export class NameLimits {
   private readonly validLabelKeys = new Set<string>();
   private readonly validLabelValues = new Set<string>();
 
-  constructor(private readonly origins: NameOrigins) {}
+  /** Namespaces already found valid (most objects share a few). */
+  private readonly validNamespaces = new Set<string>();
+  private found?: NameOrigins;
+
+  /**
+   * @param origins where objects come from, or a function that finds it, called only when an
+   *   object breaks a limit (finding it walks every construct)
+   */
+  constructor(private readonly origins: NameOrigins | (() => NameOrigins)) {}
 
   /** The tenant or app an object comes from, as printed. */
   private originOf(o: KubeObject): string {
+    this.found ??= typeof this.origins === 'function' ? this.origins() : this.origins;
+    const origins = this.found;
     const ns = o.metadata.namespace;
     const name = o.metadata.name;
     const labels = (o.metadata.labels ?? {}) as Record<string, unknown>;
-    const byRelease = this.origins.releases.get(`${ns}/${name}`);
+    const byRelease = origins.releases.get(`${ns}/${name}`);
     if (byRelease) return byRelease;
     const kind = labels['apps.cozystack.io/application.kind'];
     const app = labels['apps.cozystack.io/application.name'];
     if (typeof kind === 'string' && typeof app === 'string') return `${kind} ${ns}/${app}`;
-    const owner = this.origins.apps?.get(ns ?? '')?.find(([release]) => name.startsWith(`${release}-`));
+    const owner = origins.apps?.get(ns ?? '')?.find(([release]) => name.startsWith(`${release}-`));
     if (owner) return owner[1];
-    const tenant = this.origins.namespaces.get(o.kind === 'Namespace' ? name : (ns ?? ''));
+    const tenant = origins.namespaces.get(o.kind === 'Namespace' ? name : (ns ?? ''));
     return tenant ?? 'the platform';
   }
 
@@ -126,7 +136,10 @@ export class NameLimits {
       } else this.format(o, 'metadata.name', name, DNS_SUBDOMAIN, 'a DNS subdomain (lowercase letters, digits, - and .)');
     }
     const ns = o.metadata.namespace;
-    if (typeof ns === 'string' && this.length(o, 'metadata.namespace', ns, 63, 'a namespace (a DNS label)')) this.format(o, 'metadata.namespace', ns, DNS_LABEL, 'a DNS label (lowercase letters, digits and -)');
+    if (typeof ns === 'string' && !this.validNamespaces.has(ns) && this.length(o, 'metadata.namespace', ns, 63, 'a namespace (a DNS label)')) {
+      if (DNS_LABEL.test(ns)) this.validNamespaces.add(ns);
+      else this.add(o, 'metadata.namespace', `'${ns}' is not a DNS label (lowercase letters, digits and -)`, 'invalid-name');
+    }
     const labels = (o.metadata.labels ?? {}) as Record<string, unknown>;
     for (const k of Object.keys(labels)) {
       const v = labels[k];

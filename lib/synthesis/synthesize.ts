@@ -90,7 +90,7 @@ function eachObject(app: App, visit: (o: KubeObject, c: ApiObject, view: Record<
   // What the complete tree needs (the Kustomization of SOPS-encrypted credentials), made once.
   for (const p of platforms) nodes.push(...p._finishOutput());
   const checkers = invariantsOf(platforms);
-  const names = new NameLimits(nameOrigins(nodes));
+  const names = new NameLimits(() => nameOrigins(nodes));
   // One walk over the whole app, each object serialized once: cdk8s' Chart.toJson() re-walks
   // the whole app per chart, which makes many charts quadratic.
   for (const c of nodes) {
