@@ -7,7 +7,7 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, 
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BLOCK_OWNERS, blockKey, commands, readmeBlocks } from './support/readme.js';
+import { BLOCK_OWNERS, blockKey, commands, README, readmeBlocks } from './support/readme.js';
 
 const root = resolve(import.meta.dirname, '..');
 const work = mkdtempSync(join(tmpdir(), 'cozystack-cdk8s-pack-'));
@@ -179,6 +179,9 @@ fs.writeFileSync(file, YAML.stringify(out, { indent: 4 }));
     expect(r[5]!.stdout).toMatch(/^flowchart LR/);
     expect(r[6]!.stdout).toMatch(/^paas-full: /);
     expect(r[7]!.stdout).toMatch(/^Postgres \(apps\.cozystack\.io\/v1alpha1/);
+     // The inline command after the install instructions.
+    expect(README).toContain('`npx cozystack-cdk8s --help`');
+    expect(sh('npx cozystack-cdk8s --help')).toMatchObject({ code: 0, stdout: expect.stringMatching(/^cozystack-cdk8s: /) });
   });
 
   it('"Handing the repository to Flux": synth, commit and push, apply', () => {

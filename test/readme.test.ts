@@ -94,6 +94,11 @@ describe('README', () => {
     const named = [...README.matchAll(/npm run (?:--silent )?([a-z][\w:-]*)/g)].map((m) => m[1]!);
     expect(named.length).toBeGreaterThan(5);
     expect(named.filter((n) => !(n in scripts))).toEqual([]);
+    // Inside the repository: `npm run cli -- <command> ...`, run as written with a command.
+    expect(README).toContain('`npm run cli -- <command> ...`');
+    const cli = sh('npm run cli -- bundles', checkoutLinks());
+    expect(cli.code, cli.stderr).toBe(0);
+    expect(cli.stdout).toMatch(/^paas-full: /m);
     const tool = [...README.matchAll(/(?:`|npx )cozystack-cdk8s ([a-z]+)\b/g)].map((m) => m[1]!);
     expect(tool.length).toBeGreaterThan(8);
     const known = ['synth', 'validate', 'diff', 'graph', 'bundles', 'apps', 'init', 'help'];
