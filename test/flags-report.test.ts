@@ -70,13 +70,13 @@ describe('flags in the one report (issue 15, point 10)', () => {
     expect(run(['graph', '-f', ok.f, '--format', 'dot'])).toMatchObject({ code: 0, stdout: expect.stringMatching(/^digraph/) });
   });
 
-  it('apps: a bad --version and a kind no release serves, in one report; a bad spec.version blamed on its document', () => {
+  it('apps: a bad --version and a kind no release serves, in one report (the newest of the closest releases suggested); a bad spec.version blamed on its document', () => {
     const r = run(['apps', 'Postgress', '--version', '1.6.3']);
     expect(r.code).toBe(1);
     expect(r.stderr).toBe(
       [
         'error: invalid command line:',
-        "  --version: '1.6.3' is not a release this library pins (expected one of 0.41.11, 1.6.0, 1.6.2) (did you mean '1.6.0'?) [unknown-release]",
+        "  --version: '1.6.3' is not a release this library pins (expected one of 0.41.11, 1.6.0, 1.6.2) (did you mean '1.6.2'?) [unknown-release]",
         '  KIND: unknown kind "Postgress": no release this library pins serves it (did you mean \'Postgres\'?) [unknown-kind]',
         '',
       ].join('\n'),

@@ -50,7 +50,7 @@ function releaseFor(o: Pick<ParsedOptions, 'files' | 'version'>, kind?: string):
   const r = releaseOf(version);
   if (!r) {
     // In the one report, blamed on the flag or the document, with a kind no release serves.
-    const problem = from === '--version' ? flagProblem('version', version, KNOWN_RELEASES, 'release this library pins', 'unknown-release') : { subject: from.replace(/ spec\.version$/, ''), path: 'spec.version', message: `'${version}' is not a release this library pins (expected one of ${KNOWN_RELEASES.join(', ')})${didYouMean(version, KNOWN_RELEASES)}`, rule: 'unknown-release' };
+    const problem = from === '--version' ? flagProblem('version', version, KNOWN_RELEASES, 'release this library pins', 'unknown-release', [...KNOWN_RELEASES].reverse()) : { subject: from.replace(/ spec\.version$/, ''), path: 'spec.version', message: `'${version}' is not a release this library pins (expected one of ${KNOWN_RELEASES.join(', ')})${didYouMean(version, [...KNOWN_RELEASES].reverse())}`, rule: 'unknown-release' };
     const unknownKind: Problem[] =
       kind !== undefined && appCatalogOfAny(kind) === undefined
         ? [{ subject: 'KIND', path: '', message: `unknown kind ${JSON.stringify(kind)}: no release this library pins serves it${didYouMean(kind, allKinds())}`, rule: 'unknown-kind' }]

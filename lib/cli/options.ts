@@ -35,9 +35,12 @@ export const FLAG_CHOICES = {
   format: { choices: ['mermaid', 'dot'], what: 'graph format' },
 } as const;
 
-/** The problem of a flag given a value outside its set: the flag, the value given, the choices, a did-you-mean. */
-export function flagProblem(flag: string, value: string, choices: readonly string[], what: string, rule = 'invalid-flag'): Problem {
-  return { subject: `--${flag}`, path: '', message: `'${value}' is not a ${what} (expected one of ${choices.join(', ')})${didYouMean(value, choices)}`, rule };
+/**
+ * The problem of a flag given a value outside its set: the flag, the value given, the choices, a
+ * did-you-mean (the first of `suggest`, by default the choices, among the closest).
+ */
+export function flagProblem(flag: string, value: string, choices: readonly string[], what: string, rule = 'invalid-flag', suggest: readonly string[] = choices): Problem {
+  return { subject: `--${flag}`, path: '', message: `'${value}' is not a ${what} (expected one of ${choices.join(', ')})${didYouMean(value, suggest)}`, rule };
 }
 
 const OPTIONS = {
