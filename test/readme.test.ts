@@ -2,7 +2,7 @@
 // test/package.test.ts for the blocks a user runs with the installed package), its library program
 // is examples/library/main.ts, and the commands it names exist.
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -78,6 +78,20 @@ describe('README', () => {
     const made = tree(join(dir, 'dist-library'));
     const committed = tree(join(REPO, 'dist'));
     expect([...made.keys()]).toEqual([...committed.keys()]);
+    for (const [p, c] of committed) expect(made.get(p), p).toBe(c);
+  }, 120_000);
+
+  it('`cdk8s synth` runs the same entry (cdk8s.yaml) on the example into cdk8s\' output folder, which it empties first', () => {
+    expect(README).toMatch(/`cdk8s synth` runs the same\s+entry \(`cdk8s\.yaml`\) on the example and writes to cdk8s' output folder \(note that `cdk8s synth`\s+itself empties that folder first\)/);
+    const dir = checkoutLinks();
+    mkdirSync(join(dir, 'dist'));
+    writeFileSync(join(dir, 'dist', 'stray.txt'), 'a file of the user\n');
+    // The cdk8s CLI of the repository's dependencies, on PATH as npm scripts have it.
+    const r = spawnSync('sh', ['-c', 'cdk8s synth'], { cwd: dir, encoding: 'utf8', env: { ...process.env, CDK8S_OUTDIR: '', PATH: `${join(REPO, 'node_modules', '.bin')}:${process.env.PATH ?? ''}` } });
+    expect(r.status, r.stderr).toBe(0);
+    const made = tree(join(dir, 'dist'));
+    const committed = tree(join(REPO, 'dist'));
+    expect([...made.keys()]).toEqual([...committed.keys()]); // stray.txt is gone
     for (const [p, c] of committed) expect(made.get(p), p).toBe(c);
   }, 120_000);
 
