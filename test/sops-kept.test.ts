@@ -212,7 +212,7 @@ describe('credentials Secrets encrypted with SOPS are kept across runs (issue 15
     const r = s.synth();
     expect(r.code).toBe(0);
     expect(r.stderr).not.toMatch(/encrypt (it|them) again/); // nothing encrypted was rewritten
-    expect(r.stderr).toMatch(/credentials Secrets .*tenant-root\/postgres-c-credential-values.* are written in plain text under secrets\//);
+    expect(r.stderr).toMatch(/credentials Secrets .*tenant-root\/postgres-c-credential-values.* go to secrets\/.*, written in plain text until encrypted/);
     expect(readFileSync(s.secret('a'), 'utf8')).toBe(encA);
     expect(existsSync(s.secret('b'))).toBe(false);
     expect(readFileSync(s.secret('c'), 'utf8')).toContain('pw-c-1');
