@@ -1,4 +1,5 @@
-// The corpus of invalid inputs (test/corpus/<case>/): `validate -f <case>/input` must exit 1 and
+// The corpus of invalid inputs (test/corpus/<case>/): `validate -f <case>/input` (with the case's
+// `args`, flags, when it has them) must exit 1 and
 // print exactly the problems of expected.yaml, no more and no fewer. The command line runs
 // in-process (lib/cli/run.ts) for speed; test/cli.test.ts covers it as a spawned process.
 // The platform-* cases take their expected problems from schemas/platform.schema.json, the schema
@@ -20,6 +21,7 @@ const names = readdirSync(CORPUS, { withFileTypes: true })
 
 interface Expected {
   description: string;
+  args?: string[];
   errors: ExpectedProblem[];
   knownBug?: { issue: string; errors: ExpectedProblem[] };
 }
@@ -93,17 +95,18 @@ function compare(expected: readonly ExpectedProblem[], printed: readonly Printed
         p.path === x.path &&
         p.rule === x.rule &&
         (x.message === undefined || new RegExp(x.message).test(p.message)) &&
-        (x.others === undefined || JSON.stringify(x.others) === JSON.stringify(p.others)),
+        (x.others === undefined || JSON.stringify(x.others) === JSON.stringify(p.others)) &&
+        (x.subject === undefined || x.subject === p.subject),
     );
-    if (i === -1) missing.push(`${key(x)}${x.message ? ` message /${x.message}/` : ''}${x.others ? ` also naming ${x.others.join(', ')}` : ''}`);
+    if (i === -1) missing.push(`${x.subject ? `${x.subject} ` : ''}${key(x)}${x.message ? ` message /${x.message}/` : ''}${x.others ? ` also naming ${x.others.join(', ')}` : ''}`);
     else left.splice(i, 1);
   }
   return { missing, extra: left.map((p) => `${key(p)}   <- ${p.line.trim()}`) };
 }
 
-function validate(name: string): { code: number; stdout: string; stderr: string; problems: PrintedProblem[]; unparsed: string[] } {
+function validate(name: string, args: readonly string[] = []): { code: number; stdout: string; stderr: string; problems: PrintedProblem[]; unparsed: string[] } {
   const inputDir = join(CORPUS, name, 'input');
-  const r = run(['validate', '-f', inputDir]);
+  const r = run(['validate', '-f', inputDir, ...args]);
   const stderr = r.stderr ?? '';
   const lines = stderr.split('\n').filter((l) => l !== '');
   const problems: PrintedProblem[] = [];
@@ -136,7 +139,7 @@ describe('corpus of invalid inputs', () => {
 
   it.each(names)('%s', (name) => {
     const expected = parse(readFileSync(join(CORPUS, name, 'expected.yaml'), 'utf8')) as Expected;
-    const r = validate(name);
+    const r = validate(name, expected.args);
     expect(r.stdout, 'nothing on stdout when the input is invalid').toBe(r.code === 0 ? r.stdout : '');
     expect(r.stderr, 'no crash').not.toMatch(/^\s+at .*\(.*:\d+:\d+\)$/m);
     expect(r.unparsed, 'every line after the heading is a problem').toEqual([]);

@@ -97,7 +97,7 @@ export const PROPS: Record<string, readonly TestRef[]> = {
   'rootTenant.isolated': ROOT_TENANT,
   'rootTenant.resourceQuotas': ROOT_TENANT,
   'credentials.handling': ['safety.test.ts > SOPS creation rules for the given keys; inline handling keeps values as given', 'safety.test.ts > they go to a Secret per app, one values document the HelmRelease reads at the root, and the chart sees the same values'],
-  'credentials.sops.age': ['safety.test.ts > SOPS creation rules for the given keys; inline handling keeps values as given', 'safety.test.ts > with SOPS keys, a Kustomization decrypts and applies secrets/ after the platform, and secrets/ is committed'],
+  'credentials.sops.age': ['safety.test.ts > SOPS creation rules for the given keys; inline handling keeps values as given', 'sops-kept.test.ts > unchanged: an encrypted file is kept byte for byte, nothing is rewritten, diff shows no change', 'safety.test.ts > with SOPS keys, a Kustomization decrypts and applies secrets/ after the platform, and secrets/ is committed'],
   'credentials.sops.pgp': ['safety.test.ts > SOPS creation rules for the given keys; inline handling keeps values as given', 'safety.test.ts > a SOPS recipient that is not one is refused, naming the path and the value (it would be written into .sops.yaml)'],
   tenantsPerChart: [`${S}groups the tenants into charts of at most that many (6 tenants, 2 per chart: 3 charts beside the Platform)`, `${S}changes neither the objects nor the output files`],
   strict: ['apps.test.ts > unknown keys are warnings with a suggestion, errors under strict', 'safety.test.ts > strict makes each an error, every one of an app in one report, naming the path and never the value'],

@@ -462,8 +462,8 @@ describe('command-line options reach the platform', () => {
   it('--tenant-rendering takes only release or explicit', () => {
     const d = input();
     const r = run(['validate', '-f', d, '--tenant-rendering', 'flat']);
-    expect(r.code).toBe(2);
-    expect(r.stderr).toBe("error: validate: --tenant-rendering must be one of release, explicit, got 'flat'\n");
+    expect(r.code).toBe(1);
+    expect(r.stderr).toBe("error: invalid command line:\n  --tenant-rendering: 'flat' is not a tenant rendering (expected one of release, explicit) [invalid-flag]\n");
   });
 
   it('--git-branch sets the GitRepository branch (default main), --git-path the Kustomization paths', () => {

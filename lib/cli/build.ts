@@ -29,6 +29,24 @@ export interface Built {
  */
 export function buildFromOptions(o: ParsedOptions, onFile?: (path: string, content: string) => void): Built {
   if (!o.files.length) throw new UsageError('no input: give one or more -f PATH (files or folders of YAML)');
+  if (!o.flagProblems.length) return buildInput(o, onFile);
+  // Flags with a value outside their set come first in the one report, with every problem of the
+  // input (built with those flags at their defaults); nothing is written.
+  let built: Built;
+  try {
+    built = buildInput(o, onFile);
+  } catch (e) {
+    if (!(e instanceof CozystackValidationError)) throw e;
+    const out = new CozystackValidationError([...o.flagProblems, ...e.problems], 'invalid input');
+    out.warnings.push(...e.warnings);
+    throw out;
+  }
+  const out = new CozystackValidationError(o.flagProblems, 'invalid command line');
+  out.warnings.push(...built.warnings);
+  throw out;
+}
+
+function buildInput(o: ParsedOptions, onFile?: (path: string, content: string) => void): Built {
   // Documents that cannot be read do not hide the problems of the others: one report of all.
   const { documents: docs, problems: unread } = readYamlInputsReport(o.files);
   const app = new App({ outdir: o.out });

@@ -1,12 +1,12 @@
 import { Bundle } from '../model/bundle.js';
-import { didYouMean } from '../core/errors.js';
+import { CozystackValidationError, didYouMean, type Problem } from '../core/errors.js';
 import { isPlainObject, type Values } from '../core/values.js';
 import { appCatalogOf, kindNotInRelease } from '../model/app-catalog.js';
 import { DEFAULT_RELEASE, releaseOf, type ReleaseProfile } from '../releases/profiles.js';
 import { KNOWN_RELEASES } from '../releases/versions.js';
 import { readYamlInputs } from '../input/yaml-input.js';
 import { PLATFORM_API_VERSION } from '../input/platform-document.js';
-import { type ParsedOptions, UsageError } from './options.js';
+import { flagProblem, type ParsedOptions, UsageError } from './options.js';
 import type { CommandResult } from './synth.js';
 
 const BUNDLE_TEXT: Record<string, string> = {
@@ -34,7 +34,7 @@ export function bundlesCommand(): CommandResult {
  * The release a catalog command answers for: `--version`, else the `spec.version` of the Platform
  * document among the `-f` inputs, else the default release.
  */
-function releaseFor(o: Pick<ParsedOptions, 'files' | 'version'>): ReleaseProfile {
+function releaseFor(o: Pick<ParsedOptions, 'files' | 'version'>, kind?: string): ReleaseProfile {
   let version = o.version;
   let from = '--version';
   if (version === undefined && o.files.length) {
@@ -48,13 +48,31 @@ function releaseFor(o: Pick<ParsedOptions, 'files' | 'version'>): ReleaseProfile
   }
   if (version === undefined) return DEFAULT_RELEASE;
   const r = releaseOf(version);
-  if (!r) throw new UsageError(`apps: ${from} '${version}' is not a release this library pins (it knows ${KNOWN_RELEASES.join(', ')})${didYouMean(version, KNOWN_RELEASES)}`);
+  if (!r) {
+    // In the one report, blamed on the flag or the document, with a kind no release serves.
+    const problem = from === '--version' ? flagProblem('version', version, KNOWN_RELEASES, 'release this library pins', 'unknown-release', [...KNOWN_RELEASES].reverse()) : { subject: from.replace(/ spec\.version$/, ''), path: 'spec.version', message: `'${version}' is not a release this library pins (expected one of ${KNOWN_RELEASES.join(', ')})${didYouMean(version, [...KNOWN_RELEASES].reverse())}`, rule: 'unknown-release' };
+    const unknownKind: Problem[] =
+      kind !== undefined && appCatalogOfAny(kind) === undefined
+        ? [{ subject: 'KIND', path: '', message: `unknown kind ${JSON.stringify(kind)}: no release this library pins serves it${didYouMean(kind, allKinds())}`, rule: 'unknown-kind' }]
+        : [];
+    throw new CozystackValidationError([problem, ...unknownKind], 'invalid command line');
+  }
   return r;
+}
+
+/** Every app kind of every release this library pins. */
+function allKinds(): string[] {
+  const kinds = new Set<string>();
+  for (const v of KNOWN_RELEASES) {
+    const p = releaseOf(v);
+    if (p) for (const d of appCatalogOf(p).definitions) kinds.add(d.kind);
+  }
+  return [...kinds].sort();
 }
 
 /** `apps [KIND]`: the catalog of the release, or one app's props and defaults at the release. */
 export function appsCommand(kind: string | undefined, o: Pick<ParsedOptions, 'files' | 'version'> = { files: [] }): CommandResult {
-  const release = releaseFor(o);
+  const release = releaseFor(o, kind);
   const definitions = appCatalogOf(release).definitions;
   if (!kind) {
     const rows = definitions.map((d) => `${d.kind.padEnd(20)} ${d.category.padEnd(16)} ${d.module ? 'tenant module' : `release ${d.prefix}<name>`}${d.requiredServices.length ? `, needs ${d.requiredServices.join(', ')}` : ''}`);

@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util';
+import { didYouMean, type Problem } from '../core/errors.js';
 
 /** A mistake in the command line itself. */
 export class UsageError extends Error {}
@@ -19,6 +20,27 @@ export interface ParsedOptions {
   readonly version?: string;
   readonly help: boolean;
   readonly positionals: string[];
+  /**
+   * Flags given a value outside their fixed set (`--mode helm`): reported with the problems of the
+   * input, in one report, each blamed on its flag; the flag is then left at its default so that
+   * the rest of the input is still checked.
+   */
+  readonly flagProblems: readonly Problem[];
+}
+
+/** The flags with a fixed set of values, and what a value of each is called in a message. */
+export const FLAG_CHOICES = {
+  mode: { choices: ['flux', 'operator'], what: 'mode' },
+  'tenant-rendering': { choices: ['release', 'explicit'], what: 'tenant rendering' },
+  format: { choices: ['mermaid', 'dot'], what: 'graph format' },
+} as const;
+
+/**
+ * The problem of a flag given a value outside its set: the flag, the value given, the choices, a
+ * did-you-mean (the first of `suggest`, by default the choices, among the closest).
+ */
+export function flagProblem(flag: string, value: string, choices: readonly string[], what: string, rule = 'invalid-flag', suggest: readonly string[] = choices): Problem {
+  return { subject: `--${flag}`, path: '', message: `'${value}' is not a ${what} (expected one of ${choices.join(', ')})${didYouMean(value, suggest)}`, rule };
 }
 
 const OPTIONS = {
@@ -46,12 +68,15 @@ export function parseOptions(command: string, args: string[], allowed: readonly 
     throw new UsageError(`${command}: ${(e as Error).message.replace(/\. To specify a positional.*$/s, '')}`);
   }
   const v = parsed.values as Record<string, string | string[] | boolean | undefined>;
-  const oneOf = (name: string, value: string | undefined, choices: string[]): void => {
-    if (value !== undefined && !choices.includes(value)) throw new UsageError(`${command}: --${name} must be one of ${choices.join(', ')}, got '${value}'`);
-  };
-  oneOf('mode', v.mode as string | undefined, ['flux', 'operator']);
-  oneOf('tenant-rendering', v['tenant-rendering'] as string | undefined, ['release', 'explicit']);
-  oneOf('format', v.format as string | undefined, ['mermaid', 'dot']);
+  // A value outside its flag's set is a problem of the report (with the input's), not a usage
+  // error that would hide the rest: the flag is then left unset (its default).
+  const flagProblems: Problem[] = [];
+  for (const [flag, { choices, what }] of Object.entries(FLAG_CHOICES)) {
+    const value = v[flag];
+    if (typeof value !== 'string' || (choices as readonly string[]).includes(value)) continue;
+    flagProblems.push(flagProblem(flag, value, choices, what));
+    delete v[flag];
+  }
   if (!allowed.includes('file') && parsed.positionals.length > 1) throw new UsageError(`${command}: too many arguments`);
   return {
     files: (v.file as string[] | undefined) ?? [],
@@ -61,6 +86,7 @@ export function parseOptions(command: string, args: string[], allowed: readonly 
     adopt: v.adopt === true,
     help: v.help === true,
     positionals: parsed.positionals,
+    flagProblems,
     ...(v.mode ? { mode: v.mode as string } : {}),
     ...(v['tenant-rendering'] ? { tenantRendering: v['tenant-rendering'] as string } : {}),
     ...(v['git-url'] ? { gitUrl: v['git-url'] as string } : {}),

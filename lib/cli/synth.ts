@@ -7,6 +7,7 @@ import { read, TreeCompare } from '../output/compare.js';
 import { maskForDiff } from './diff-mask.js';
 import { maskUrlUserinfo } from '../model/credential-mask.js';
 import { checkOutputLocation, MANIFEST, readManifest } from '../output/ownership.js';
+import { reencryptWarning } from '../output/sops-kept.js';
 import { type Built, buildFromOptions } from './build.js';
 import { type ParsedOptions, UsageError } from './options.js';
 
@@ -33,9 +34,11 @@ export function synthCommand(o: ParsedOptions): CommandResult {
   const write = new TreeWrite(o.out, { adopt: o.adopt, inputs: o.files });
   let built: Built;
   let changed: number;
+  let reencrypt: string | undefined;
   try {
     built = buildFromOptions(o, (path, content) => write.add(path, content));
     changed = write.commit(built.paths, built.files);
+    reencrypt = reencryptWarning(write.encryptedSecrets.changed, o.out);
   } finally {
     write.close();
   }
@@ -43,7 +46,7 @@ export function synthCommand(o: ParsedOptions): CommandResult {
   const seconds = ((performance.now() - started) / 1000).toFixed(2);
   return {
     stdout: `synthesized ${built.objects} objects (${perKind}) into ${o.out}: ${built.paths.length} files, ${changed} changed, in ${seconds}s\n`,
-    stderr: warnings(built.warnings),
+    stderr: warnings(reencrypt ? [...built.warnings, reencrypt] : built.warnings),
     code: 0,
   };
 }
@@ -66,9 +69,11 @@ export function diffCommand(o: ParsedOptions): CommandResult {
   let built: Built;
   let differing: Map<string, string>;
   let missing: string[];
+  let reencrypt: string | undefined;
   try {
     built = buildFromOptions(o, (path, content) => compare.add(path, content));
     ({ differing, missing } = compare.finish(built.paths, built.files));
+    reencrypt = reencryptWarning(compare.encryptedSecrets.changed, o.out, true);
   } finally {
     compare.close();
   }
@@ -113,5 +118,5 @@ export function diffCommand(o: ParsedOptions): CommandResult {
   const summary = `${added} added, ${removed} removed, ${changed} changed\n`;
   const body = lines.length ? `${lines.join('\n')}\n\n${patches.join('')}` : '';
   const unowned = !owned && existsSync(o.out) && readdirSync(o.out).length > 0 ? `note: ${o.out} was not written by cozystack-cdk8s (no ${MANIFEST}): synth refuses it without --adopt, which keeps its other files; none is shown as removed\n` : '';
-  return { stdout: `${body}${summary}`, stderr: unowned + warnings(built.warnings), code: added + removed + changed ? 1 : 0 };
+  return { stdout: `${body}${summary}`, stderr: unowned + warnings(reencrypt ? [...built.warnings, reencrypt] : built.warnings), code: added + removed + changed ? 1 : 0 };
 }

@@ -15,6 +15,7 @@ import { addObject, GVK } from '../renderings/objects.js';
 import { findCredentialShapes } from '../model/credential-shapes.js';
 import { credentialPatterns, credentialsDocument, CREDENTIALS_VALUES_KEY, extractCredentials, type FoundCredential, secretKey, targetPath } from '../model/credentials.js';
 import { isPlainObject } from '../core/values.js';
+import { VALUES_DIGEST_ANNOTATION, valuesDigest } from '../core/values-digest.js';
 
 /** Label of the Secrets that carry credentials moved out of app values. */
 export const CREDENTIALS_LABEL = 'cdk8s.cozystack.io/credentials';
@@ -204,12 +205,11 @@ export class ManagedApp<P = Values> extends Construct {
       // The library's Secret: one values document, merged at the root, so every value reaches the
       // chart exactly as given (no targetPath: its --set parser changes types and characters).
       const { document, values: rest } = credentialsDocument(values, credentials);
-      addObject(
-        scope,
-        GVK.Secret,
-        { name: secretName, namespace: this.namespace, labels: { [CREDENTIALS_LABEL]: 'true' } },
-        { type: 'Opaque', stringData: { [CREDENTIALS_VALUES_KEY]: document } },
-      );
+      const body = { type: 'Opaque', stringData: { [CREDENTIALS_VALUES_KEY]: document } };
+      // Committed encrypted: a digest in the clear tells the next synth whether the encrypted file
+      // still holds this content (then it is kept as it is), without the key.
+      const annotations = context.credentialsEncrypted ? { annotations: { [VALUES_DIGEST_ANNOTATION]: valuesDigest({ namespace: this.namespace, name: secretName, ...body }, context.sopsRecipients) } } : {};
+      addObject(scope, GVK.Secret, { name: secretName, namespace: this.namespace, labels: { [CREDENTIALS_LABEL]: 'true' }, ...annotations }, body);
       context.credentialSecrets.set(`${this.namespace}/${secretName}`, `${this.namespace}/${this.releaseName}`);
       if (entries.length) context.warn(`${subject}: credentials ${entries.map((e) => `spec.${e.path}`).join(', ')} moved to the Secret ${this.namespace}/${secretName}, written under secrets/ and ${context.credentialsEncrypted ? 'committed once encrypted with SOPS' : 'kept out of Git'}`);
       return { values: rest, valuesFrom: [{ kind: 'Secret', name: secretName, valuesKey: CREDENTIALS_VALUES_KEY }] };

@@ -31,6 +31,8 @@ export interface PlatformContext {
   readonly strict: boolean;
   /** True when SOPS recipients are set: the credentials Secrets are committed encrypted, not kept out of Git. */
   readonly credentialsEncrypted: boolean;
+  /** The SOPS recipients (age, then PGP) when credentials are encrypted: part of the salt of each Secret's values digest. */
+  readonly sopsRecipients: readonly string[];
   /** The library's credentials Secrets made so far (`namespace/name`), each with the HelmRelease that reads it. */
   readonly credentialSecrets: Map<string, string>;
   /** HelmReleases of apps claimed so far, `namespace/name` to owner. */

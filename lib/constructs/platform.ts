@@ -205,6 +205,7 @@ export class Platform extends Chart {
       credentialHandling: props.credentials?.handling ?? 'secret',
       credentialSecrets: new Map(),
       credentialsEncrypted: this.usesSops,
+      sopsRecipients: this.usesSops ? [...(props.credentials?.sops?.age ?? []), ...(props.credentials?.sops?.pgp ?? [])] : [],
       releases: new Map(),
       servesChart: (chart) => this.applications.some((a) => a.chart === chart),
       warn: (m) => this.warnings.push(m),
@@ -302,8 +303,8 @@ export class Platform extends Chart {
         if (o) made.push(o);
       }
       warning = bootstraps.length
-        ? `credentials Secrets ${list} are written in plain text under secrets/: encrypt each file with \`sops --encrypt --in-place\` (rules in .sops.yaml) before committing; the Flux Kustomization ${FLUX_NAMESPACE}/${CREDENTIALS_KUSTOMIZATION} applies them, decrypted with the keys of the Secret ${FLUX_NAMESPACE}/${SOPS_KEYS_SECRET}`
-        : `credentials Secrets ${list} are written in plain text under secrets/ for SOPS (rules in .sops.yaml), but no GitOps bootstrap (gitops, --git-url) applies secrets/: encrypt them before committing and apply them by other means`;
+        ? `credentials Secrets ${list} go to secrets/, written in plain text until encrypted: encrypt each file with \`sops --encrypt --in-place\` (rules in .sops.yaml) before committing; synth keeps an encrypted file as it is while its content does not change, and names any it writes in plain text again; the Flux Kustomization ${FLUX_NAMESPACE}/${CREDENTIALS_KUSTOMIZATION} applies them, decrypted with the keys of the Secret ${FLUX_NAMESPACE}/${SOPS_KEYS_SECRET}`
+        : `credentials Secrets ${list} go to secrets/ for SOPS (rules in .sops.yaml), written in plain text until encrypted, but no GitOps bootstrap (gitops, --git-url) applies secrets/: encrypt them before committing (synth keeps an encrypted file as it is while its content does not change) and apply them by other means`;
     } else {
       warning = `credentials Secrets ${list} are written under secrets/, which is kept out of Git, and nothing Flux applies delivers them; the HelmReleases that read them wait until they exist: apply them by other means (kubectl apply -k <out>/secrets), set credentials.sops to commit them encrypted, or give the apps an existing Secret (credentialsSecret)`;
     }

@@ -2,6 +2,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { BackgroundWriter, backgroundMinFiles, EarlyFiles, writerThreads } from './worker.js';
 import { ownedNotIn } from './ownership.js';
+import { EncryptedSecrets } from './sops-kept.js';
 
 /**
  * Which files of a tree differ from a folder's, for `diff`: files are handed over as they are
@@ -11,6 +12,8 @@ import { ownedNotIn } from './ownership.js';
  */
 export class TreeCompare {
   private readonly early: EarlyFiles;
+  /** SOPS-encrypted Secret files that hold what would be written: compared as they are (no change). */
+  private readonly secrets: EncryptedSecrets;
 
   /** `owned`: the folder's files that are the tool's (its manifest); only they can be missing. Without it, every file of the folder is. */
   constructor(
@@ -18,12 +21,18 @@ export class TreeCompare {
     minFiles: number = backgroundMinFiles(),
     private readonly owned?: ReadonlySet<string> | null,
   ) {
+    this.secrets = new EncryptedSecrets(dir);
     this.early = new EarlyFiles(minFiles, () => new BackgroundWriter(dir, dir, 'compare', { report: true, threads: writerThreads(existsSync(dir) ? dir : '.') }));
   }
 
   /** Hands one file of the tree over before `finish` (which must list it again, with the same content). */
   add(path: string, content: string): void {
-    this.early.add(path, content);
+    this.early.add(path, this.secrets.resolve(path, content));
+  }
+
+  /** The SOPS-encrypted Secret files that would be kept, and those that would be written in plain text again. */
+  get encryptedSecrets(): { kept: string[]; changed: string[] } {
+    return this.secrets.report();
   }
 
   /**
@@ -38,8 +47,9 @@ export class TreeCompare {
       if (read(join(this.dir, p)) !== c) found.push([p, c]);
     };
     for (const [p, c] of this.early.takePending()) check(p, c);
-    for (const [p, c] of files) {
+    for (const [p, given] of files) {
       if (this.early.handedOver(p)) continue;
+      const c = this.secrets.resolve(p, given);
       if (worker) worker.add(p, c);
       else check(p, c);
     }

@@ -6,6 +6,7 @@ import { isAlive, lock } from './lock.js';
 import { checkOutputLocation, MANIFEST, manifestText, type OutputLabel, ownedFiles, ownedNotIn, recoverSwap, swapOwned, swapPending } from './ownership.js';
 import { read } from './compare.js';
 import { pauseForTest } from './test-hook.js';
+import { EncryptedSecrets } from './sops-kept.js';
 
 /** The error of a failed write (re-exported; defined in output-errors.ts). */
 export { OutputWriteError };
@@ -63,6 +64,8 @@ export class TreeWrite {
   /** The tool's files in the existing output (its manifest); undefined when there is no output. */
   private readonly owned?: Set<string>;
   private readonly adopt: boolean;
+  /** SOPS-encrypted Secret files of the output whose content is unchanged: handed over as they are. */
+  private readonly secrets: EncryptedSecrets;
   private done = false;
 
   /** Refuses an output location it must not write (see checkOutputLocation), then takes the lock. */
@@ -90,6 +93,7 @@ export class TreeWrite {
       throw explain(e, `cannot write ${outdir}`, `${outdir} is unchanged`);
     }
     this.mode = this.owned ? 'compare' : 'write';
+    this.secrets = new EncryptedSecrets(this.target);
     pauseForTest('locked');
     this.early = new EarlyFiles(options.backgroundMinFiles ?? backgroundMinFiles(), () => this.startWorker());
   }
@@ -98,7 +102,7 @@ export class TreeWrite {
   add(path: string, content: string): void {
     if (this.done) return;
     try {
-      this.early.add(path, content);
+      this.early.add(path, this.secrets.resolve(path, content));
     } catch (e) {
       throw explain(e, `cannot write ${this.outdir}`, `${this.outdir} is unchanged`);
     }
@@ -111,6 +115,7 @@ export class TreeWrite {
   commit(paths: readonly string[], files: ReadonlyMap<string, string>): number {
     if (this.done) throw new Error('TreeWrite: already committed or closed');
     try {
+      files = this.keepEncrypted(files);
       const worker = this.early.worker;
       if (!worker) {
         // Few files: all in this thread.
@@ -155,6 +160,23 @@ export class TreeWrite {
     } finally {
       this.done = true;
     }
+  }
+
+  /**
+   * The SOPS-encrypted Secret files of the output that hold what synth writes now, kept byte for
+   * byte, and those whose content changed, written in plain text again (paths in the output).
+   */
+  get encryptedSecrets(): { kept: string[]; changed: string[] } {
+    return this.secrets.report();
+  }
+
+  private keepEncrypted(files: ReadonlyMap<string, string>): ReadonlyMap<string, string> {
+    let out: Map<string, string> | undefined;
+    for (const [p, c] of files) {
+      const r = this.secrets.resolve(p, c);
+      if (r !== c) (out ??= new Map(files)).set(p, r);
+    }
+    return out ?? files;
   }
 
   /** Stops the worker, removes a staging folder not swapped in, releases the lock. */

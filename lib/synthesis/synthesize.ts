@@ -9,6 +9,7 @@ import { Platform } from '../constructs/platform.js';
 import { SecurityInvariants, tenantFacts } from './security-invariants.js';
 import { NameLimits, nameOrigins } from './name-limits.js';
 import { TreeWrite } from '../output/writer.js';
+import { reencryptWarning } from '../output/sops-kept.js';
 
 /** Options of {@link synthesize}. */
 export interface SynthesizeOptions {
@@ -45,6 +46,12 @@ export interface SynthesisResult {
    * must be applied by other means); also in each `Platform`'s `warnings`.
    */
   readonly warnings: readonly string[];
+  /**
+   * The credentials Secret files (paths in `outdir`) that were SOPS-encrypted there: `kept` byte
+   * for byte (their content is unchanged), `changed` written in plain text again (encrypt them
+   * again before committing; a warning names them too).
+   */
+  readonly encryptedSecrets: { readonly kept: readonly string[]; readonly changed: readonly string[] };
 }
 
 /** Runs the constructs' validations of every construct and throws them all together. */
@@ -176,7 +183,9 @@ export function synthesize(app: App, options: SynthesizeOptions = {}): Synthesis
     const { paths, files, objects, kinds } = renderOutput(app, (path, content) => write.add(path, content));
     write.commit(paths, files);
     const warnings = app.node.findAll().filter((c): c is Platform => Platform.isPlatform(c)).flatMap((p) => p.warnings);
-    return { outdir, objects, files: paths.length, kinds, warnings };
+    const { kept, changed } = write.encryptedSecrets;
+    const reencrypt = reencryptWarning(changed, outdir);
+    return { outdir, objects, files: paths.length, kinds, warnings: reencrypt ? [...warnings, reencrypt] : warnings, encryptedSecrets: { kept, changed } };
   } finally {
     write.close();
   }
