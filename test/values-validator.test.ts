@@ -359,3 +359,32 @@ describe('validateAppValues: speed', () => {
     expect(perCall).toBeLessThan(0.2);
   });
 });
+
+describe('values given again', () => {
+  // validateAppValues remembers the answer for values it was given before (by their JSON text):
+  // the answer must be the one a first validation gives, and a caller's changes to it stay its own.
+  const postgres = APP_CATALOGS.find((c) => c.version === '1.6.2')!.definitions.find((d) => d.kind === 'Postgres')!;
+  const bad = { replicas: 'three', unknownKey: 1 } as Values;
+
+  it('gives the same errors and warnings the second time, as fresh objects', () => {
+    const first = validateAppValues(postgres, bad);
+    expect(first.errors.map((e) => e.path)).toEqual(['.replicas']);
+    expect(first.warnings.map((w) => w.path)).toEqual(['.unknownKey']);
+    first.errors[0]!.message = 'changed by the caller';
+    first.errors.push({ path: '.x', message: 'added', rule: 'type' });
+    const second = validateAppValues(postgres, structuredClone(bad));
+    expect(second.errors).toHaveLength(1);
+    expect(second.errors[0]!.message).toMatch(/^expected an integer, got string "three"/);
+    expect(second.warnings.map((w) => w.path)).toEqual(['.unknownKey']);
+  });
+
+  it('tells apart values that JSON would write alike (a non-finite number, null) and values of other definitions', () => {
+    expect(validateAppValues(postgres, { replicas: null } as Values).errors).toEqual([]);
+    expect(validateAppValues(postgres, { replicas: Number.NaN } as unknown as Values).errors.map((e) => e.path)).toEqual(['.replicas']);
+    const redis = APP_CATALOGS.find((c) => c.version === '1.6.2')!.definitions.find((d) => d.kind === 'Redis')!;
+    expect(validateAppValues(redis, bad).errors.map((e) => e.path)).toEqual(['.replicas']);
+    // Postgres v17 is a version of its chart, not of Redis': the same values, each definition's answer.
+    expect(validateAppValues(postgres, { version: 'v17' } as Values).errors).toEqual([]);
+    expect(validateAppValues(redis, { version: 'v17' } as Values).errors.map((e) => e.path)).toEqual(['.version']);
+  });
+});

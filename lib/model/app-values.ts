@@ -96,17 +96,50 @@ export function validatorFor(definition: AppDefinition): ValidateFunction {
  * schema. Keys the schema does not know are accepted by Helm, so they are only warnings.
  */
 export function validateAppValues(definition: AppDefinition, user: Values): ValuesValidation {
-  // Values with no key give the same answer every time: the chart defaults alone (many apps are `spec: {}`).
-  if (isMap(user) && Object.keys(user).length === 0) {
-    let found = defaultsOnly.get(definition);
-    if (!found) defaultsOnly.set(definition, (found = check(definition, user)));
-    return { errors: found.errors.map((e) => ({ ...e })), warnings: found.warnings.map((w) => ({ ...w })) };
+  // The answer depends on the definition and the values alone: values given again (apps made from
+  // one template, `spec: {}`) are answered from a bounded memo, keyed by their JSON text.
+  const key = jsonKey(user);
+  if (key === undefined) return check(definition, user);
+  let byValues = memo.get(definition);
+  if (!byValues) memo.set(definition, (byValues = new Map()));
+  let found = byValues.get(key);
+  if (!found) {
+    found = check(definition, user);
+    if (byValues.size < MEMO_PER_DEFINITION) byValues.set(key, found);
   }
-  return check(definition, user);
+  return { errors: found.errors.map((e) => ({ ...e })), warnings: found.warnings.map((w) => ({ ...w })) };
 }
 
-/** Per definition, the validation of empty values. */
-const defaultsOnly = new WeakMap<AppDefinition, ValuesValidation>();
+/** Per definition, the validation of values by their JSON text. */
+const memo = new WeakMap<AppDefinition, Map<string, ValuesValidation>>();
+/** Distinct values remembered per definition (a few hundred bytes each). */
+const MEMO_PER_DEFINITION = 4096;
+
+/**
+ * The JSON text of values that are plain JSON data (maps, lists, strings, finite numbers, booleans,
+ * null), which then stands for them exactly; undefined for anything else (a class instance, a
+ * non-finite number, undefined in a list), which is validated every time.
+ */
+function jsonKey(v: Values): string | undefined {
+  return isJsonData(v, 0) ? JSON.stringify(v) : undefined;
+}
+
+function isJsonData(v: unknown, depth: number): boolean {
+  if (v === null || typeof v === 'string' || typeof v === 'boolean') return true;
+  if (typeof v === 'number') return Number.isFinite(v);
+  if (depth > 64) return false;
+  if (Array.isArray(v)) {
+    if (Object.getPrototypeOf(v) !== Array.prototype) return false;
+    for (let i = 0; i < v.length; i++) if (!isJsonData(v[i], depth + 1)) return false;
+    return true;
+  }
+  if (typeof v !== 'object' || Object.getPrototypeOf(v) !== Object.prototype) return false;
+  for (const k of Object.keys(v)) {
+    const x = (v as Record<string, unknown>)[k];
+    if (x !== undefined && !isJsonData(x, depth + 1)) return false;
+  }
+  return true;
+}
 
 function check(definition: AppDefinition, user: Values): ValuesValidation {
   const validate = validatorFor(definition);
