@@ -61,13 +61,13 @@ export const TENANT_CASES: readonly TenantCase[] = [
   },
   {
     id: 'hosts-and-scheduling',
-    description: 'a custom host (customer1.io) and its child; schedulingClass set on a tenant and again on its child (the parent\'s wins)',
+    description: 'a custom host (customer1.example.org, inside the parent zone as the library requires) and its child; schedulingClass set on a tenant and again on its child (the parent\'s wins)',
     platformCase: 'isp-full.defaults',
     root: {
       name: 'root',
       values: ROOT_ALL,
       children: [
-        { name: 'cust', values: { host: 'customer1.io' }, children: [{ name: 'shop', values: {} }] },
+        { name: 'cust', values: { host: 'customer1.example.org' }, children: [{ name: 'shop', values: {} }] },
         { name: 'gold', values: { schedulingClass: 'gold' }, children: [{ name: 'silver', values: { schedulingClass: 'silver' } }] },
       ],
     },
