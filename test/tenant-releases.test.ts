@@ -10,6 +10,8 @@ import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { Bundle, collectObjects, CozystackValidationError, Harbor, type KubeObject, Platform, type PlatformConstructProps, type Problem } from '../lib/index.js';
 import { releaseDir } from './support/reference.js';
+import { tenantKeysAt } from '../lib/model/tenant-model.js';
+import { releaseOf } from '../lib/releases/profiles.js';
 
 const BASE = { bundle: Bundle.PAAS_FULL, rootHost: 'example.org', apiServerEndpoint: 'https://api.example.org:6443' } as const;
 const platform = (extra: Partial<PlatformConstructProps> = {}): Platform => new Platform(new App({ outdir: '/nonexistent-never-written' }), 'platform', { ...BASE, ...extra });
@@ -40,6 +42,10 @@ describe('the keys of a Tenant are its release\'s tenant chart\'s', () => {
       expect(schemaKeys(tag)).toEqual(expect.arrayContaining(['gateway', 'schedulingClass']));
       expect(schemaKeys(tag)).not.toContain('isolated');
     }
+  });
+
+  it.each([['0.41.11', 'v0.41.11'], ['1.6.0', 'v1.6.0'], ['1.6.2', 'v1.6.2']])('at %s the keys taken are exactly those of the chart\'s schema', (version, tag) => {
+    expect([...tenantKeysAt(releaseOf(version)!)].sort()).toEqual(schemaKeys(tag).sort());
   });
 
   it.each([['1.6.0'], ['1.6.2']])('at %s gateway and schedulingClass are accepted and reach the Tenant HelmRelease; isolated is warned about', (version) => {

@@ -42,10 +42,12 @@ export function tenantChartOf(release: ReleaseProfile): TenantChartGeneration {
 
 /**
  * Keys of the tenant chart's values at a release: the properties of its schema (the Tenant
- * definition of the release's catalog), `TENANT_KEYS` when the catalog has none.
+ * definition of the release's catalog); `TENANT_KEYS` for the v0 chart and when the catalog has none.
  * @internal
  */
 export function tenantKeysAt(release: ReleaseProfile): readonly string[] {
+  // The 0.41.11 chart's keys are TENANT_KEYS (the same set as its schema's), in the order its warnings always named them.
+  if (tenantChartOf(release) === 'v0') return TENANT_KEYS;
   const properties = appDefinitionOf('Tenant', release)?.schema.properties;
   return properties && typeof properties === 'object' && !Array.isArray(properties) ? Object.keys(properties) : TENANT_KEYS;
 }
