@@ -37,7 +37,7 @@ export type {
 } from './model/settings.js';
 export { DEFAULT_SOURCE_DIGEST, DEFAULT_SOURCE_URL, type PlatformSourceProps, type PlatformSourceRef } from './model/source.js';
 export { Tenant } from './constructs/tenant.js';
-export { ACCESS_LEVELS, type AccessLevel, type TenantGroups, type TenantProps } from './model/tenant-model.js';
+export { ACCESS_LEVELS, type AccessLevel, type TenantChartGeneration, type TenantGroups, type TenantProps } from './model/tenant-model.js';
 export type { AppCatalog, AppDefinition, AppReleaseShape, TenantService } from './model/app-definition.js';
 export { collectObjects, renderFiles, synthesize, type SynthesisResult, type SynthesizeOptions } from './synthesis/synthesize.js';
 export type { KubeObject } from './core/kube-object.js';

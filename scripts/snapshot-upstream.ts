@@ -112,8 +112,8 @@ function licenseOf(text: string): string {
   fail('cannot tell the license from LICENSE');
 }
 
-/** Subfolders of a release folder that other scripts write (scripts/record-renders.ts): kept and not checked here. */
-const OTHER_WRITERS = ['renders'];
+/** Subfolders of a release folder that other scripts write (scripts/record-renders.ts, scripts/record-tenant-renders.ts): kept and not checked here. */
+const OTHER_WRITERS = ['renders', 'tenant-renders'];
 
 function writeFolder(dir: string, files: Map<string, OutFile>, header: string[]): void {
   if (existsSync(dir)) for (const e of readdirSync(dir)) if (!OTHER_WRITERS.includes(e)) rmSync(join(dir, e), { recursive: true, force: true });

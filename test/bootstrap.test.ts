@@ -453,7 +453,10 @@ describe('deletion guardrail', () => {
     expect(labelled).toEqual(
       [
         'ConfigMap cozy-system/cozystack-version',
+        // tenant-root as cozystack-basics renders it (packages/system/cozystack-basics/templates/tenant-root.yaml at v1.6.2).
+        'HelmRelease tenant-root/tenant-root',
         'Namespace /cozy-system',
+        'Namespace /tenant-root',
         'OCIRepository cozy-system/cozystack-packages',
         ...(mode === 'flux' ? ['OCIRepository cozy-system/cozystack-platform'] : []),
         'ValidatingAdmissionPolicy /cozystack-no-delete-guardrail',

@@ -50,9 +50,15 @@ describe('explicit rendering, built in the test', () => {
       const def = rd(m);
       expect(hr.metadata.labels?.['apps.cozystack.io/application.kind' as never]).toBe(def.spec.application.kind);
       expect(hr.metadata.labels?.['apps.cozystack.io/application.name' as never]).toBe(m);
-      expect(spec(hr).releaseName).toBe(m);
+      // The v1.6 chart's module HelmReleases name no releaseName (packages/apps/tenant/templates/<module>.yaml); 0.41.11's did (below).
+      expect(spec(hr).releaseName).toBeUndefined();
       expect(spec(hr).chartRef).toEqual({ kind: 'ExternalArtifact', name: def.spec.release.chartRef.name, namespace: 'cozy-system' });
     }
+  });
+
+  it('names the release of each module at 0.41.11 after the module', () => {
+    const objects = build('explicit', (root) => root.addTenant('all', { etcd: true, ingress: true, monitoring: true, seaweedfs: true }), { version: '0.41.11' });
+    for (const m of MODULES) expect(spec(one(objects, 'HelmRelease', m, 'tenant-all')).releaseName).toBe(m);
   });
 
   it('takes the module charts from packages/extra/<module> of a v0.41 release, folders that exist upstream', () => {
@@ -70,7 +76,7 @@ describe('explicit rendering, built in the test', () => {
       root.addTenant('dflt');
       root.addTenant('yes', { isolated: true });
       root.addTenant('no', { isolated: false });
-    });
+    }, { version: '0.41.11' });
     expect(named(objects, 'CiliumNetworkPolicy', 'tenant-dflt')).toEqual(CNP_NAMES);
     expect(named(objects, 'CiliumNetworkPolicy', 'tenant-yes')).toEqual(CNP_NAMES);
     expect(named(objects, 'CiliumNetworkPolicy', 'tenant-no')).toEqual([]);
@@ -83,7 +89,7 @@ describe('explicit rendering, built in the test', () => {
     const clusterwide = ciliumKind('ciliumclusterwidenetworkpolicy_v2.json');
     const namespaced = ciliumKind('ciliumnetworkpolicy_v2.json');
     expect([clusterwide, namespaced]).toEqual(['CiliumClusterwideNetworkPolicy', 'CiliumNetworkPolicy']);
-    const objects = build('explicit', (root) => root.addTenant('net', { etcd: true, ingress: true }));
+    const objects = build('explicit', (root) => root.addTenant('net', { etcd: true, ingress: true }), { version: '0.41.11' });
     const cw = objects.filter((o) => o.metadata.name.startsWith('tenant-net-') && o.metadata.namespace === undefined && o.kind !== 'Namespace');
     expect(cw.map((o) => `${o.apiVersion} ${o.kind} ${o.metadata.name}`).sort()).toEqual(
       ['tenant-net-egress', 'tenant-net-ingress', 'tenant-net-ingress-etcd', 'tenant-net-ingress-ingress'].map((n) => `cilium.io/v2 ${clusterwide} ${n}`),
@@ -93,11 +99,25 @@ describe('explicit rendering, built in the test', () => {
   });
 
   it('names the level Roles and RoleBindings <ns>-<level>, next to the default ones <ns>', () => {
-    const objects = build('explicit', (root) => root.addTenant('acl').addTenant('sub'));
+    const objects = build('explicit', (root) => root.addTenant('acl').addTenant('sub'), { version: '0.41.11' });
     const expected = ['tenant-acl-sub', 'tenant-acl-sub-admin', 'tenant-acl-sub-super-admin', 'tenant-acl-sub-use', 'tenant-acl-sub-view'];
     expect(named(objects, 'Role', 'tenant-acl-sub')).toEqual(expected);
     expect(named(objects, 'RoleBinding', 'tenant-acl-sub')).toEqual(expected);
     for (const n of expected) expect(one(objects, 'RoleBinding', n, 'tenant-acl-sub').roleRef).toEqual({ apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: n });
+  });
+
+  it('at v1.6 isolates every tenant (the chart has no isolated key, which is warned about) and binds the platform\'s ClusterRoles, with no Role of its own', () => {
+    // packages/apps/tenant/templates/{networkpolicy,tenant}.yaml at v1.6.2: no `if .Values.isolated`, RoleBindings cozy:tenant[:<level>] to ClusterRoles.
+    const { platform, app } = synthPlatform({ tenantRendering: 'explicit' });
+    platform.rootTenant.addTenant('no', { isolated: false }).addTenant('sub');
+    const objects = collectObjects(app);
+    expect(named(objects, 'CiliumNetworkPolicy', 'tenant-no')).toEqual([...CNP_NAMES, 'allow-to-linstor-gui'].sort());
+    expect(platform.warnings.some((w) => w.includes("unknown key 'isolated'"))).toBe(true);
+    expect(named(objects, 'Role', 'tenant-no-sub')).toEqual([]);
+    const bindings = ['cozy:tenant', 'cozy:tenant:admin', 'cozy:tenant:super-admin', 'cozy:tenant:use', 'cozy:tenant:view'];
+    expect(named(objects, 'RoleBinding', 'tenant-no-sub')).toEqual(bindings);
+    for (const n of bindings) expect(one(objects, 'RoleBinding', n, 'tenant-no-sub').roleRef).toEqual({ apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: n });
+    expect(one(objects, 'RoleBinding', 'cozy:tenant-no-sub:dashboard', 'cozy-public').roleRef).toEqual({ apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: 'cozy:tenant:dashboard' });
   });
 
   it('gives the same RBAC subjects to the same tenant however often it is rendered', () => {
@@ -131,7 +151,7 @@ describe('explicit rendering, built in the test', () => {
 
 describe('release rendering, built in the test', () => {
   it('names each Tenant HelmRelease tenant-<name>, in the parent namespace, the root tenant-root', () => {
-    const objects = build('release', (root) => root.addTenant('foo').addTenant('bar'));
+    const objects = build('release', (root) => root.addTenant('foo').addTenant('bar'), { version: '0.41.11' });
     const tenants = objects.filter((o) => o.kind === 'HelmRelease' && o.metadata.labels?.['apps.cozystack.io/application.kind' as never] === 'Tenant');
     expect(tenants.map((o) => `${o.metadata.namespace}/${o.metadata.name}/${spec(o).releaseName}/${o.metadata.labels?.['apps.cozystack.io/application.name' as never]}`).sort()).toEqual([
       'tenant-foo/tenant-bar/tenant-bar/bar',
@@ -147,5 +167,20 @@ describe('release rendering, built in the test', () => {
     expect(existsSync(repo(`releases/v0.41.11/upstream/${chart}`))).toBe(true);
     const current = build('release', (root) => root.addTenant('foo'));
     expect(spec(one(current, 'HelmRelease', 'tenant-foo', 'tenant-root')).chartRef.name).toBe(rd('tenant').spec.release.chartRef.name);
+  });
+
+  it('at v1.6 gives a child Tenant the HelmRelease of the release\'s Tenant definition, and tenant-root the one cozystack-basics renders', () => {
+    // packages/system/tenant-rd/cozyrds/tenant.yaml (labels, chartRef) and the API's defaults (docs/apps.md); cozystack-basics' templates/tenant-root.yaml.
+    const def = rd('tenant') as unknown as { spec: { release: { labels: Record<string, string>; chartRef: { name: string } } } };
+    const objects = build('release', (root) => root.addTenant('foo', { gateway: true, schedulingClass: 'gold' }));
+    const foo = one(objects, 'HelmRelease', 'tenant-foo', 'tenant-root');
+    for (const [k, v] of Object.entries(def.spec.release.labels)) expect(foo.metadata.labels?.[k as never]).toBe(v);
+    expect(spec(foo).releaseName).toBeUndefined();
+    expect(spec(foo).maxHistory).toBe(5);
+    expect(spec(foo).values).toEqual({ gateway: true, schedulingClass: 'gold' });
+    const root = one(objects, 'HelmRelease', 'tenant-root', 'tenant-root');
+    expect(root.metadata.labels?.['platform.cozystack.io/no-delete' as never]).toBe('true');
+    expect(spec(root)).toMatchObject({ interval: '1m0s', timeout: '15m0s', chartRef: { kind: 'ExternalArtifact', name: def.spec.release.chartRef.name, namespace: 'cozy-system' } });
+    expect(spec(root).dependsOn).toBeUndefined();
   });
 });

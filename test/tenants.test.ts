@@ -33,8 +33,10 @@ interface Subject {
 
 const BASE = { bundle: Bundle.PAAS_FULL, rootHost: 'example.org', apiServerEndpoint: 'https://api.example.org:6443' } as const;
 
+// The expectations of this file are those of the v0.41.11 tenant chart: its platforms pin 0.41.11
+// (the v1.6 chart: test/tenant-renders-v1.test.ts against helm, and the v1.6.2 snapshots below).
 function newPlatform(tenantRendering: Rendering, extra: Partial<PlatformConstructProps> = {}): Platform {
-  return new Platform(Testing.app(), 'platform', { ...BASE, tenantRendering, ...extra });
+  return new Platform(Testing.app(), 'platform', { ...BASE, version: '0.41.11', tenantRendering, ...extra });
 }
 
 function objectsOf(p: Platform): Obj[] {
@@ -103,8 +105,8 @@ const CNP_NAMES = [
 // ---------------------------------------------------------------------------------------------
 // The three-level tree of the issue: root, foo (own etcd and ingress), bar under foo (nothing).
 
-function threeLevels(rendering: Rendering): { platform: Platform; root: Tenant; foo: Tenant; bar: Tenant; objects: Obj[] } {
-  const platform = newPlatform(rendering);
+function threeLevels(rendering: Rendering, extra: Partial<PlatformConstructProps> = {}): { platform: Platform; root: Tenant; foo: Tenant; bar: Tenant; objects: Obj[] } {
+  const platform = newPlatform(rendering, extra);
   const root = platform.rootTenant;
   const foo = root.addTenant('foo', { etcd: true, ingress: true });
   const bar = foo.addTenant('bar');
@@ -115,7 +117,11 @@ describe.each(['release', 'explicit'] as const)('a three-level tree in %s render
   const { root, foo, bar, objects } = threeLevels(rendering);
 
   it('matches the snapshot', async () => {
-    await expect(yamlStream(tenantObjects(objects))).toMatchFileSnapshot(`./__snapshots__/tenants-${rendering}.yaml`);
+    await expect(yamlStream(tenantObjects(objects))).toMatchFileSnapshot(`./__snapshots__/tenants-${rendering}-0.41.11.yaml`);
+  });
+
+  it('at 1.6.2 (the v1.6 tenant chart) matches the snapshot', async () => {
+    await expect(yamlStream(tenantObjects(threeLevels(rendering, { version: '1.6.2' }).objects))).toMatchFileSnapshot(`./__snapshots__/tenants-${rendering}.yaml`);
   });
 
   it('names namespaces by the parent chain and hosts by the reversed chain under the root host', () => {
@@ -178,7 +184,9 @@ describe('release rendering of the three-level tree', () => {
         'apps.cozystack.io/application.name': name,
       });
       expect(hr.spec.releaseName).toBe(release);
-      expect(hr.spec.chartRef).toEqual({ kind: 'ExternalArtifact', name: 'cozystack-tenant-application-default-tenant', namespace: 'cozy-system' });
+      // At 0.41.11 the chart is the folder packages/apps/tenant of the Git source of the release.
+      expect(hr.spec.chart.spec.chart).toBe('packages/apps/tenant');
+      expect(hr.spec.chart.spec.sourceRef.kind).toBe('GitRepository');
       expect(hr.spec.valuesFrom).toEqual([{ kind: 'Secret', name: 'cozystack-values' }]);
     }
   });
@@ -352,8 +360,8 @@ describe('explicit rendering of the three-level tree', () => {
       install: { remediation: { retries: -1 } },
       upgrade: { force: true, remediation: { retries: -1 } },
       valuesFrom: [{ kind: 'Secret', name: 'cozystack-values' }],
-      chartRef: { kind: 'ExternalArtifact', name: 'cozystack-etcd-application-default-etcd', namespace: 'cozy-system' },
     });
+    expect(etcd.spec.chart.spec.chart).toBe('packages/extra/etcd');
     expect(etcd.spec.values).toBeUndefined();
     expect(get(objects, 'HelmRelease', 'info', 'tenant-foo-bar').metadata.labels?.['apps.cozystack.io/application.kind']).toBe('Info');
     expect(get(objects, 'HelmRelease', 'seaweedfs', 'tenant-root').metadata.labels?.['apps.cozystack.io/application.kind']).toBe('SeaweedFS');
@@ -735,7 +743,7 @@ describe('generated tenant trees', () => {
           expect(hr.spec.values).toEqual(Object.keys(e.spec.props).length ? e.spec.props : undefined);
         }
         expect(objects.filter(isTenantRelease)).toHaveLength(all.length);
-        for (const hr of objects.filter(isTenantRelease)) expect(hr.spec.chartRef.name).toBe('cozystack-tenant-application-default-tenant');
+        for (const hr of objects.filter(isTenantRelease)) expect(hr.spec.chart.spec.chart).toBe('packages/apps/tenant');
       }),
       RUNS,
     );

@@ -51,10 +51,12 @@ export interface CredentialsProps {
  */
 export interface PlatformProps extends PlatformSettings {
   /**
-   * Settings of the root tenant (`tenant-root`).
+   * Settings of the root tenant (`tenant-root`). No `gateway` or `schedulingClass`: the root's
+   * Gateway is the platform's (`gateway-enabled`), and the tenant chart gives tenant-root no
+   * SchedulingClass.
    * @default - host = rootHost, runs all four services, isolated
    */
-  readonly rootTenant?: Omit<TenantProps, 'host'>;
+  readonly rootTenant?: Omit<TenantProps, 'host' | 'gateway' | 'schedulingClass'>;
   /**
    * What to do with credentials in app values (passwords, S3 keys, tokens).
    * @default - moved to a Secret per app, written under secrets/ and excluded from Git
@@ -192,7 +194,7 @@ export class Platform extends Chart {
       }
       return s;
     };
-    const env = { rendering, clusterValues: this.model.clusterValues, rootTenantDependsOn: this.rootTenantDependsOn(), sourcing: this.model.charts };
+    const env = { rendering, clusterValues: this.model.clusterValues, rootTenantDependsOn: this.rootTenantDependsOn(), sourcing: this.model.charts, release: this.model.release };
     this.tenantContext = {
       rootHost: this.model.rootHost,
       release: this.model.release,

@@ -11,9 +11,13 @@ import {
   namespaceValues,
   releaseValues,
   ROOT_TENANT_NAMESPACE,
-  TENANT_KEYS,
   TENANT_SERVICES,
   groupCollisions,
+  tenantChartOf,
+  tenantGateway,
+  tenantKeysAt,
+  tenantSchedulingClass,
+  type TenantChartGeneration,
   tenantGroups,
   tenantHost,
   tenantNamespace,
@@ -78,6 +82,12 @@ export class Tenant extends Construct implements TenantModel {
   public readonly services: Readonly<Record<TenantService, string | undefined>>;
   /** The tenant's RBAC groups. */
   public readonly groups: TenantGroups;
+  /** The tenant chart of the platform's release: `v0` (0.41.11) or `v1` (1.6.x). */
+  public readonly tenantChart: TenantChartGeneration;
+  /** Namespace of the nearest tenant (this one or an ancestor) with a Gateway, or undefined (always at 0.41.11). */
+  public readonly gatewayNamespace: string | undefined;
+  /** The SchedulingClass of the tenant's workloads (its ancestor's, else its own), or undefined (always at 0.41.11 and for the root). */
+  public readonly schedulingClass: string | undefined;
   /** @internal */
   public readonly context: PlatformContext;
   private readonly childTenants: Tenant[] = [];
@@ -109,7 +119,7 @@ export class Tenant extends Construct implements TenantModel {
         p.add('name', `tenant name '${name}' would make the group ${collision.group} (its ${collision.level} group), which is the ${collision.otherLevel} group of ${collision.owner}: its ${collision.level}s would get ${collision.owner}'s ${collision.otherLevel} rights; choose another name`, 'subject-name-collision');
       }
     }
-    validateProps(props, p);
+    validateProps(props, tenantKeysAt(context.release), p);
     const host = tenantHost(parent, name, props, context.rootHost);
     // A host derived from an invalid name is not a second mistake.
     const hostPropValid = (props.host === undefined || props.host === '' || (typeof props.host === 'string' && isDnsSubdomain(props.host))) && (nameValid || !!props.host);
@@ -118,7 +128,7 @@ export class Tenant extends Construct implements TenantModel {
     else if (host && hostPropValid && host.length > 63) {
       p.add(props.host ? 'host' : 'name', `host '${host}' is longer than 63 characters (it is written as a namespace label value)`, 'host-too-long');
     }
-    const keyWarnings = unknownKeys(props, context.strict, p);
+    const keyWarnings = unknownKeys(props, tenantKeysAt(context.release), context.strict, p);
     if (host && hostPropValid) {
       const owner = context.hosts.get(host);
       if (owner !== undefined) p.add('host', `host '${host}' is already claimed by ${owner}`, 'duplicate-host');
@@ -148,6 +158,9 @@ export class Tenant extends Construct implements TenantModel {
     }
     this.services = tenantServices(parent, namespace, props);
     this.groups = tenantGroups(namespace);
+    this.tenantChart = tenantChartOf(context.release);
+    this.gatewayNamespace = tenantGateway(parent, namespace, props, this.tenantChart, context.clusterValues);
+    this.schedulingClass = tenantSchedulingClass(parent, props, this.tenantChart);
     if (host) {
       context.hosts.set(host, `tenant ${namespace}`);
       context.hostRegistry.claim(host, { namespace, owner: `tenant ${namespace}`, kind: 'zone' });
@@ -158,8 +171,10 @@ export class Tenant extends Construct implements TenantModel {
     }
     context.namespaces.set(namespace, `tenant ${parent ? `${parent.namespace}/${name}` : 'root'}`);
     for (const w of keyWarnings) context.warn(`${subject} ${w}`);
-    // The tenant chart makes a HelmRelease per service it runs, and always one for info.
-    for (const m of [...TENANT_SERVICES.filter((s) => this.runs(s)), 'info']) context.releases.set(`${namespace}/${m}`, `the ${m} module of tenant ${namespace}`);
+    // The tenant chart makes a HelmRelease per service it runs, and always one for info (at v1 also
+    // gateway, when the tenant has its own).
+    const modules = [...TENANT_SERVICES.filter((s) => this.runs(s)), 'info', ...(this.tenantChart === 'v1' && parent && props.gateway === true ? ['gateway'] : [])];
+    for (const m of modules) context.releases.set(`${namespace}/${m}`, `the ${m} module of tenant ${namespace}`);
     context.renderTenant(this);
   }
 
@@ -252,7 +267,7 @@ export function manifestProblemsAlone(manifest: AppManifest, release: ReleasePro
     if (typeof name === 'string' && name !== '' && !/^[a-z0-9]+$/.test(name)) p.add('metadata.name', `'${name}' is not a valid tenant name (lowercase letters and digits only, no '-')`, 'invalid-tenant-name');
     if (specIsMap) {
       const q = new Problems(subject);
-      validateProps(spec as TenantProps, q);
+      validateProps(spec as TenantProps, tenantKeysAt(release), q);
       for (const x of q.problems) p.add(prefixed('spec.', x.path), x.message, x.rule);
     }
     return [...p.problems];
@@ -270,20 +285,25 @@ export function manifestProblemsAlone(manifest: AppManifest, release: ReleasePro
   return [...p.problems];
 }
 
-function unknownKeys(props: TenantProps, strict: boolean, p: Problems): string[] {
+function unknownKeys(props: TenantProps, keys: readonly string[], strict: boolean, p: Problems): string[] {
   const warnings: string[] = [];
   for (const k of Object.keys(props ?? {})) {
-    if (TENANT_KEYS.includes(k)) continue;
-    const message = `unknown key '${k}': the tenant chart does not use it${didYouMean(k, TENANT_KEYS)}`;
+    if (keys.includes(k)) continue;
+    const message = `unknown key '${k}': the tenant chart does not use it${didYouMean(k, keys)}`;
     if (strict) p.add(k, message, 'unknown-key');
     else warnings.push(`${k}: ${message} [unknown-key]`);
   }
   return warnings;
 }
 
-function validateProps(props: TenantProps, p: Problems): void {
-  for (const k of [...TENANT_SERVICES, 'isolated'] as const) {
+function validateProps(props: TenantProps, keys: readonly string[], p: Problems): void {
+  for (const k of [...TENANT_SERVICES, 'isolated', 'gateway'] as const) {
+    // A key the release's chart does not have is only warned about (unknownKeys), whatever its value.
+    if ((k === 'gateway' || k === 'isolated') && !keys.includes(k)) continue;
     if (props[k] !== undefined && typeof props[k] !== 'boolean') p.add(k, `expected true or false, got ${JSON.stringify(props[k])}`, 'invalid-type');
+  }
+  if (keys.includes('schedulingClass') && props.schedulingClass !== undefined && typeof props.schedulingClass !== 'string') {
+    p.add('schedulingClass', `expected a string, got ${JSON.stringify(props.schedulingClass)}`, 'invalid-type');
   }
   if (props.host !== undefined && (typeof props.host !== 'string' || (props.host !== '' && !isDnsSubdomain(props.host)))) {
     p.add('host', `'${String(props.host)}' is not a valid DNS name (lowercase labels separated by dots)`, 'invalid-host');

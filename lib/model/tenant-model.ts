@@ -4,7 +4,9 @@
  * one place; the Tenant construct holds the result and the renderings read it.
  */
 import type { Values } from '../core/values.js';
+import type { ReleaseProfile } from '../releases/profiles.js';
 import type { TenantService } from './app-definition.js';
+import { appDefinitionOf } from './app-catalog.js';
 
 /** The four services a tenant can run for itself and its descendants. */
 export const TENANT_SERVICES: readonly TenantService[] = ['etcd', 'ingress', 'monitoring', 'seaweedfs'];
@@ -21,8 +23,34 @@ export const QUOTA_BARE_KEYS: ReadonlySet<string> = new Set([
   'persistentvolumeclaims', 'replicationcontrollers', 'resourcequotas',
 ]);
 
-/** Keys of the tenant chart's values. @internal */
+/** Keys of the v0.41.11 tenant chart's values. @internal */
 export const TENANT_KEYS: readonly string[] = ['host', 'etcd', 'ingress', 'monitoring', 'seaweedfs', 'isolated', 'resourceQuotas'];
+
+/**
+ * Which tenant chart a release has. `v0` (0.41.11): Roles of its own per tenant, network policies
+ * only when `isolated`, four services. `v1` (1.6.x): RoleBindings to the platform's ClusterRoles
+ * (cozystack-basics), network policies always, the `gateway` module and `_namespace.gateway`,
+ * `schedulingClass`; the root's Namespace, values Secret and HelmRelease are cozystack-basics'.
+ * A release that delivers its components as Packages (v1.x) has the v1 chart.
+ */
+export type TenantChartGeneration = 'v0' | 'v1';
+
+/** The tenant chart of a release. @internal */
+export function tenantChartOf(release: ReleaseProfile): TenantChartGeneration {
+  return release.delivery === 'packages' ? 'v1' : 'v0';
+}
+
+/**
+ * Keys of the tenant chart's values at a release: the properties of its schema (the Tenant
+ * definition of the release's catalog); `TENANT_KEYS` for the v0 chart and when the catalog has none.
+ * @internal
+ */
+export function tenantKeysAt(release: ReleaseProfile): readonly string[] {
+  // The 0.41.11 chart's keys are TENANT_KEYS (the same set as its schema's), in the order its warnings always named them.
+  if (tenantChartOf(release) === 'v0') return TENANT_KEYS;
+  const properties = appDefinitionOf('Tenant', release)?.schema.properties;
+  return properties && typeof properties === 'object' && !Array.isArray(properties) ? Object.keys(properties) : TENANT_KEYS;
+}
 
 /** A group of a tenant (namespace) that is also another tenant's group. @internal */
 export interface GroupCollision {
@@ -80,10 +108,26 @@ export interface TenantProps {
    */
   readonly seaweedfs?: boolean;
   /**
-   * Isolate the tenant's namespace with network policies.
+   * Isolate the tenant's namespace with network policies. A key of the 0.41.11 tenant chart only:
+   * the v1.6 chart always renders the policies, and warns about the key as unknown.
    * @default true
    */
   readonly isolated?: boolean;
+  /**
+   * Run a Gateway API Gateway of the tenant's own (the `gateway` module; v1.6 tenant chart only,
+   * an unknown key at 0.41.11). Unset or `false`, the tenant publishes through the Gateway of its
+   * nearest ancestor that has one (`_namespace.gateway`); the root's is the platform's (its
+   * `gateway-enabled` cluster value).
+   * @default - unset: the ancestor's Gateway
+   */
+  readonly gateway?: boolean;
+  /**
+   * Name of a SchedulingClass applied to the tenant's workloads (v1.6 tenant chart only, an
+   * unknown key at 0.41.11). A tenant whose ancestor has one inherits the ancestor's, and its own
+   * is then ignored, as upstream.
+   * @default "" (none, or the ancestor's)
+   */
+  readonly schedulingClass?: string;
   /**
    * Resource quotas of the namespace, resource name to quantity, e.g. `{ cpu: '4', memory: '8Gi' }`.
    * @default {}
@@ -116,6 +160,12 @@ export interface TenantModel {
   readonly services: Readonly<Record<TenantService, string | undefined>>;
   readonly groups: TenantGroups;
   readonly isRoot: boolean;
+  /** The tenant chart of the platform's release. */
+  readonly tenantChart: TenantChartGeneration;
+  /** Namespace of the nearest tenant (this one or an ancestor) with a Gateway, or undefined (v1 chart). */
+  readonly gatewayNamespace: string | undefined;
+  /** The SchedulingClass of the tenant's workloads (v1 chart), or undefined. */
+  readonly schedulingClass: string | undefined;
   runs(service: TenantService): boolean;
 }
 
@@ -136,6 +186,24 @@ export function tenantServices(parent: TenantModel | undefined, namespace: strin
   return Object.fromEntries(TENANT_SERVICES.map((s) => [s, own(s) ? namespace : parent?.services[s]])) as Record<TenantService, string | undefined>;
 }
 
+/**
+ * Namespace of the nearest tenant with a Gateway (v1 chart; none at v0): the root has the
+ * platform's when its cluster value `gateway-enabled` is "true" (cozystack-basics); any other
+ * tenant its own when `gateway: true`, else its parent's (an explicit `false` inherits too, as
+ * the chart renders it).
+ */
+export function tenantGateway(parent: TenantModel | undefined, namespace: string, props: TenantProps, chart: TenantChartGeneration, clusterValues: Values): string | undefined {
+  if (chart === 'v0') return undefined;
+  if (!parent) return String(clusterValues['gateway-enabled'] ?? 'false') === 'true' ? namespace : undefined;
+  return props.gateway === true ? namespace : parent.gatewayNamespace;
+}
+
+/** The SchedulingClass of a tenant (v1 chart): its parent's, else its own; none for the root (the chart renders no Namespace for it). */
+export function tenantSchedulingClass(parent: TenantModel | undefined, props: TenantProps, chart: TenantChartGeneration): string | undefined {
+  if (chart === 'v0' || !parent) return undefined;
+  return parent.schedulingClass || props.schedulingClass || undefined;
+}
+
 /** The RBAC groups of a tenant's namespace. */
 export function tenantGroups(namespace: string): TenantGroups {
   return { view: `${namespace}-view`, use: `${namespace}-use`, admin: `${namespace}-admin`, superAdmin: `${namespace}-super-admin` };
@@ -143,6 +211,28 @@ export function tenantGroups(namespace: string): TenantGroups {
 
 /** The `_namespace` values charts in a tenant read. */
 export function namespaceValues(t: TenantModel): Values {
+  if (t.tenantChart === 'v1') {
+    // The root's are cozystack-basics' (gateway only with one); any other tenant's the chart's.
+    if (t.isRoot) {
+      return {
+        host: t.host,
+        etcd: t.services.etcd ?? '',
+        ingress: t.services.ingress ?? '',
+        ...(t.gatewayNamespace ? { gateway: t.gatewayNamespace } : {}),
+        monitoring: t.services.monitoring ?? '',
+        seaweedfs: t.services.seaweedfs ?? '',
+      };
+    }
+    return {
+      etcd: t.services.etcd ?? '',
+      ingress: t.services.ingress ?? '',
+      gateway: t.gatewayNamespace ?? '',
+      monitoring: t.services.monitoring ?? '',
+      seaweedfs: t.services.seaweedfs ?? '',
+      host: t.host,
+      ...(t.schedulingClass ? { schedulingClass: t.schedulingClass } : {}),
+    };
+  }
   return {
     etcd: t.services.etcd ?? '',
     ingress: t.services.ingress ?? '',
@@ -154,11 +244,38 @@ export function namespaceValues(t: TenantModel): Values {
 
 /** Labels of a tenant's Namespace. */
 export function namespaceLabels(t: TenantModel): Record<string, string> {
+  if (t.tenantChart === 'v1') return namespaceLabelsV1(t);
   const labels: Record<string, string> = {};
   for (const a of [...t.ancestors, t]) labels[`tenant.cozystack.io/${a.namespace}`] = '';
   for (const s of TENANT_SERVICES) labels[`namespace.cozystack.io/${s}`] = t.services[s] ?? '';
   labels['namespace.cozystack.io/host'] = t.host;
   if (!t.isRoot) labels['alpha.kubevirt.io/auto-memory-limits-ratio'] = '1.0';
+  return labels;
+}
+
+/**
+ * Labels of a tenant's Namespace with the v1 chart: the root's as cozystack-basics renders them
+ * (no-delete, host, and the gateway when the platform has one); any other tenant's as the tenant
+ * chart does (itself and every ancestor, each service's provider, the host, the SchedulingClass).
+ */
+function namespaceLabelsV1(t: TenantModel): Record<string, string> {
+  if (t.isRoot) {
+    return {
+      'platform.cozystack.io/no-delete': 'true',
+      'namespace.cozystack.io/host': t.host,
+      ...(t.gatewayNamespace ? { 'namespace.cozystack.io/gateway': t.gatewayNamespace } : {}),
+    };
+  }
+  const labels: Record<string, string> = {};
+  for (const a of [...t.ancestors, t]) labels[`tenant.cozystack.io/${a.namespace}`] = '';
+  labels['namespace.cozystack.io/etcd'] = t.services.etcd ?? '';
+  labels['namespace.cozystack.io/ingress'] = t.services.ingress ?? '';
+  labels['namespace.cozystack.io/gateway'] = t.gatewayNamespace ?? '';
+  labels['namespace.cozystack.io/monitoring'] = t.services.monitoring ?? '';
+  labels['namespace.cozystack.io/seaweedfs'] = t.services.seaweedfs ?? '';
+  labels['namespace.cozystack.io/host'] = t.host;
+  if (t.schedulingClass) labels['scheduler.cozystack.io/scheduling-class'] = t.schedulingClass;
+  labels['alpha.kubevirt.io/auto-memory-limits-ratio'] = '1.0';
   return labels;
 }
 
@@ -172,7 +289,10 @@ export function releaseValues(t: TenantModel): Values {
     const set = s[k] ?? (t.isRoot ? true : undefined);
     if (set !== undefined) v[k] = set;
   }
-  if (s.isolated !== undefined) v.isolated = s.isolated;
+  if (t.tenantChart === 'v1') {
+    if (!t.isRoot && s.gateway !== undefined) v.gateway = s.gateway;
+    if (!t.isRoot && s.schedulingClass !== undefined) v.schedulingClass = s.schedulingClass;
+  } else if (s.isolated !== undefined) v.isolated = s.isolated;
   if (s.resourceQuotas !== undefined) v.resourceQuotas = { ...s.resourceQuotas };
   return v;
 }

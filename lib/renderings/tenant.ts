@@ -3,7 +3,9 @@ import type { Values } from '../core/values.js';
 import type { TenantModel } from '../model/tenant-model.js';
 import type { TenantRendering } from '../model/settings.js';
 import type { ChartSourcing } from '../model/platform-model.js';
+import type { ReleaseProfile } from '../releases/profiles.js';
 import { renderTenantExplicit } from './tenant-explicit.js';
+import { renderTenantExplicitV1 } from './tenant-explicit-v1.js';
 import { addNamespaceAndValues, addTenantRelease } from './tenant-release.js';
 
 /** What rendering a tenant needs from its platform. @internal */
@@ -15,6 +17,8 @@ export interface TenantRenderEnv {
   readonly rootTenantDependsOn: readonly { name: string; namespace: string }[];
   /** Where the tenant chart and its modules come from. */
   readonly sourcing: ChartSourcing;
+  /** The platform's release: its tenant chart and Tenant definition. */
+  readonly release: ReleaseProfile;
 }
 
 /**
@@ -26,9 +30,10 @@ export interface TenantRenderEnv {
  */
 export function renderTenant(scope: Construct, tenant: TenantModel, env: TenantRenderEnv): void {
   if (env.rendering === 'explicit') {
-    renderTenantExplicit(scope, tenant, env.clusterValues, env.sourcing);
+    if (tenant.tenantChart === 'v1') renderTenantExplicitV1(scope, tenant, env.clusterValues);
+    else renderTenantExplicit(scope, tenant, env.clusterValues, env.sourcing);
     return;
   }
   if (tenant.isRoot) addNamespaceAndValues(scope, tenant, env.clusterValues);
-  addTenantRelease(scope, tenant, env.rootTenantDependsOn, env.sourcing);
+  addTenantRelease(scope, tenant, env.rootTenantDependsOn, env.sourcing, env.release);
 }
