@@ -2,7 +2,7 @@ import { type ApiObject, Chart } from 'cdk8s';
 import { Construct, type IConstruct } from 'constructs';
 import { appCatalogOf } from '../model/app-catalog.js';
 import { notServedReason, servesApp } from '../model/served-apps.js';
-import { PACKAGE_PREFIX } from '../model/platform-chart.js';
+import { basicsOwnsRootTenant, PACKAGE_PREFIX } from '../model/platform-chart.js';
 import type { AppDefinition } from '../model/app-definition.js';
 import type { Bundle } from '../model/bundle.js';
 import { CozystackValidationError, mapProblems, prefixed, type Problem } from '../core/errors.js';
@@ -158,6 +158,13 @@ export class Platform extends Chart {
    * platform chart renders for the variant and settings.
    */
   public readonly applications: readonly AppDefinition[];
+  /**
+   * Who writes tenant-root's Namespace, `cozystack-values` Secret and HelmRelease: at v1.x, when
+   * the platform installs cozystack-basics, its chart (the output then holds only the objects the
+   * root's settings add to the tenant chart's render of tenant-root: modules, their policies, the
+   * quota); otherwise the output.
+   */
+  public readonly rootTenantOwner: 'cozystack-basics' | 'output';
   private readonly credentialsProps?: CredentialsProps;
   private readonly strict: boolean;
   private readonly exposeProps?: PlatformSettings['expose'];
@@ -214,6 +221,7 @@ export class Platform extends Chart {
     const chart = this.model.chart;
     // v1.x: the kinds whose Package (the one installing their ApplicationDefinition) the platform chart renders.
     this.applications = this.model.release.delivery === 'packages' ? (chart ? catalog.filter((a) => servesApp(chart, a)) : catalog) : catalog.filter(byComponent);
+    this.rootTenantOwner = basicsOwnsRootTenant(this.model.chart) ? 'cozystack-basics' : 'output';
     renderPlatform(this, this.model);
     const rendering = this.tenantRendering;
     const perChart = props.tenantsPerChart;
@@ -237,7 +245,14 @@ export class Platform extends Chart {
       }
       return s;
     };
-    const env = { rendering, clusterValues: this.model.clusterValues, rootTenantDependsOn: this.rootTenantDependsOn(), sourcing: this.model.charts, release: this.model.release };
+    const env = {
+      rendering,
+      clusterValues: this.model.clusterValues,
+      rootTenantDependsOn: this.rootTenantDependsOn(),
+      sourcing: this.model.charts,
+      release: this.model.release,
+      rootOwnedByBasics: this.rootTenantOwner === 'cozystack-basics',
+    };
     this.tenantContext = {
       rootHost: this.model.rootHost,
       release: this.model.release,
