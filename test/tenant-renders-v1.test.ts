@@ -12,7 +12,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse, parseAllDocuments } from 'yaml';
-import { Bundle, Platform, type Tenant, type TenantProps } from '../lib/index.js';
+import { Bundle, Platform, renderFiles, type Tenant, type TenantProps } from '../lib/index.js';
 import { collectObjects } from '../lib/synthesis/synthesize.js';
 import { releaseDir } from './support/reference.js';
 
@@ -200,6 +200,20 @@ describe('who owns tenant-root when the platform does not install cozystack-basi
     expect(platform.rootTenantOwner).toBe('output');
     const keys = (collectObjects(app) as unknown as Obj[]).map(key);
     for (const k of ['Namespace /tenant-root', 'Secret tenant-root/cozystack-values', 'HelmRelease tenant-root/tenant-root']) expect(keys).toContain(k);
+  });
+
+  it('a setting of the root changes files of the output (what synth writes and diff compares)', () => {
+    const files = (rootTenant: Record<string, unknown>) => {
+      const app = Testing.app();
+      new Platform(app, 'platform', { bundle: Bundle.PAAS_FULL, rootHost: 'example.org', apiServerEndpoint: 'https://api.example.org:6443', rootTenant });
+      return [...renderFiles(app).keys()].filter((f) => f.includes('tenant-root'));
+    };
+    const on = files({});
+    const off = files({ etcd: false, resourceQuotas: { cpu: '4' } });
+    expect(on).toContain('tenants/tenant-root/helmrelease-etcd.yaml');
+    expect(off).not.toContain('tenants/tenant-root/helmrelease-etcd.yaml');
+    expect(off).toContain('tenants/tenant-root/resourcequota-tenant-quota.yaml');
+    for (const f of [...on, ...off]) expect(f).not.toMatch(/namespace-tenant-root|secret-cozystack-values|helmrelease-tenant-root/);
   });
 
   it('v0.41.11: the platform chart writes them, as before', () => {
