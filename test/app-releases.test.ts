@@ -11,9 +11,10 @@ import { load as loadYaml } from 'js-yaml';
 import { cases, sample } from './support/schema-cases.js';
 import { RELEASE_DATA } from '../releases/index.js';
 import { catalogIndex, upstreamFile } from './support/reference.js';
-import { PAAS } from './support/synth.js';
+import { everyAppServed, PAAS, unservedKinds } from './support/synth.js';
 
-const platform = (version: string) => new Platform(new App({ outdir: '/nonexistent' }), 'platform', { bundle: Bundle.PAAS_FULL, ...PAAS, version });
+// Every kind served: at v1.x the optional Packages (ExternalDNS, BootBox, KubernetesNodes) enabled.
+const platform = (version: string) => new Platform(new App({ outdir: '/nonexistent' }), 'platform', { bundle: Bundle.PAAS_FULL, ...PAAS, version, ...everyAppServed(version) });
 const problems = (f: () => unknown): readonly Problem[] => {
   try {
     f();
@@ -131,11 +132,14 @@ describe('values are checked against the schema of the platform\'s release', () 
 // Per release and kind, the schema walk of the values tests on the release's committed chart files
 // (values.schema.json and values.yaml at the tag): every value that breaks a constraint is rejected
 // at synth with its path and rule, and a value of every top-level key that the schema accepts passes.
-const CASES = RELEASE_DATA.flatMap((r) =>
-  APP_CATALOGS.find((c) => c.tag === r.tag)!
-    .definitions.filter((d) => d.kind !== 'Tenant' && d.kind !== 'Info')
-    .map((d) => [`${d.kind} at ${r.version}`, r, d] as const),
-);
+// A kind no setting serves (KubernetesNodes at 1.6.2) is refused before its values count
+// (test/served-kinds-v1.test.ts); test/values-validator.test.ts walks its schema.
+const CASES = RELEASE_DATA.flatMap((r) => {
+  const unserved = unservedKinds(r.version);
+  return APP_CATALOGS.find((c) => c.tag === r.tag)!
+    .definitions.filter((d) => d.kind !== 'Tenant' && d.kind !== 'Info' && !unserved.has(d.kind))
+    .map((d) => [`${d.kind} at ${r.version}`, r, d] as const);
+});
 
 describe.each(CASES)('%s: the chart schema at synth', (_, r, d) => {
   const row = catalogIndex(r.tag).find((a) => a.kind === d.kind)!;

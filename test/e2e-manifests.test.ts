@@ -12,7 +12,7 @@ import type { Values } from '../lib/core/values.js';
 import { deepMerge } from '../lib/core/values.js';
 import { RELEASE_DATA } from '../releases/index.js';
 import { catalogIndex, releaseDir, upstreamFile } from './support/reference.js';
-import { PAAS, spec } from './support/synth.js';
+import { everyAppServed, PAAS, spec } from './support/synth.js';
 
 interface Manifest {
   apiVersion: string;
@@ -60,7 +60,8 @@ describe.each(V1.map((r) => [r.version, r] as const))('upstream e2e app manifest
 
   it.each(cases.map((c) => [`${c.manifest.kind} ${c.manifest.metadata.name} (${c.file})`, c] as const))('%s synthesizes, and Flux hands the chart its spec', (_, c) => {
     const app = new App({ outdir: '/nonexistent' });
-    const platform = new Platform(app, 'platform', { bundle: Bundle.PAAS_FULL, ...PAAS, version: r.version });
+    // ExternalDNS is served only with its optional Package (external-dns-application) enabled.
+    const platform = new Platform(app, 'platform', { bundle: Bundle.PAAS_FULL, ...PAAS, version: r.version, ...everyAppServed(r.version) });
     const team = platform.rootTenant.addTenant('test');
     let made;
     try {

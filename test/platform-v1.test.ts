@@ -35,6 +35,7 @@ const NOT_THE_CHART = (o: KubeObject): boolean =>
   o.kind === 'CustomResourceDefinition' ||
   (o.metadata.namespace ?? '').startsWith('tenant-') ||
   (o.kind === 'Namespace' && o.metadata.name.startsWith('tenant-')) ||
+  (o.kind === 'CiliumClusterwideNetworkPolicy' && o.metadata.name.startsWith('tenant-')) ||
   (o.kind === 'Namespace' && o.metadata.name === 'cozy-system') ||
   (o.kind === 'ServiceAccount' && o.metadata.name === 'cozystack') ||
   (o.kind === 'ClusterRoleBinding' && o.metadata.name === 'cozystack') ||

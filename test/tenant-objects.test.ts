@@ -143,8 +143,10 @@ describe('explicit rendering, built in the test', () => {
       root.addTenant('b');
     });
     const cluster = (ns: string) => parse(one(objects, 'Secret', 'cozystack-values', ns).stringData!['values.yaml' as never] as string)._cluster;
-    expect(cluster('tenant-a')).toEqual(cluster('tenant-root'));
-    expect(cluster('tenant-b')).toEqual(cluster('tenant-root'));
+    // tenant-root's Secret is cozystack-basics' (not in the output at v1.6): the platform's _cluster.
+    const platform = parse(one(objects, 'Secret', 'cozystack-values', 'cozy-system').stringData!['values.yaml' as never] as string)._cluster;
+    expect(cluster('tenant-a')).toEqual(platform);
+    expect(cluster('tenant-b')).toEqual(platform);
     expect(Object.keys(cluster('tenant-a')).length).toBeGreaterThan(0);
   });
 });
@@ -169,7 +171,7 @@ describe('release rendering, built in the test', () => {
     expect(spec(one(current, 'HelmRelease', 'tenant-foo', 'tenant-root')).chartRef.name).toBe(rd('tenant').spec.release.chartRef.name);
   });
 
-  it('at v1.6 gives a child Tenant the HelmRelease of the release\'s Tenant definition, and tenant-root the one cozystack-basics renders', () => {
+  it('at v1.6 gives a child Tenant the HelmRelease of the release\'s Tenant definition, and tenant-root none (cozystack-basics renders it), or without cozystack-basics the one it renders', () => {
     // packages/system/tenant-rd/cozyrds/tenant.yaml (labels, chartRef) and the API's defaults (docs/apps.md); cozystack-basics' templates/tenant-root.yaml.
     const def = rd('tenant') as unknown as { spec: { release: { labels: Record<string, string>; chartRef: { name: string } } } };
     const objects = build('release', (root) => root.addTenant('foo', { gateway: true, schedulingClass: 'gold' }));
@@ -178,7 +180,10 @@ describe('release rendering, built in the test', () => {
     expect(spec(foo).releaseName).toBeUndefined();
     expect(spec(foo).maxHistory).toBe(5);
     expect(spec(foo).values).toEqual({ gateway: true, schedulingClass: 'gold' });
-    const root = one(objects, 'HelmRelease', 'tenant-root', 'tenant-root');
+    // cozystack-basics renders tenant-root's HelmRelease on the cluster: the output has none (docs/tenants.md, "Who owns tenant-root").
+    expect(objects.filter((o) => o.kind === 'HelmRelease' && o.metadata.name === 'tenant-root')).toEqual([]);
+    // Without cozystack-basics the output writes it, in the shape cozystack-basics would.
+    const root = one(build('release', () => undefined, { components: { disable: ['cozystack-basics'] } }), 'HelmRelease', 'tenant-root', 'tenant-root');
     expect(root.metadata.labels?.['platform.cozystack.io/no-delete' as never]).toBe('true');
     expect(spec(root)).toMatchObject({ interval: '1m0s', timeout: '15m0s', chartRef: { kind: 'ExternalArtifact', name: def.spec.release.chartRef.name, namespace: 'cozy-system' } });
     expect(spec(root).dependsOn).toBeUndefined();

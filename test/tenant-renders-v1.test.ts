@@ -1,6 +1,9 @@
 // Tenants at v1.x against real helm: every tree recorded by scripts/record-tenant-renders.ts in
 // releases/<tag>/tenant-renders/ (the upstream tenant chart of the tag rendered per tenant,
-// parents first, and cozystack-basics for the root's Namespace and values Secret). A Platform of
+// parents first, and cozystack-basics, which renders the root's Namespace, values Secret and
+// HelmRelease). cozystack-basics owns those three and its tenant-root HelmRelease (no values)
+// renders the chart's objects of tenant-root with no values (the root-bare recording); the output
+// holds what the root's settings add to that render and every other tenant's objects. A Platform of
 // the same release with the same tree in explicit rendering emits exactly those objects, object
 // for object, but for the deliberate differences of docs/tenants.md ("At v1.6"), each applied
 // here to helm's objects by name. The expectations are the recordings, never the library.
@@ -9,7 +12,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse, parseAllDocuments } from 'yaml';
-import { Bundle, Platform, type Tenant, type TenantProps } from '../lib/index.js';
+import { Bundle, Platform, renderFiles, type Tenant, type TenantProps } from '../lib/index.js';
 import { collectObjects } from '../lib/synthesis/synthesize.js';
 import { releaseDir } from './support/reference.js';
 
@@ -41,13 +44,13 @@ function normalized(o: Obj): Obj {
 function expectedOf(tag: string, c: Case): Map<string, Obj> {
   const dir = join(releaseDir(tag), 'tenant-renders', c.id);
   const out = new Map<string, Obj>();
-  const basics = docs(readFileSync(join(dir, 'cozystack-basics.rendered.yaml'), 'utf8'));
-  // The root's Namespace and values Secret are cozystack-basics' (its HelmRelease is the release rendering's).
-  for (const o of basics.filter((x) => (x.kind === 'Namespace' && x.metadata.name === 'tenant-root') || (x.kind === 'Secret' && x.metadata.namespace === 'tenant-root'))) out.set(key(o), structuredClone(o));
+  // What cozystack-basics' tenant-root HelmRelease renders (the chart with no values): not in the output.
+  const bare = rootChartDefaults(tag);
   for (const t of c.tenants) {
     for (const o of docs(readFileSync(join(dir, `${t.namespace}.rendered.yaml`), 'utf8'))) {
       // Difference 5: no pre-delete cleanup hook.
       if (o.metadata.annotations?.[HOOK]) continue;
+      if (t.namespace === 'tenant-root' && (bare.has(key(o)) || o.kind === 'KeycloakRealmGroup')) continue;
       const x = structuredClone(o);
       // Module HelmReleases carry no Helm ownership labels (not applied by Helm here).
       if (x.kind === 'HelmRelease') {
@@ -78,11 +81,17 @@ function expectedOf(tag: string, c: Case): Map<string, Obj> {
     if (o.kind === 'Namespace') o.metadata.annotations = { ...o.metadata.annotations, 'helm.sh/resource-policy': 'keep', 'kustomize.toolkit.fluxcd.io/prune': 'disabled' };
     out.set(k, normalized(o));
   }
-  // The root's _namespace names the services the root runs (quirk 4: by default all four; upstream names tenant-root whatever it runs).
-  const rootValues = c.tenants.find((t) => t.namespace === 'tenant-root')!.values;
-  const rootSecret = out.get('Secret tenant-root/cozystack-values')!;
-  for (const s of ['etcd', 'ingress', 'monitoring', 'seaweedfs']) if (rootValues[s] !== true) rootSecret.stringData['values.yaml']._namespace[s] = '';
   return out;
+}
+
+/**
+ * The keys of what the tenant chart renders for tenant-root with no values (the root-bare
+ * recording: cozystack-basics' tenant-root HelmRelease has no values), and with OIDC its
+ * KeycloakRealmGroups (they follow `_cluster.oidc-enabled`, not the values).
+ */
+function rootChartDefaults(tag: string): Set<string> {
+  const dir = join(releaseDir(tag), 'tenant-renders', 'root-bare');
+  return new Set(docs(readFileSync(join(dir, 'tenant-root.rendered.yaml'), 'utf8')).map(key));
 }
 
 /** The Platform of the same release with the case's tree, explicit rendering: its tenant objects. */
@@ -120,29 +129,57 @@ describe.each(Object.keys(VERSIONS) as (keyof typeof VERSIONS)[])('the v1 tenant
     expect(index.cases.map((c) => c.id)).toEqual(['root-bare', 'tree', 'hosts-and-scheduling', 'gateway', 'oidc', 'lookup-parent-namespace']);
   });
 
-  it.each(index.cases.map((c) => [c.id, c] as const))('release rendering, %s: tenant-root\'s Namespace, values Secret and HelmRelease are those cozystack-basics renders, with the root\'s values', (_id, c) => {
-    const basics = docs(readFileSync(join(releaseDir(tag), 'tenant-renders', c.id, 'cozystack-basics.rendered.yaml'), 'utf8'));
-    const rootValues = c.tenants.find((t) => t.namespace === 'tenant-root')!.values;
-    const expected = new Map<string, Obj>();
-    for (const o of basics.filter((x) => x.metadata.namespace === 'tenant-root' || (x.kind === 'Namespace' && x.metadata.name === 'tenant-root'))) {
-      const x = structuredClone(o);
-      // Git ownership: what the chart keeps or protects is not pruned by Flux (README), every tenant Namespace is kept.
-      x.metadata.annotations = { ...x.metadata.annotations, ...(x.kind === 'Secret' ? {} : { 'helm.sh/resource-policy': 'keep', 'kustomize.toolkit.fluxcd.io/prune': 'disabled' }) };
-      if (x.kind === 'Secret') delete x.metadata.annotations;
-      // The HelmRelease states the root's host and its four services as set (quirk 4); cozystack-basics' has no values.
-      if (x.kind === 'HelmRelease') x.spec.values = { host: 'example.org', ...Object.fromEntries(['etcd', 'ingress', 'monitoring', 'seaweedfs'].map((k) => [k, rootValues[k] === true])) };
-      expected.set(key(x), normalized(x));
+  it('cozystack-basics renders tenant-root\'s Namespace, values Secret and HelmRelease, the HelmRelease without values (root-bare is its render)', () => {
+    for (const c of index.cases) {
+      const basics = docs(readFileSync(join(releaseDir(tag), 'tenant-renders', c.id, 'cozystack-basics.rendered.yaml'), 'utf8'));
+      const root = basics.filter((x) => x.metadata.namespace === 'tenant-root' || (x.kind === 'Namespace' && x.metadata.name === 'tenant-root'));
+      expect(root.map(key).sort()).toEqual(['HelmRelease tenant-root/tenant-root', 'Namespace /tenant-root', 'Secret tenant-root/cozystack-values']);
+      const hr = root.find((x) => x.kind === 'HelmRelease')!;
+      expect(hr.spec.values).toBeUndefined();
+      expect(hr.spec.valuesFrom).toEqual([{ kind: 'Secret', name: 'cozystack-values' }]);
     }
-    const values = parse(readFileSync(join(releaseDir(tag), 'renders', c.platformCase, 'values.yaml'), 'utf8')) as Record<string, unknown>;
-    const app = Testing.app();
+    expect(index.cases[0]!.tenants[0]!.values).toEqual({});
+  });
+
+  it('what the root\'s values add to the chart\'s render of tenant-root are objects of their own: the objects both renders have are equal', () => {
+    const bare = new Map(docs(readFileSync(join(releaseDir(tag), 'tenant-renders', 'root-bare', 'tenant-root.rendered.yaml'), 'utf8')).map((o) => [key(o), o]));
+    for (const c of index.cases.filter((x) => x.platformCase === 'isp-full.defaults' && x.id !== 'root-bare')) {
+      const full = new Map(docs(readFileSync(join(releaseDir(tag), 'tenant-renders', c.id, 'tenant-root.rendered.yaml'), 'utf8')).map((o) => [key(o), o]));
+      for (const [k, o] of bare) expect(full.get(k), `${c.id}: ${k}`).toEqual(o);
+      expect([...full.keys()].filter((k) => !bare.has(k)).length, c.id).toBeGreaterThan(0);
+    }
+  });
+
+  it.each(index.cases.map((c) => [c.id, c] as const))('%s: in both renderings and modes the output has no tenant-root Namespace, values Secret or HelmRelease, and the root\'s objects are what its values add', (_id, c) => {
+    const rootValues = c.tenants.find((t) => t.namespace === 'tenant-root')!.values;
     const b = (k: string): boolean => rootValues[k] === true;
-    new Platform(app, 'platform', { bundle: Bundle.PAAS_FULL, version: VERSIONS[tag], variant: 'isp-full', platformValues: values, rootTenant: { etcd: b('etcd'), ingress: b('ingress'), monitoring: b('monitoring'), seaweedfs: b('seaweedfs') } });
-    const actual = new Map((collectObjects(app) as unknown as Obj[]).filter((o) => o.metadata.namespace === 'tenant-root' || (o.kind === 'Namespace' && o.metadata.name === 'tenant-root')).map((o) => [key(o), normalized(o)]));
-    // The root's _namespace names the services it runs (see expectedOf).
-    const secret = expected.get('Secret tenant-root/cozystack-values')!;
-    for (const s of ['etcd', 'ingress', 'monitoring', 'seaweedfs']) if (!b(s)) secret.stringData['values.yaml']._namespace[s] = '';
-    expect([...actual.keys()].sort()).toEqual([...expected.keys()].sort());
-    for (const [k, o] of expected) expect(actual.get(k), k).toEqual(o);
+    const values = parse(readFileSync(join(releaseDir(tag), 'renders', c.platformCase, 'values.yaml'), 'utf8')) as Record<string, unknown>;
+    const dir = join(releaseDir(tag), 'tenant-renders', c.id);
+    const bare = rootChartDefaults(tag);
+    const expected = docs(readFileSync(join(dir, 'tenant-root.rendered.yaml'), 'utf8'))
+      .filter((o) => !bare.has(key(o)) && o.kind !== 'KeycloakRealmGroup' && !o.metadata.annotations?.[HOOK])
+      .map((o) => {
+        const x = structuredClone(o);
+        if (x.kind === 'HelmRelease') {
+          delete x.metadata.labels!['app.kubernetes.io/instance'];
+          delete x.metadata.labels!['app.kubernetes.io/managed-by'];
+        }
+        return normalized(x);
+      });
+    for (const tenantRendering of ['release', 'explicit'] as const) {
+      for (const mode of ['flux', 'operator'] as const) {
+        const app = Testing.app();
+        const platform = new Platform(app, 'platform', { bundle: Bundle.PAAS_FULL, version: VERSIONS[tag], variant: 'isp-full', platformValues: values, mode, tenantRendering, rootTenant: { etcd: b('etcd'), ingress: b('ingress'), monitoring: b('monitoring'), seaweedfs: b('seaweedfs') } });
+        expect(platform.rootTenantOwner).toBe('cozystack-basics');
+        const objects = collectObjects(app) as unknown as Obj[];
+        const root = objects.filter((o) => o.metadata.namespace === 'tenant-root' || (o.kind === 'Namespace' && o.metadata.name === 'tenant-root') || (o.kind === 'CiliumClusterwideNetworkPolicy' && o.metadata.name.startsWith('tenant-root-')));
+        expect(root.map(key).sort(), `${tenantRendering} ${mode}`).toEqual(expected.map(key).sort());
+        for (const o of expected) expect(normalized(root.find((x) => key(x) === key(o))!), `${tenantRendering} ${mode} ${key(o)}`).toEqual(o);
+        // Which cozystack-basics renders them: its HelmRelease (flux mode) or its Package (operator mode).
+        if (mode === 'flux') expect(objects.some((o) => o.kind === 'HelmRelease' && o.metadata.name === 'cozystack-basics' && o.metadata.namespace === 'cozy-system')).toBe(true);
+        else expect(objects.some((o) => o.kind === 'Package' && o.metadata.name === 'cozystack.cozystack-basics')).toBe(true);
+      }
+    }
   });
 
   it.each(index.cases.map((c) => [c.id, c] as const))('%s: the same objects as helm renders, object for object', (_id, c) => {
@@ -150,5 +187,37 @@ describe.each(Object.keys(VERSIONS) as (keyof typeof VERSIONS)[])('the v1 tenant
     const actual = actualOf(tag, c);
     expect([...actual.keys()].sort()).toEqual([...expected.keys()].sort());
     for (const [k, o] of expected) expect(actual.get(k), k).toEqual(o);
+  });
+});
+
+describe('who owns tenant-root when the platform does not install cozystack-basics', () => {
+  it.each([
+    ['cozystack-basics disabled', { components: { disable: ['cozystack-basics'] } }],
+    ['isp-hosted at 1.6.2 (its chart renders no cozystack-basics)', { bundle: Bundle.PAAS_HOSTED }],
+  ] as const)('%s: the output writes the Namespace, values Secret and HelmRelease', (_, props) => {
+    const app = Testing.app();
+    const platform = new Platform(app, 'platform', { bundle: Bundle.PAAS_FULL, rootHost: 'example.org', apiServerEndpoint: 'https://api.example.org:6443', ...props });
+    expect(platform.rootTenantOwner).toBe('output');
+    const keys = (collectObjects(app) as unknown as Obj[]).map(key);
+    for (const k of ['Namespace /tenant-root', 'Secret tenant-root/cozystack-values', 'HelmRelease tenant-root/tenant-root']) expect(keys).toContain(k);
+  });
+
+  it('a setting of the root changes files of the output (what synth writes and diff compares)', () => {
+    const files = (rootTenant: Record<string, unknown>) => {
+      const app = Testing.app();
+      new Platform(app, 'platform', { bundle: Bundle.PAAS_FULL, rootHost: 'example.org', apiServerEndpoint: 'https://api.example.org:6443', rootTenant });
+      return [...renderFiles(app).keys()].filter((f) => f.includes('tenant-root'));
+    };
+    const on = files({});
+    const off = files({ etcd: false, resourceQuotas: { cpu: '4' } });
+    expect(on).toContain('tenants/tenant-root/helmrelease-etcd.yaml');
+    expect(off).not.toContain('tenants/tenant-root/helmrelease-etcd.yaml');
+    expect(off).toContain('tenants/tenant-root/resourcequota-tenant-quota.yaml');
+    for (const f of [...on, ...off]) expect(f).not.toMatch(/namespace-tenant-root|secret-cozystack-values|helmrelease-tenant-root/);
+  });
+
+  it('v0.41.11: the platform chart writes them, as before', () => {
+    const platform = new Platform(Testing.app(), 'platform', { bundle: Bundle.PAAS_FULL, version: '0.41.11', rootHost: 'example.org', apiServerEndpoint: 'https://api.example.org:6443' });
+    expect(platform.rootTenantOwner).toBe('output');
   });
 });

@@ -101,9 +101,8 @@ export class ManagedApp<P = Values> extends Construct {
     }
     if (!isPlainObject(values)) p.add('spec', `expected a map of values, got ${JSON.stringify(values)}`, 'invalid-type');
     const context = t.context;
-    if (!context.servesChart(definition.chart)) {
-      p.add('kind', `the platform does not serve ${definition.kind}: component ${definition.chart}-rd is not installed in bundle ${context.bundleName}`, 'kind-not-served');
-    }
+    const notServed = context.notServed(definition);
+    if (notServed !== undefined) p.add('kind', notServed, 'kind-not-served');
     for (const s of definition.requiredServices) {
       if (!t.services[s]) {
         p.add('', `${definition.kind} needs the tenant service '${s}', and neither ${t.namespace} nor any ancestor runs it; set ${s}: true on ${t.namespace} or an ancestor`, 'missing-service');

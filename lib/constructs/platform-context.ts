@@ -1,5 +1,6 @@
 import type { Construct } from 'constructs';
 import type { Values } from '../core/values.js';
+import type { AppDefinition } from '../model/app-definition.js';
 import type { Tenant } from './tenant.js';
 import type { ChartSourcing } from '../model/platform-model.js';
 import type { HostRegistry } from '../model/host-zones.js';
@@ -37,8 +38,11 @@ export interface PlatformContext {
   readonly credentialSecrets: Map<string, string>;
   /** HelmReleases of apps claimed so far, `namespace/name` to owner. */
   readonly releases: Map<string, string>;
-  /** True when the platform serves the application chart (its -rd component is installed). */
-  servesChart(chart: string): boolean;
+  /**
+   * Why the platform does not serve an app kind (v0.41: its -rd component is not installed; v1.x:
+   * its Package is not rendered), or undefined when it does.
+   */
+  notServed(definition: AppDefinition): string | undefined;
   /** Records a warning. */
   warn(message: string): void;
   /** The construct a tenant's objects (and its apps') are added to. */

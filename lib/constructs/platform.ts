@@ -1,6 +1,8 @@
 import { type ApiObject, Chart } from 'cdk8s';
 import { Construct, type IConstruct } from 'constructs';
 import { appCatalogOf } from '../model/app-catalog.js';
+import { notServedReason, servesApp } from '../model/served-apps.js';
+import { basicsOwnsRootTenant, PACKAGE_PREFIX } from '../model/platform-chart.js';
 import type { AppDefinition } from '../model/app-definition.js';
 import type { Bundle } from '../model/bundle.js';
 import { CozystackValidationError, mapProblems, prefixed, type Problem } from '../core/errors.js';
@@ -20,6 +22,44 @@ import { CREDENTIALS_KUSTOMIZATION, FLUX_NAMESPACE, gitOpsBootstraps, SOPS_KEYS_
 const ROOT_TENANT_DEPENDENCIES = ['cilium', 'kubeovn'];
 /** Application charts that are always available: the tenant chart and its modules. */
 const ALWAYS_AVAILABLE = new Set(['tenant', 'etcd', 'ingress', 'monitoring', 'seaweedfs', 'info']);
+
+/** The platform's variants: what `variant` may name. */
+const VARIANTS = ['isp-full', 'isp-full-generic', 'isp-hosted'] as const;
+const LAYERS = ['iaas', 'paas', 'naas'] as const;
+
+/**
+ * How to have the platform serve an app kind whose Package (`cozystack.<short>`) the chart does not
+ * render: the first change that renders it, found by rendering the chart again with it (an error
+ * path only): enabling it (or the Package it comes with, `bootbox` for `bootbox-application`),
+ * then also turning a layer on, then another variant; or that no variant of the release renders it.
+ */
+function servingRemedy(props: PlatformProps, model: PlatformModel, short: string, definition: AppDefinition): string | undefined {
+  const serves = (over: Partial<PlatformProps>): boolean => {
+    try {
+      const m = resolvePlatform({ ...props, ...over }, 'probe');
+      return m.chart !== undefined && servesApp(m.chart, definition);
+    } catch {
+      return false;
+    }
+  };
+  const base = short.replace(/-application$/, '');
+  const enables = [...new Set([short, base])].filter((n) => model.chart?.sources.has(`${PACKAGE_PREFIX}${n}`));
+  const enabled = (n: string) => ({ components: { ...props.components, enable: [...(props.components?.enable ?? []), n] } });
+  const platformValues = (layers: readonly string[]) => {
+    const pv = (props.platformValues ?? {}) as Record<string, unknown>;
+    const bundles = { ...((pv['bundles'] as Record<string, unknown> | undefined) ?? {}) };
+    for (const l of layers) bundles[l] = { ...((bundles[l] as Record<string, unknown> | undefined) ?? {}), enabled: true };
+    return { platformValues: { ...pv, bundles } };
+  };
+  for (const n of enables) if (serves(enabled(n))) return `add '${n}' to components.enable to serve it`;
+  for (const layer of LAYERS) {
+    if (serves(platformValues([layer]))) return `turn its layer on (platformValues bundles.${layer}.enabled: true) to serve it`;
+    for (const n of enables) if (serves({ ...enabled(n), ...platformValues([layer]) })) return `turn its layer on (platformValues bundles.${layer}.enabled: true) and add '${n}' to components.enable to serve it`;
+  }
+  const variants = VARIANTS.filter((v) => v !== model.chart?.variant && [{}, ...enables.map(enabled)].some((e) => serves({ ...e, ...platformValues(LAYERS), variant: v })));
+  if (variants.length) return `variant ${variants.join(', ')} can install it (with its layer on, enabled where optional)`;
+  return `no variant of the Cozystack ${model.release.version} platform chart renders it with any layers or enabled packages (the release has its PackageSource, but no bundle installs its Package)`;
+}
 
 /** How credentials in app values are handled. */
 export interface CredentialsProps {
@@ -113,10 +153,18 @@ export class Platform extends Chart {
   public readonly tenantContext: PlatformContext;
   /**
    * Application kinds this platform serves, from its release's catalog: at a release of bundles
-   * (v0.41) those whose `-rd` component is installed, at a release of packages (v1.x) every kind of
-   * the release (each has its PackageSource in the release's platform chart).
+   * (v0.41) those whose `-rd` component is installed, at a release of packages (v1.x) those whose
+   * Package (the `cozystack.<x>-application` installing the kind's ApplicationDefinition) the
+   * platform chart renders for the variant and settings.
    */
   public readonly applications: readonly AppDefinition[];
+  /**
+   * Who writes tenant-root's Namespace, `cozystack-values` Secret and HelmRelease: at v1.x, when
+   * the platform installs cozystack-basics, its chart (the output then holds only the objects the
+   * root's settings add to the tenant chart's render of tenant-root: modules, their policies, the
+   * quota); otherwise the output.
+   */
+  public readonly rootTenantOwner: 'cozystack-basics' | 'output';
   private readonly credentialsProps?: CredentialsProps;
   private readonly strict: boolean;
   private readonly exposeProps?: PlatformSettings['expose'];
@@ -170,7 +218,10 @@ export class Platform extends Chart {
     const installed = new Set(this.model.components.map((c) => c.name));
     const byComponent = (a: AppDefinition): boolean => ALWAYS_AVAILABLE.has(a.chart) || installed.has(`${a.chart}-rd`);
     const catalog = appCatalogOf(this.model.release).definitions;
-    this.applications = this.model.release.delivery === 'packages' ? catalog : catalog.filter(byComponent);
+    const chart = this.model.chart;
+    // v1.x: the kinds whose Package (the one installing their ApplicationDefinition) the platform chart renders.
+    this.applications = this.model.release.delivery === 'packages' ? (chart ? catalog.filter((a) => servesApp(chart, a)) : catalog) : catalog.filter(byComponent);
+    this.rootTenantOwner = basicsOwnsRootTenant(this.model.chart) ? 'cozystack-basics' : 'output';
     renderPlatform(this, this.model);
     const rendering = this.tenantRendering;
     const perChart = props.tenantsPerChart;
@@ -194,7 +245,14 @@ export class Platform extends Chart {
       }
       return s;
     };
-    const env = { rendering, clusterValues: this.model.clusterValues, rootTenantDependsOn: this.rootTenantDependsOn(), sourcing: this.model.charts, release: this.model.release };
+    const env = {
+      rendering,
+      clusterValues: this.model.clusterValues,
+      rootTenantDependsOn: this.rootTenantDependsOn(),
+      sourcing: this.model.charts,
+      release: this.model.release,
+      rootOwnedByBasics: this.rootTenantOwner === 'cozystack-basics',
+    };
     this.tenantContext = {
       rootHost: this.model.rootHost,
       release: this.model.release,
@@ -209,7 +267,11 @@ export class Platform extends Chart {
       credentialsEncrypted: this.usesSops,
       sopsRecipients: this.usesSops ? [...(props.credentials?.sops?.age ?? []), ...(props.credentials?.sops?.pgp ?? [])] : [],
       releases: new Map(),
-      servesChart: (chart) => this.applications.some((a) => a.chart === chart),
+      notServed: (definition) => {
+        if (this.model.release.delivery === 'packages') return chart ? notServedReason(chart, definition, (short) => servingRemedy(props, this.model, short, definition)) : undefined;
+        if (byComponent(definition)) return undefined;
+        return `the platform does not serve ${definition.kind}: component ${definition.chart}-rd is not installed in bundle ${this.bundle.name}`;
+      },
       warn: (m) => this.warnings.push(m),
       apps: new Set(),
       charts: this.model.charts,

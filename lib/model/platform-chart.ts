@@ -34,6 +34,18 @@ const REMOVED_BUNDLES: Readonly<Record<string, string>> = {
 };
 /** The prefix of every platform Package name. */
 export const PACKAGE_PREFIX = 'cozystack.';
+/** The Package whose chart renders tenant-root's Namespace, `cozystack-values` Secret and HelmRelease at v1.x. */
+export const BASICS_PACKAGE = 'cozystack.cozystack-basics';
+
+/**
+ * True when the operator installs cozystack-basics for these settings (its HelmRelease in flux
+ * mode, its Package in operator mode, with every dependency installed): then cozystack-basics
+ * owns tenant-root's Namespace, values Secret and HelmRelease, which the output does not write.
+ * @internal
+ */
+export function basicsOwnsRootTenant(chart: ResolvedPlatformChart | undefined): boolean {
+  return chart !== undefined && chart.expansion.releases.some((r) => r.packageName === BASICS_PACKAGE);
+}
 /** The API the deletion guardrail needs; given to the chart as `--api-versions` when the guardrail is on. */
 const GUARDRAIL_API = 'admissionregistration.k8s.io/v1/ValidatingAdmissionPolicy';
 /** Keys of `platformValues` other settings own. */

@@ -73,14 +73,21 @@ const MODULES: readonly { readonly chart: string; readonly kind: string; readonl
  * policies is every ancestor.
  * @internal
  */
-export function renderTenantExplicitV1(scope: Construct, t: TenantModel, clusterValues: Values): void {
-  addNamespaceAndValues(scope, t, clusterValues);
-  addRbac(scope, t);
-  if (clusterValues['oidc-enabled'] === 'true') addTenantKeycloakGroups(scope, t);
-  addPolicies(scope, t);
+export function renderTenantExplicitV1(scope: Construct, t: TenantModel, clusterValues: Values, part: 'all' | 'settings' = 'all'): void {
+  // `settings`: only the objects the tenant's values add to the chart's render with no values (the
+  // root's when cozystack-basics owns it: its HelmRelease has no values): the modules of the
+  // services it runs, their policies, the quota. Namespace, Secret, RBAC, the other policies,
+  // KeycloakRealmGroups (from `_cluster`) and `info` are in that render already.
+  const all = part === 'all';
+  if (all) {
+    addNamespaceAndValues(scope, t, clusterValues);
+    addRbac(scope, t);
+    if (clusterValues['oidc-enabled'] === 'true') addTenantKeycloakGroups(scope, t);
+  }
+  addPolicies(scope, t, all);
   addTenantQuota(scope, t, clusterValues);
   for (const m of MODULES) {
-    if (!m.when(t)) continue;
+    if (!m.when(t) || (!all && m.chart === 'info')) continue;
     addObject(
       scope,
       GVK.HelmRelease,
@@ -126,7 +133,13 @@ function addRbac(scope: Construct, t: TenantModel): void {
   binding(scope, `cozy:${ns}:dashboard`, PUBLIC_NAMESPACE, { kind: 'Role', name: 'cozy:tenant:dashboard' }, dashboardSubjects);
 }
 
-function addPolicies(scope: Construct, t: TenantModel): void {
+function addPolicies(scope: Construct, t: TenantModel, all: boolean): void {
+  if (all) addBasePolicies(scope, t);
+  addServicePolicies(scope, t);
+}
+
+/** The policies of every tenant whatever its values. */
+function addBasePolicies(scope: Construct, t: TenantModel): void {
   const ns = t.namespace;
   for (const [name, spec] of NAMESPACED_POLICIES) addObject(scope, GVK.CiliumNetworkPolicy, { name, namespace: ns }, { spec });
   // The parent chain: every ancestor, root first (upstream stops below tenant-root at depth 2+).
@@ -148,6 +161,11 @@ function addPolicies(scope: Construct, t: TenantModel): void {
   ];
   if (chain.length) ingress.push({ fromEndpoints: chain.map((p) => inNamespace(p)) });
   addObject(scope, CCNP, { name: `${ns}-ingress` }, { spec: { endpointSelector: own, ingress } });
+}
+
+/** The policies of the services a tenant runs. */
+function addServicePolicies(scope: Construct, t: TenantModel): void {
+  const ns = t.namespace;
   const runs = (s: TenantService): boolean => t.runs(s);
   if (runs('ingress')) {
     addObject(scope, CCNP, { name: `${ns}-ingress-ingress` }, { spec: { endpointSelector: inNamespace(ns, { 'cozystack.io/service': 'ingress' }), ingress: [{ fromEndpoints: [ALL] }] } });

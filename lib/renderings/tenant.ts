@@ -19,6 +19,12 @@ export interface TenantRenderEnv {
   readonly sourcing: ChartSourcing;
   /** The platform's release: its tenant chart and Tenant definition. */
   readonly release: ReleaseProfile;
+  /**
+   * v1.x: the platform installs cozystack-basics, which owns tenant-root's Namespace, values
+   * Secret and HelmRelease (the tenant chart with its defaults); the root then contributes only
+   * what its settings add to that render.
+   */
+  readonly rootOwnedByBasics: boolean;
 }
 
 /**
@@ -26,9 +32,16 @@ export interface TenantRenderEnv {
  * - `release`: the root's Namespace, values Secret and HelmRelease; every other tenant as its
  *   HelmRelease in the parent's namespace.
  * - `explicit`: what the tenant chart renders, object by object.
+ * - At v1.x with cozystack-basics installed, in both: for the root only the objects its settings
+ *   add to what cozystack-basics' tenant-root HelmRelease renders (docs/tenants.md, "Who owns
+ *   tenant-root").
  * @internal
  */
 export function renderTenant(scope: Construct, tenant: TenantModel, env: TenantRenderEnv): void {
+  if (tenant.isRoot && tenant.tenantChart === 'v1' && env.rootOwnedByBasics) {
+    renderTenantExplicitV1(scope, tenant, env.clusterValues, 'settings');
+    return;
+  }
   if (env.rendering === 'explicit') {
     if (tenant.tenantChart === 'v1') renderTenantExplicitV1(scope, tenant, env.clusterValues);
     else renderTenantExplicit(scope, tenant, env.clusterValues, env.sourcing);

@@ -13,13 +13,16 @@ export interface TenantFacts {
   readonly explicit: boolean;
 }
 
-/** The facts of a tenant tree. */
-export function tenantFacts(root: Tenant, explicit: boolean): TenantFacts {
+/**
+ * The facts of a tenant tree. `rootElsewhere`: the root's chart objects (its policies among them)
+ * are rendered on the cluster by cozystack-basics' tenant-root HelmRelease, not written here.
+ */
+export function tenantFacts(root: Tenant, explicit: boolean, rootElsewhere = false): TenantFacts {
   const ancestors = new Map<string, string[]>();
   const isolated = new Set<string>();
   const walk = (t: Tenant): void => {
     ancestors.set(t.namespace, t.ancestors.map((a) => a.namespace));
-    if (t.settings.isolated !== false) isolated.add(t.namespace);
+    if (t.settings.isolated !== false && !(rootElsewhere && t === root)) isolated.add(t.namespace);
     t.children.forEach(walk);
   };
   walk(root);

@@ -70,7 +70,7 @@ function validatePlatforms(platforms: readonly Platform[]): void {
 }
 
 function invariantsOf(platforms: readonly Platform[]): SecurityInvariants[] {
-  return platforms.map((p) => new SecurityInvariants(tenantFacts(p.rootTenant, p.tenantRendering === 'explicit')));
+  return platforms.map((p) => new SecurityInvariants(tenantFacts(p.rootTenant, p.tenantRendering === 'explicit', p.rootTenantOwner === 'cozystack-basics')));
 }
 
 /** Name limits and security invariants of the output, all their problems in one report. */
