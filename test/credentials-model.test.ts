@@ -10,6 +10,7 @@
 // maps (`valuesOverride`, `values`, `extraValues`, `customConfig`) keys named like a credential
 // but not a reference; in `cloudInit` a password; strings scanned on their first 64 KiB.
 import { describe, expect, it } from 'vitest';
+import type { Values } from '../lib/core/values.js';
 import { credentialPatterns, credentialsDocument, CREDENTIALS_VALUES_KEY, extractCredentials, isCredentialKey, secretKey, targetPath } from '../lib/model/credentials.js';
 import { credentialShapeOf, findCredentialShapes, isCredentialLikeKey } from '../lib/model/credential-shapes.js';
 
@@ -76,7 +77,7 @@ describe('credentials a schema marks', () => {
   });
 
   it('the credentials document: JSON with sorted keys, lists moved whole, the maps on the way kept', () => {
-    const values = { z: 1, users: { bob: { password: 'b', role: 'r' }, alice: { password: 'a' } }, keys: [{ token: 't0', name: 'k0' }, { name: 'k1' }], deep: { er: { token: 'x' } } };
+    const values: Values = { z: 1, users: { bob: { password: 'b', role: 'r' }, alice: { password: 'a' } }, keys: [{ token: 't0', name: 'k0' }, { name: 'k1' }], deep: { er: { token: 'x' } } };
     const before = structuredClone(values);
     const { document, values: clean } = credentialsDocument(values, [
       { path: ['users', 'bob', 'password'], value: 'b' },

@@ -9,6 +9,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse, parseAllDocuments } from 'yaml';
+import type { Values } from '../lib/core/values.js';
 import { releaseOf } from '../lib/releases/profiles.js';
 import {
   ACCESS_LEVELS,
@@ -40,7 +41,7 @@ type Obj = { kind: string; metadata: { name: string; namespace?: string; labels?
 const rendered = (id: string, file: string): Obj[] => parseAllDocuments(readFileSync(join(DIR, id, file), 'utf8')).map((d) => d.toJS() as Obj).filter(Boolean);
 
 /** A tenant built the way the Tenant construct builds it, from the pure functions. */
-function model(parent: TenantModel | undefined, name: string, settings: TenantProps, chart: TenantChartGeneration, rootHost: string, clusterValues: Record<string, unknown>): TenantModel {
+function model(parent: TenantModel | undefined, name: string, settings: TenantProps, chart: TenantChartGeneration, rootHost: string, clusterValues: Values): TenantModel {
   const namespace = tenantNamespace(parent, name);
   const t: TenantModel = {
     tenantName: name,
@@ -63,7 +64,7 @@ function model(parent: TenantModel | undefined, name: string, settings: TenantPr
 describe('tenants of the v1.6.2 chart, against its helm renders', () => {
   for (const c of CASES) {
     it(`case ${c.id}: Namespace labels, _namespace values and release values`, () => {
-      const rootValues = parse(readFileSync(join(DIR, c.id, 'tenant-root.values.yaml'), 'utf8')) as { _cluster: Record<string, unknown> };
+      const rootValues = parse(readFileSync(join(DIR, c.id, 'tenant-root.values.yaml'), 'utf8')) as { _cluster: Values };
       const cluster = rootValues._cluster;
       const byNs = new Map<string, TenantModel>();
       for (const t of c.tenants) {
