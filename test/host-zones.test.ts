@@ -87,6 +87,22 @@ describe('HostRegistry.check', () => {
     expect(rules(registry().check('grafana.foo.example.org', { namespace: 'tenant-other', ancestors: ['tenant-root', 'tenant-foo'], zone: 'foo.example.org', app: true, service: 'monitoring' }))).toEqual(['reserved-host']);
   });
 
+  it('a reserved host of the platform is reserved for the apps of the root too', () => {
+    expect(rules(registry().check('dashboard.example.org', { namespace: 'tenant-root', ancestors: [], zone: 'example.org', app: true }))).toEqual(['reserved-host']);
+    expect(rules(registry().check('dashboard.example.org', { namespace: 'tenant-root', ancestors: [], zone: 'example.org', app: true, service: 'monitoring' }))).toEqual(['reserved-host']);
+  });
+
+  it('the nearest zone decides: its own stops the search, an app host on the way does not', () => {
+    const r = new HostRegistry();
+    r.claim('x.org', { namespace: 'tenant-other', owner: 'tenant tenant-other', kind: 'zone' });
+    r.claim('a.x.org', { namespace: 'tenant-a', owner: 'tenant tenant-a', kind: 'zone' });
+    r.claim('k8s.x.org', { namespace: 'tenant-a', owner: 'Kubernetes tenant-a/k8s', kind: 'app' });
+    expect(r.check('db.a.x.org', { namespace: 'tenant-a', ancestors: [], zone: '', app: true })).toEqual([]);
+    expect(rules(r.check('api.k8s.x.org', { namespace: 'tenant-a', ancestors: [], zone: '', app: true }))).toEqual(['host-in-other-zone']);
+    expect(rules(registry().check('api.k8s.foo.example.org', { namespace: 'tenant-bar', ancestors: ['tenant-root'], zone: '', app: true }))).toEqual(['host-in-other-zone']);
+    expect(rules(registry().check('k8s.foo.example.org', { namespace: 'tenant-root', ancestors: [], zone: 'example.org', app: true }))).toEqual(['duplicate-host']);
+  });
+
   it('refuses the host of another app, but not a name under it', () => {
     expect(registry().check('k8s.foo.example.org', appOfFoo)).toEqual([{ message: "host 'k8s.foo.example.org' is already the host of Kubernetes tenant-foo/k8s", rule: 'duplicate-host' }]);
     expect(registry().check('api.k8s.foo.example.org', appOfFoo)).toEqual([]);

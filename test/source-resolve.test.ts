@@ -36,7 +36,9 @@ describe('the default platform source', () => {
   it('has no ref for another URL without a version (the source latest), and keeps a given ref as given', () => {
     expect(resolve({ url: 'oci://registry.example/mirror/packages' }).r).toEqual({ kind: 'OCIRepository', url: 'oci://registry.example/mirror/packages', interval: '5m', basePath: '' });
     expect(resolve({ ref: { tag: 'v1.6.2' } }, 'v1.6.0').r.ref).toEqual({ tag: 'v1.6.2' });
-    expect(resolve({ ref: { semver: '>=1.6.0 <1.7.0', semverFilter: '^v', tag: undefined } }).r.ref).toEqual({ semver: '>=1.6.0 <1.7.0', semverFilter: '^v' });
+    const unset = resolve({ ref: { semver: '>=1.6.0 <1.7.0', semverFilter: '^v', tag: undefined } });
+    expect(unset.problems).toEqual([]);
+    expect(Object.keys(unset.r.ref!)).toEqual(['semver', 'semverFilter']);
   });
 
   it('is the upstream repository at the release tag for v0.41.11, charts under packages/', () => {
@@ -62,6 +64,9 @@ describe('source settings that break a rule', () => {
     const p = new Problems('platform');
     resolveSource({ interval: 'x' }, p, 'spec.source');
     expect(p.problems.map((x) => x.path)).toEqual(['spec.source.interval']);
+    const q = new Problems('platform');
+    resolveSource({ interval: 'x' }, q);
+    expect(q.problems.map((x) => x.path)).toEqual(['source.interval']);
   });
 
   it('OCI URLs: oci://<registry>[:port]/<path>, lowercase, no empty segment', () => {
@@ -73,7 +78,7 @@ describe('source settings that break a rule', () => {
 
   it('Git URLs: https, http and ssh with a host; anything else is refused', () => {
     for (const ok of ['https://git.example/c.git', 'http://git.example/c.git', 'ssh://git@git.example/c.git']) expect(problemsOf({ url: ok }), ok).toEqual([]);
-    for (const bad of ['ftp://git.example/c.git', 'file:///srv/c.git', 'git.example/c.git', 'OCI://ghcr.io/x', '']) {
+    for (const bad of ['ftp://git.example/c.git', 'file:///srv/c.git', 'ssh:///srv/c.git', 'git.example/c.git', 'OCI://ghcr.io/x', '']) {
       expect(problemsOf({ url: bad }), bad).toEqual([`source.url [invalid-url] '${bad}' is neither an oci:// URL nor a Git URL (https://, http:// or ssh://)`]);
     }
     expect(resolve({ url: 'ssh://git@git.example/c.git' }).r).toEqual({ kind: 'GitRepository', url: 'ssh://git@git.example/c.git', interval: '5m', basePath: 'packages' });
@@ -104,6 +109,7 @@ describe('source settings that break a rule', () => {
   it('an empty ref value is refused once, by name', () => {
     expect(problemsOf({ ref: { tag: '' } })).toEqual(['source.ref.tag [invalid-ref] expected a non-empty string']);
     expect(problemsOf({ url: 'https://git.example/c.git', ref: { name: '' } })).toEqual(['source.ref.name [invalid-ref] expected a non-empty string']);
+    expect(problemsOf({ ref: { tag: 5 as unknown as string } })).toEqual(['source.ref.tag [invalid-ref] expected a non-empty string']);
   });
 
   it('Git refs: branch, tag, semver, name, commit (7 to 40 hex digits, also with a branch); no OCI keys', () => {
