@@ -67,6 +67,8 @@ describe('credentials a schema marks', () => {
     expect(targetPath(['a.b', 'c,d', 'e=f', 'g[h]', 'i\\j'])).toBe('a\\.b.c\\,d.e\\=f.g\\[h\\].i\\\\j');
     expect(targetPath(['[x]'])).toBe('\\[x\\]');
     expect(targetPath(['a[0]'])).toBe('a\\[0\\]');
+    expect(targetPath(['[0]x'])).toBe('\\[0\\]x');
+    expect(targetPath(['l', '[12]'])).toBe('l[12]');
   });
 
   it('Secret data keys keep [-_a-zA-Z0-9], other characters become _, dots between segments', () => {
@@ -93,6 +95,14 @@ describe('credentials a schema marks', () => {
     expect(credentialsDocument({ a: 1 }, [])).toEqual({ document: '{}\n', values: { a: 1 } });
     // A list at the root of the path.
     expect(credentialsDocument({ l: [{ token: 'x' }], k: 2 }, [{ path: ['l', '[0]', 'token'], value: 'x' }]).values).toEqual({ k: 2 });
+    // An index of two digits cuts at its list; a key that merely contains brackets does not.
+    const listed = credentialsDocument({ l: [{ token: 'x' }], 'x[0]': { token: 'y' }, 'y[0]z': { token: 'z' } }, [
+      { path: ['l', '[12]', 'token'], value: 'x' },
+      { path: ['x[0]', 'token'], value: 'y' },
+      { path: ['y[0]z', 'token'], value: 'z' },
+    ]);
+    expect(JSON.parse(listed.document)).toEqual({ l: [{ token: 'x' }], 'x[0]': { token: 'y' }, 'y[0]z': { token: 'z' } });
+    expect(listed.values).toEqual({ 'x[0]': {}, 'y[0]z': {} });
     // A path through a value that is not a map: the values stay.
     expect(credentialsDocument({ a: 'text' }, [{ path: ['a', 'token'], value: 'x' }]).values).toEqual({ a: 'text' });
   });
@@ -143,7 +153,7 @@ describe('credentials by their shape', () => {
   });
 
   it('free-form keys: credentials, not references to them', () => {
-    for (const k of ['password', 'passwd', 'clientSecret', 'token', 'apiKey', 'api_key', 'apikey', 'accessKey', 'access_key', 'privateKey', 'private_key', 'credentials', 'webhook', 'slackWebhookUrl']) expect(isCredentialLikeKey(k), k).toBe(true);
+    for (const k of ['accessKeyId', 'tokenPathValue', 'password', 'passwd', 'clientSecret', 'token', 'apiKey', 'api_key', 'apikey', 'accessKey', 'access_key', 'privateKey', 'private_key', 'credentials', 'webhook', 'slackWebhookUrl']) expect(isCredentialLikeKey(k), k).toBe(true);
     for (const k of ['secretName', 'tokenSecretRef', 'existingSecret', 'passwordFile', 'tokenPath', 'tokenEnabled', 'secretKeyRef', 'accessKeyKey', 'user', 'replicas']) expect(isCredentialLikeKey(k), k).toBe(false);
   });
 
@@ -158,7 +168,9 @@ describe('credentials by their shape', () => {
       vm: { cloudInit: '#cloud-config\nchpasswd:\n  list: |\n    root:x\n', cloudinit: 'users:\n  - name: a\n    passwd: x', cloudInitOther: 'password: x', other: 'password: x' },
       values: ['a', { secret: 's' }],
       extraValues: { webhook: 'w' },
-      customConfig: { privateKey: true },
+      customConfig: { privateKey: true, token: 'c' },
+      valuesOverrideEmpty: { valuesOverride: { token: '' } },
+      userCloudInit: 'password: x',
       _a: { 'b-c': { '1b': { values: { token: 't' } } } },
     }, '.spec');
     expect(found).toEqual([
@@ -171,6 +183,7 @@ describe('credentials by their shape', () => {
       { path: '.spec.vm.cloudinit', reason: 'cloud-init that sets a password' },
       { path: '.spec.values[1].secret', reason: "key 'secret' of a free-form map names a credential" },
       { path: '.spec.extraValues.webhook', reason: "key 'webhook' of a free-form map names a credential" },
+      { path: '.spec.customConfig.token', reason: "key 'token' of a free-form map names a credential" },
       { path: '.spec._a.b-c["1b"].values.token', reason: "key 'token' of a free-form map names a credential" },
     ]);
     expect(JSON.stringify(found)).not.toContain(token);
