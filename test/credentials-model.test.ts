@@ -96,13 +96,14 @@ describe('credentials a schema marks', () => {
     // A list at the root of the path.
     expect(credentialsDocument({ l: [{ token: 'x' }], k: 2 }, [{ path: ['l', '[0]', 'token'], value: 'x' }]).values).toEqual({ k: 2 });
     // An index of two digits cuts at its list; a key that merely contains brackets does not.
-    const listed = credentialsDocument({ l: [{ token: 'x' }], 'x[0]': { token: 'y' }, 'y[0]z': { token: 'z' } }, [
+    const listed = credentialsDocument({ l: [{ token: 'x' }], 'x[0]': { token: 'y' }, 'y[0]z': { token: 'z' }, '[1]k': { token: 'w' } }, [
       { path: ['l', '[12]', 'token'], value: 'x' },
       { path: ['x[0]', 'token'], value: 'y' },
       { path: ['y[0]z', 'token'], value: 'z' },
+      { path: ['[1]k', 'token'], value: 'w' },
     ]);
-    expect(JSON.parse(listed.document)).toEqual({ l: [{ token: 'x' }], 'x[0]': { token: 'y' }, 'y[0]z': { token: 'z' } });
-    expect(listed.values).toEqual({ 'x[0]': {}, 'y[0]z': {} });
+    expect(JSON.parse(listed.document)).toEqual({ l: [{ token: 'x' }], 'x[0]': { token: 'y' }, 'y[0]z': { token: 'z' }, '[1]k': { token: 'w' } });
+    expect(listed.values).toEqual({ 'x[0]': {}, 'y[0]z': {}, '[1]k': {} });
     // A path through a value that is not a map: the values stay.
     expect(credentialsDocument({ a: 'text' }, [{ path: ['a', 'token'], value: 'x' }]).values).toEqual({ a: 'text' });
   });
