@@ -55,7 +55,9 @@ describe('the upstream bundles', () => {
   it('tells a Bundle from anything else', () => {
     expect(Bundle.isBundle(Bundle.DISTRO_HOSTED)).toBe(true);
     expect(Bundle.isBundle(Bundle.fromDefinition(def([c('a')])))).toBe(true);
-    for (const x of [null, undefined, {}, 'paas-full', { name: 'paas-full', components: [] }]) expect(Bundle.isBundle(x)).toBe(false);
+    for (const x of [null, undefined, {}, 'paas-full', { name: 'paas-full', components: [] }, { [Symbol.for('')]: true }]) expect(Bundle.isBundle(x)).toBe(false);
+    // A Bundle of another copy of this package carries the same registered symbol.
+    expect(Bundle.isBundle({ [Symbol.for('cozystack-cdk8s.Bundle')]: true })).toBe(true);
   });
 });
 
@@ -75,6 +77,8 @@ describe('a bundle of your own', () => {
       .toEqual(["bundle mine components[2].name [duplicate-component] component 'a' is defined twice (also at components[0])"]);
     expect(problems(() => Bundle.fromDefinition(def([c('a', { namespace: 'Cozy' })])))).toEqual(["bundle mine components[0].namespace [invalid-name] 'Cozy' is not a valid namespace (lowercase DNS label)"]);
     expect(problems(() => Bundle.fromDefinition(def([c('a', { namespace: undefined as unknown as string })])))).toEqual(["bundle mine components[0].namespace [invalid-name] 'undefined' is not a valid namespace (lowercase DNS label)"]);
+    expect(problems(() => Bundle.fromDefinition(def([c('a', { name: undefined as unknown as string, namespace: 'n', chartPath: 'system/a' })])))).toContain("bundle mine components[0].name [invalid-name] 'undefined' is not a valid component name (lowercase DNS label)");
+    expect(problems(() => Bundle.fromDefinition(def([c('a', { chartPath: undefined as unknown as string })])))).toEqual(["bundle mine components[0].chartPath [invalid-path] 'undefined' is not a relative chart folder (expected e.g. system/cilium)"]);
     expect(() => Bundle.fromDefinition(def([c('a', { releaseName: 'r'.repeat(53) })]))).not.toThrow();
     expect(problems(() => Bundle.fromDefinition(def([c('a', { releaseName: 'r'.repeat(54) })]))))
       .toEqual([`bundle mine components[0].releaseName [invalid-name] '${'r'.repeat(54)}' is not a valid Helm release name (lowercase DNS label, at most 53 characters)`]);
@@ -141,6 +145,8 @@ describe('Bundle.with', () => {
     expect(b.component('s')).toEqual({ ...c('s'), dependsOn: ['a'], conditionalDependsOn: [] });
     expect(b.component('k')).toEqual({ ...c('k'), dependsOn: [], conditionalDependsOn: [{ when: 'oidc', add: ['a'] }] });
     expect(b.component('n')).toEqual(c('n', { dependsOn: ['a'] }));
+    const two = Bundle.fromDefinition(def([c('a'), c('b'), c('k', { conditionalDependsOn: [{ when: 'oidc', add: ['a'] }, { when: 'telemetryDisabled', add: ['b'] }] })])).with({ remove: ['b'] });
+    expect(two.component('k')).toEqual({ ...c('k'), dependsOn: [], conditionalDependsOn: [{ when: 'oidc', add: ['a'] }, { when: 'telemetryDisabled', add: [] }] });
     expect('conditionalDependsOn' in b.component('n')!).toBe(false);
   });
 
