@@ -163,6 +163,20 @@ describe('the ArtifactGenerator of a PackageSource', () => {
     expect(generator(build(props('')))!.spec.artifacts[0]!.copy[0]).toEqual({ from: '@cozystack/apps/x/**', to: '@artifact/x/' });
   });
 
+  it('an OCI source without a path: paths from the artifact root', () => {
+    const g = generator(build({ name: 'cozystack.x', sourceRef: { kind: 'OCIRepository', name: 'cozystack-packages', namespace: 'cozy-system' }, variants: [{ name: 'default', components: [{ name: 'x', path: 'system/x' }] }], artifactGenerator: true }))!;
+    expect(g.spec.artifacts).toEqual([{ name: 'cozystack-x-default-x', copy: [{ from: '@cozystack-packages/system/x/**', to: '@artifact/x/' }] }]);
+  });
+
+  it('names the PackageSource by its construct path in its problems', () => {
+    try {
+      build({ name: 'Bad', sourceRef: { kind: 'OCIRepository', name: 's', namespace: 'cozy-system' }, variants: [{ name: 'd', components: [] }] });
+      expect.unreachable();
+    } catch (e) {
+      expect((e as CozystackValidationError).problems.map((p) => p.subject)).toEqual(['PackageSource c/ps']);
+    }
+  });
+
   it('is left out when no component has a chart folder', () => {
     expect(generator(build({ name: 'cozystack.x', sourceRef: { kind: 'OCIRepository', name: 's', namespace: 'cozy-system' }, variants: [{ name: 'default', components: [{ name: 'x', path: '' }] }], artifactGenerator: true }))).toBeUndefined();
   });

@@ -177,6 +177,8 @@ describe('names, hosts and groups (docs/tenants.md)', () => {
     expect(groupCollisions('tenant-x-view', (ns) => ns === 'tenant-x')).toEqual([]);
     expect(groupCollisions('tenant-x', (ns) => ns === 'tenant-x-view')).toEqual([]);
     expect(groupCollisions('tenant-b-super', (ns) => ns === 'tenant-b-super')).toEqual([]);
+    // Only a level at the end of a group names another owner, whatever namespaces exist.
+    expect(groupCollisions('tenant-a', () => true)).toEqual([{ group: 'tenant-a-super-admin', level: 'super-admin', owner: 'tenant-a-super', otherLevel: 'admin' }]);
   });
 
   it('constants: the four services, the v0 keys, the quota keys without a prefix', () => {
