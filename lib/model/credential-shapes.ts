@@ -21,8 +21,10 @@ const FREE_FORM_KEYS = new Set(['valuesOverride', 'values', 'extraValues', 'cust
 
 /** A key named like a credential: password, passwd, secret, token, api key, access key, private key, credentials. */
 const CREDENTIAL_KEY = /(password|passwd|secret|token|api_?key|access_?key|private_?key|credential|webhook)/i;
-/** Keys that name or point at a credential rather than hold one (`existingSecret`, `tokenSecretRef`, `secretName`). */
+/** Keys that name or point at a credential rather than hold one (`existingSecret`, `tokenSecretRef`, `secretName`, `passwordKey`). */
 const REFERENCE_KEY = /(name|ref|existingsecret|file|path|enabled|secretkeyref|key)$/i;
+/** Keys that end in `key` and hold one all the same: an API, access or private key (`apiKey`, `access_key`). */
+const KEY_CREDENTIAL = /(api|access|private)_?key$/i;
 
 /** `scheme://user:password@`: bounded parts, so the scan stays linear on hostile input. */
 const URL_PASSWORD = /[a-z][a-z0-9+.-]{0,31}:\/\/[^/@\s:]{0,256}:[^/@\s]{1,1024}@/i;
@@ -59,7 +61,7 @@ const ANY_TOKEN = /-----BEGIN |AKIA|gh[ousr]_|ghp_|github_pat_|glpat-|xox[abprs]
 
 /** True when a free-form map's key names a credential (not a reference to one). */
 export function isCredentialLikeKey(key: string): boolean {
-  return CREDENTIAL_KEY.test(key) && !REFERENCE_KEY.test(key);
+  return CREDENTIAL_KEY.test(key) && (!REFERENCE_KEY.test(key) || KEY_CREDENTIAL.test(key));
 }
 
 function segment(k: string): string {
