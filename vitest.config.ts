@@ -7,8 +7,8 @@ export default defineConfig({
     hookTimeout: 120_000,
     // A fixed fast-check seed for every property test (FC_SEED=<n> to explore others).
     setupFiles: ['test/support/fast-check-seed.ts'],
-    // A missing or different snapshot fails everywhere, not only with CI=true: snapshots are
-    // written only on purpose, with `npm run test:update` (vitest run -u, which overrides this).
+    // A missing or different snapshot fails everywhere, not only with CI=true: a snapshot is
+    // rewritten only on purpose, one test file at a time (docs/testing.md), and read in git diff.
     update: 'none',
   },
 });
