@@ -9,7 +9,7 @@ import { ValidatingAdmissionPolicy, ValidatingAdmissionPolicyBinding } from 'kub
 import { Deployment } from 'kubernetes-models/apps/v1';
 import { ClusterRoleBinding } from 'kubernetes-models/rbac.authorization.k8s.io/v1';
 import { ConfigMap, Namespace, ServiceAccount } from 'kubernetes-models/v1';
-import { describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { Bundle, CozystackValidationError, type KubeObject, Platform, type PlatformConstructProps, renderFiles } from '../lib/index.js';
 import { Ajv } from 'ajv';
 import { parsePlatformDocument, PLATFORM_SCHEMA } from '../lib/input/platform-document.js';
@@ -165,7 +165,12 @@ function schemaErrors(objects: KubeObject[]): string[] {
 // ---------------------------------------------------------------------------------------------
 
 describe('operator mode bootstrap: the installer objects', () => {
-  const { objects } = operator();
+  // Built before each test, not while the file is collected, so that mutation testing sees which
+  // test covers which code (docs/testing.md).
+  let objects: KubeObject[];
+  beforeEach(() => {
+    objects = operator().objects;
+  });
 
   it('the cozy-system Namespace carries the installer labels and the keep annotation', () => {
     const ns = find(objects, 'Namespace', 'cozy-system')!;

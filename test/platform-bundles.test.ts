@@ -1,7 +1,7 @@
 // Each bundle under default settings, compared with the reference data (bundles.json), not with
 // the code under test. Differences from upstream are the documented fixes (docs/platform.md):
 // no dependsOn edge to a component that is not installed, no namespace without an installed release.
-import { describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { Bundle } from '../lib/index.js';
 import { BUNDLE_NAMES, BUNDLES_JSON, type RefBundle, type RefRelease } from './support/reference.js';
 import { edgesOf, ofKind, PAAS, spec, synthPlatform, systemReleases } from './support/synth.js';
@@ -29,8 +29,14 @@ function refEdges(b: RefBundle, installed: RefRelease[], oidc = false): string[]
 
 describe.each(BUNDLE_NAMES)('bundle %s under default settings', (name) => {
   const ref = BUNDLES_JSON.bundles[name]!;
-  const { objects } = synthPlatform({ version: '0.41.11', bundle: Bundle.fromName(name) });
-  const releases = systemReleases(objects);
+  // Built before each test, not while the file is collected, so that mutation testing sees which
+  // test covers which code (docs/testing.md).
+  let objects: ReturnType<typeof synthPlatform>['objects'];
+  let releases: ReturnType<typeof systemReleases>;
+  beforeEach(() => {
+    objects = synthPlatform({ version: '0.41.11', bundle: Bundle.fromName(name) }).objects;
+    releases = systemReleases(objects);
+  });
 
   it('has every release of the reference as a component', () => {
     expect(Bundle.fromName(name).components).toHaveLength(ref.releaseCount);
@@ -102,7 +108,12 @@ describe.each(BUNDLE_NAMES)('bundle %s under default settings', (name) => {
 describe('enable, disable and OIDC', () => {
   const ref = BUNDLES_JSON.bundles['paas-full']!;
   const names = (objects: ReturnType<typeof synthPlatform>['objects']) => systemReleases(objects).map((r) => `${r.metadata.name}@${r.metadata.namespace}`).sort();
-  const base = synthPlatform({ version: '0.41.11' }).objects;
+  // Built before each test, not while the file is collected, so that mutation testing sees which
+  // test covers which code (docs/testing.md).
+  let base: ReturnType<typeof synthPlatform>['objects'];
+  beforeEach(() => {
+    base = synthPlatform({ version: '0.41.11' }).objects;
+  });
 
   it('enabling an optional component adds exactly its release and namespace', () => {
     const { objects } = synthPlatform({ version: '0.41.11', components: { enable: ['bootbox'] } });

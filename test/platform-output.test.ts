@@ -1,5 +1,5 @@
 import { App } from 'cdk8s';
-import { describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { Bundle, collectObjects, CozystackValidationError, DEFAULT_SOURCE_DIGEST, Platform, renderFiles } from '../lib/index.js';
 import { toYaml } from '../lib/output/yaml-emitter.js';
 import { validateCustomResource } from './support/crd-schemas.js';
@@ -116,7 +116,12 @@ describe('platform source', () => {
 });
 
 describe('operator mode (1.6.2)', () => {
-  const { objects } = synthPlatform({ mode: 'operator', components: { values: { cilium: { debug: true } } } });
+  // Built before each test, not while the file is collected, so that mutation testing sees which
+  // test covers which code (docs/testing.md).
+  let objects: ReturnType<typeof synthPlatform>['objects'];
+  beforeEach(() => {
+    objects = synthPlatform({ mode: 'operator', components: { values: { cilium: { debug: true } } } }).objects;
+  });
   it('emits the Packages and PackageSources of the platform chart, and no HelmRelease or ArtifactGenerator for components', () => {
     expect(ofKind(objects, 'HelmRelease').filter((h) => !h.metadata.namespace!.startsWith('tenant-'))).toEqual([]);
     expect(ofKind(objects, 'ArtifactGenerator')).toEqual([]);
