@@ -152,6 +152,18 @@ describe('explicit rendering, built in the test', () => {
 });
 
 describe('release rendering, built in the test', () => {
+  it('a child Tenant is its HelmRelease only: the tenant chart it runs makes its Namespace and values Secret', () => {
+    // helm's render of the v1.6.2 tenant chart for a child tenant has its Namespace (releases/v1.6.2/tenant-renders/tree/).
+    const recorded = readFileSync(repo('releases/v1.6.2/tenant-renders/tree/tenant-foo.rendered.yaml'), 'utf8');
+    expect(recorded).toMatch(/kind: Namespace\nmetadata:\n\s+name: "?tenant-foo"?/);
+    for (const version of ['0.41.11', '1.6.2']) {
+      const objects = build('release', (root) => root.addTenant('foo'), { version });
+      expect(objects.filter((o) => o.metadata.name === 'tenant-foo' && o.kind === 'Namespace'), version).toEqual([]);
+      expect(objects.filter((o) => o.metadata.namespace === 'tenant-foo'), version).toEqual([]);
+      expect(one(objects, 'HelmRelease', 'tenant-foo', 'tenant-root').kind).toBe('HelmRelease');
+    }
+  });
+
   it('names each Tenant HelmRelease tenant-<name>, in the parent namespace, the root tenant-root', () => {
     const objects = build('release', (root) => root.addTenant('foo').addTenant('bar'), { version: '0.41.11' });
     const tenants = objects.filter((o) => o.kind === 'HelmRelease' && o.metadata.labels?.['apps.cozystack.io/application.kind' as never] === 'Tenant');

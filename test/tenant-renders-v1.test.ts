@@ -41,7 +41,7 @@ function normalized(o: Obj): Obj {
 }
 
 /** What helm renders for a case, with the deliberate differences of docs/tenants.md applied. */
-function expectedOf(tag: string, c: Case): Map<string, Obj> {
+function expectedOf(tag: string, c: Case, rootOwnedByBasics = true): Map<string, Obj> {
   const dir = join(releaseDir(tag), 'tenant-renders', c.id);
   const out = new Map<string, Obj>();
   // What cozystack-basics' tenant-root HelmRelease renders (the chart with no values): not in the output.
@@ -50,7 +50,7 @@ function expectedOf(tag: string, c: Case): Map<string, Obj> {
     for (const o of docs(readFileSync(join(dir, `${t.namespace}.rendered.yaml`), 'utf8'))) {
       // Difference 5: no pre-delete cleanup hook.
       if (o.metadata.annotations?.[HOOK]) continue;
-      if (t.namespace === 'tenant-root' && (bare.has(key(o)) || o.kind === 'KeycloakRealmGroup')) continue;
+      if (rootOwnedByBasics && t.namespace === 'tenant-root' && (bare.has(key(o)) || o.kind === 'KeycloakRealmGroup')) continue;
       const x = structuredClone(o);
       // Module HelmReleases carry no Helm ownership labels (not applied by Helm here).
       if (x.kind === 'HelmRelease') {
@@ -214,6 +214,19 @@ describe('who owns tenant-root when the platform does not install cozystack-basi
     expect(off).not.toContain('tenants/tenant-root/helmrelease-etcd.yaml');
     expect(off).toContain('tenants/tenant-root/resourcequota-tenant-quota.yaml');
     for (const f of [...on, ...off]) expect(f).not.toMatch(/namespace-tenant-root|secret-cozystack-values|helmrelease-tenant-root/);
+  });
+
+  it.each(Object.keys(VERSIONS) as (keyof typeof VERSIONS)[])('%s, cozystack-basics disabled, explicit rendering: the root\'s objects are what the tenant chart renders for tenant-root with no values (root-bare)', (tag) => {
+    const c = indexOf(tag).cases.find((x) => x.id === 'root-bare')!;
+    const expected = expectedOf(tag, c, false);
+    const values = parse(readFileSync(join(releaseDir(tag), 'renders', c.platformCase, 'values.yaml'), 'utf8')) as Record<string, unknown>;
+    const app = Testing.app();
+    const platform = new Platform(app, 'platform', { bundle: Bundle.PAAS_FULL, version: VERSIONS[tag], variant: 'isp-full', platformValues: values, tenantRendering: 'explicit', components: { disable: ['cozystack-basics'] }, rootTenant: { etcd: false, ingress: false, monitoring: false, seaweedfs: false } });
+    expect(platform.rootTenantOwner).toBe('output');
+    const actual = new Map((collectObjects(app) as unknown as Obj[]).map((o) => [key(o), normalized(o)]));
+    // The parent chain of the root is empty: its egress and ingress policies have no block for it.
+    expect([...expected.keys()]).toEqual(expect.arrayContaining(['CiliumClusterwideNetworkPolicy /tenant-root-egress', 'CiliumClusterwideNetworkPolicy /tenant-root-ingress']));
+    for (const [k, o] of expected) expect(actual.get(k), k).toEqual(o);
   });
 
   it('v0.41.11: the platform chart writes them, as before', () => {
