@@ -6,7 +6,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import { describe, expect, it } from 'vitest';
-import { expandPackages, type PackageSourceSpec } from '../lib/model/package-sources.js';
+import { expandPackages, type PackageSourceComponent, type PackageSourceSpec, type PackageSourceVariant } from '../lib/model/package-sources.js';
 
 const DIR = join(import.meta.dirname, '..', 'releases', 'v1.6.2', 'upstream', 'packages', 'core', 'platform', 'sources');
 const SOURCES = new Map<string, PackageSourceSpec>();
@@ -84,5 +84,91 @@ describe('Packages expanded as the operator expands them (v1.6.2 PackageSources)
       const { releases } = expandPackages([{ name: s.name, variant: v.name, ignoreDependencies: [...(v.dependsOn ?? [])] }], SOURCES);
       expect(releases.every((r) => r.skipCozystackValues), s.name).toBe(true);
     }
+  });
+});
+
+// The same rules on small PackageSources made for each case, so that each rule is seen alone.
+describe('the operator\'s rules, one at a time', () => {
+  const src = (name: string, variant: Omit<PackageSourceVariant, 'name'> & { name?: string }, annotations?: Record<string, string>): [string, PackageSourceSpec] => [
+    name,
+    { name, variants: [{ name: 'default', ...variant }], ...(annotations ? { annotations } : {}) },
+  ];
+  const comp = (name: string, install?: PackageSourceComponent['install'], more: Partial<PackageSourceComponent> = {}): PackageSourceComponent => ({ name, path: `system/${name}`, ...(install ? { install } : {}), ...more });
+
+  it('a variant without dependsOn waits for nothing; without valuesFiles a release has none', () => {
+    const sources = new Map([src('p.a', { components: [comp('a', { namespace: 'cozy-a' })] })]);
+    const { releases, problems } = expandPackages([{ name: 'p.a' }], sources);
+    expect(problems).toEqual([]);
+    expect(releases).toHaveLength(1);
+    expect(releases[0]!.valuesFiles).toEqual([]);
+    expect(releases[0]!.dependsOn).toEqual([]);
+  });
+
+  it('a Package waits when a dependency waits, whatever the order the Packages are given in', () => {
+    // p.a needs p.b, p.b needs p.c, which is not installed: neither gets a release.
+    const sources = new Map([src('p.a', { dependsOn: ['p.b'], components: [comp('a', { namespace: 'n' })] }), src('p.b', { dependsOn: ['p.c'], components: [comp('b', { namespace: 'n' })] })]);
+    for (const order of [['p.a', 'p.b'], ['p.b', 'p.a']]) {
+      const { releases, problems } = expandPackages(order.map((name) => ({ name })), sources);
+      expect(releases, order.join(' ')).toEqual([]);
+      expect([...problems].sort(), order.join(' ')).toEqual([
+        'Package p.a: depends on Package p.b, which waits for a dependency itself [DependenciesNotReady]',
+        'Package p.b: depends on Package p.c, which is not installed [DependenciesNotReady]',
+      ]);
+    }
+  });
+
+  it('a waiting Package names only the dependencies it waits for, not the ready ones', () => {
+    const sources = new Map([src('p.a', { dependsOn: ['p.ok', 'p.missing'], components: [comp('a', { namespace: 'n' })] }), src('p.ok', { components: [comp('ok', { namespace: 'n' })] })]);
+    const { releases, problems } = expandPackages([{ name: 'p.ok' }, { name: 'p.a' }], sources);
+    expect(releases.map((r) => r.releaseName)).toEqual(['ok']);
+    expect(problems).toEqual(['Package p.a: depends on Package p.missing, which is not installed [DependenciesNotReady]']);
+  });
+
+  it('install.dependsOn names a component of the variant that is installed; another name is a DependsOnFailed problem', () => {
+    const sources = new Map([
+      src('p.a', {
+        components: [comp('first', { namespace: 'n1' }), comp('chart-only'), comp('second', { namespace: 'n2', releaseName: 'second-release' }), comp('user', { namespace: 'n3', dependsOn: ['second', 'chart-only', 'nope'] })],
+      }),
+    ]);
+    const { releases, problems } = expandPackages([{ name: 'p.a' }], sources);
+    expect(releases.find((r) => r.component === 'user')!.dependsOn).toEqual([{ name: 'second-release', namespace: 'n2' }]);
+    expect(problems).toEqual([
+      "Package p.a: component user depends on 'chart-only', which is no installed component of variant default [DependsOnFailed]",
+      "Package p.a: component user depends on 'nope', which is no installed component of variant default [DependsOnFailed]",
+    ]);
+  });
+
+  it('privileged, upgradeCRDs and values are the install\'s and the Package\'s, and absent when not given', () => {
+    const sources = new Map([
+      src('p.a', {
+        components: [comp('priv', { namespace: 'shared', privileged: true, upgradeCRDs: 'Skip' }), comp('plain', { namespace: 'shared' }), comp('other', { namespace: 'alone', privileged: false }, { valuesFiles: ['values.yaml', 'values-x.yaml'] })],
+      }),
+    ]);
+    const { releases, namespaces } = expandPackages([{ name: 'p.a', components: { plain: { values: { x: 1 } } } }], sources);
+    const by = (c: string) => releases.find((r) => r.component === c)!;
+    expect(by('priv').privileged).toBe(true);
+    expect(by('plain').privileged).toBe(false);
+    expect(by('other').privileged).toBe(false);
+    expect(by('priv').upgradeCRDs).toBe('Skip');
+    expect(Object.keys(by('plain'))).not.toContain('upgradeCRDs');
+    expect(by('plain').values).toEqual({ x: 1 });
+    expect(Object.keys(by('priv'))).not.toContain('values');
+    expect(by('other').valuesFiles).toEqual(['values.yaml', 'values-x.yaml']);
+    // A namespace is privileged when any release in it is, whichever comes first; namespaces sorted.
+    expect(namespaces).toEqual([
+      { name: 'alone', privileged: false },
+      { name: 'shared', privileged: true },
+    ]);
+    const reversed = expandPackages([{ name: 'p.b' }], new Map([src('p.b', { components: [comp('plain', { namespace: 'shared' }), comp('priv', { namespace: 'shared', privileged: true })] })]));
+    expect(reversed.namespaces).toEqual([{ name: 'shared', privileged: true }]);
+    const first = expandPackages([{ name: 'p.c' }], new Map([src('p.c', { components: [comp('priv', { namespace: 'shared', privileged: true }), comp('plain', { namespace: 'shared' })] })]));
+    expect(first.namespaces).toEqual([{ name: 'shared', privileged: true }]);
+  });
+
+  it('skipCozystackValues only with the annotation set to true', () => {
+    const one = (annotations?: Record<string, string>) => expandPackages([{ name: 'p.a' }], new Map([src('p.a', { components: [comp('a', { namespace: 'n' })] }, annotations)])).releases[0]!.skipCozystackValues;
+    expect(one()).toBe(false);
+    expect(one({ 'operator.cozystack.io/skip-cozystack-values': 'false' })).toBe(false);
+    expect(one({ 'operator.cozystack.io/skip-cozystack-values': 'true' })).toBe(true);
   });
 });

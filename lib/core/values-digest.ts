@@ -20,18 +20,18 @@ const N = 32768;
 const R = 8;
 const P = 1;
 
-/** JSON with the keys of every map sorted: the same data, the same text. */
-function canonical(v: unknown): string {
-  if (Array.isArray(v)) return `[${v.map(canonical).join(',')}]`;
-  if (v !== null && typeof v === 'object') {
-    const o = v as Record<string, unknown>;
-    return `{${Object.keys(o)
-      .filter((k) => o[k] !== undefined)
-      .sort()
-      .map((k) => `${JSON.stringify(k)}:${canonical(o[k])}`)
-      .join(',')}}`;
-  }
-  return JSON.stringify(v) ?? 'null';
+/**
+ * JSON of a map with its keys sorted and its undefined entries left out: the same data, the same
+ * text. The digest covers a map of `type`, `data` and `stringData`, whose values are strings or
+ * maps of strings, so strings and maps are all it meets.
+ */
+function canonical(v: string | Readonly<Record<string, unknown>>): string {
+  if (typeof v === 'string') return JSON.stringify(v);
+  return `{${Object.keys(v)
+    .filter((k) => v[k] !== undefined)
+    .sort()
+    .map((k) => `${JSON.stringify(k)}:${canonical(v[k] as string | Readonly<Record<string, unknown>>)}`)
+    .join(',')}}`;
 }
 
 /** What the digest covers of a Secret: its identity (through the salt) and the part SOPS encrypts. */
