@@ -158,6 +158,16 @@ describe('enable, disable and OIDC', () => {
   });
 });
 
+describe('the Git source of a v0.41 release', () => {
+  it('is the GitRepository cozystack-packages of the source setting, with the Secret of its credentials when one is named', () => {
+    const repoOf = (source?: Record<string, unknown>) =>
+      ofKind(synthPlatform({ version: '0.41.11', ...(source ? { source } : {}) } as never).objects, 'GitRepository').find((g) => g.metadata.name === 'cozystack-packages')!;
+    expect(spec(repoOf()).secretRef).toBeUndefined();
+    const withSecret = spec(repoOf({ url: 'https://git.example.org/cozystack.git', ref: { branch: 'main' }, secretName: 'git-credentials' }));
+    expect(withSecret).toMatchObject({ url: 'https://git.example.org/cozystack.git', ref: { branch: 'main' }, secretRef: { name: 'git-credentials' } });
+  });
+});
+
 describe('values', () => {
   it('fills settings into bundle values and deep-merges the user overrides', () => {
     const { objects } = synthPlatform({

@@ -61,6 +61,21 @@ describe('explicit rendering, built in the test', () => {
     for (const m of MODULES) expect(spec(one(objects, 'HelmRelease', m, 'tenant-all')).releaseName).toBe(m);
   });
 
+  it('at 0.41.11 a module HelmRelease retries forever and upgrades with force (the module shape of the v0.41 tenant chart)', () => {
+    // ../shared/reference/cozystack/tenant.md, the module releases: interval 5m, timeout 10m,
+    // install.remediation.retries -1, upgrade.force true, upgrade.remediation.retries -1, valuesFrom cozystack-values, no values.
+    const objects = build('explicit', (root) => root.addTenant('all', { etcd: true, ingress: true, monitoring: true, seaweedfs: true }), { version: '0.41.11' });
+    for (const m of MODULES) {
+      const s = spec(one(objects, 'HelmRelease', m, 'tenant-all'));
+      expect(s.interval, m).toBe('5m');
+      expect(s.timeout, m).toBe('10m');
+      expect(s.install, m).toEqual({ remediation: { retries: -1 } });
+      expect(s.upgrade, m).toEqual({ force: true, remediation: { retries: -1 } });
+      expect(s.valuesFrom, m).toEqual([{ kind: 'Secret', name: 'cozystack-values' }]);
+      expect(s.values, m).toBeUndefined();
+    }
+  });
+
   it('takes the module charts from packages/extra/<module> of a v0.41 release, folders that exist upstream', () => {
     const objects = build('explicit', (root) => root.addTenant('all', { etcd: true, ingress: true, monitoring: true, seaweedfs: true }), { version: '0.41.11' });
     for (const m of MODULES) {
