@@ -162,6 +162,12 @@ describe('flux mode at 1.6.2: Git owns the chart\'s objects', () => {
     expect([...objects.values()].filter((o) => o.metadata.annotations?.[SSA] !== undefined).map(KEY)).toEqual(['ConfigMap cozy-system/cozystack-version']);
   });
 
+  it('the cozystack.io CRDs (PackageSource, Package) of the release are written, never pruned (deleting a CRD deletes every object of its kind)', () => {
+    const crds = output().filter((o) => o.kind === 'CustomResourceDefinition' && o.metadata.name.endsWith('.cozystack.io'));
+    expect(crds.map((c) => c.metadata.name).sort()).toEqual(['packages.cozystack.io', 'packagesources.cozystack.io']);
+    for (const c of crds) expect(c.metadata.annotations?.[PRUNE], c.metadata.name).toBe('disabled');
+  });
+
   it('the platform source cozystack-platform is the OCIRepository of the source setting, protected and never pruned', () => {
     const src = output().find((o) => o.metadata.name === 'cozystack-platform' && o.metadata.namespace === 'cozy-system' && o.kind !== 'HelmRelease')!;
     expect(src.kind).toBe('OCIRepository');
