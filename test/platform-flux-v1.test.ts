@@ -1,17 +1,18 @@
 // Flux mode at v1.6.2: what the output writes in place of the operator, object by object, with the
 // expectations taken from helm's recorded render of the platform chart
-// (releases/v1.6.2/renders/isp-full.defaults/) and the operator's rules as the release facts
-// describe them (../shared/reference/cozystack/packages-v1.md §3: the Package controller's
-// HelmReleases, namespaces and the CozyValuesReplicator). Built inside each test, so mutation
+// (releases/v1.6.2/renders/isp-full.defaults/) and the operator's rules at the tag (upstream
+// cozystack/cozystack v1.6.2 internal/operator/package_reconciler.go: the Package controller's
+// HelmReleases and namespaces, and its CozyValuesReplicator), applied by hand to the recorded
+// PackageSources and Packages. Built inside each test, so mutation
 // testing sees which test covers what (docs/testing.md).
 import { Testing } from 'cdk8s';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { parse, parseAllDocuments } from 'yaml';
+import { parse } from 'yaml';
 import { Bundle, Platform } from '../lib/index.js';
 import { collectObjects } from '../lib/synthesis/synthesize.js';
-import { releaseDir } from './support/reference.js';
+import { recordedRender, releaseDir } from './support/reference.js';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
 type Obj = { apiVersion: string; kind: string; metadata: { name: string; namespace?: string; labels?: Record<string, string>; annotations?: Record<string, string> }; [k: string]: any };
@@ -21,10 +22,7 @@ interface Component { name: string; valuesFiles?: string[]; install?: Install }
 interface Source { metadata: { name: string; annotations?: Record<string, string> }; spec: { variants: { name: string; components: Component[] }[] } }
 
 const CASE = join(releaseDir('v1.6.2'), 'renders', 'isp-full.defaults');
-const recorded = (dir = CASE): Obj[] =>
-  parseAllDocuments(readFileSync(join(dir, 'rendered.yaml'), 'utf8'))
-    .map((d) => d.toJS() as Obj | null)
-    .filter((o): o is Obj => o !== null && typeof o === 'object');
+const recorded = (caseId = 'isp-full.defaults'): Obj[] => recordedRender<Obj>('v1.6.2', caseId);
 const KEY = (o: Obj): string => `${o.kind} ${o.metadata.namespace ?? ''}/${o.metadata.name}`;
 const PRUNE = 'kustomize.toolkit.fluxcd.io/prune';
 const SSA = 'kustomize.toolkit.fluxcd.io/ssa';
@@ -142,7 +140,7 @@ describe('flux mode at 1.6.2: Git owns the chart\'s objects', () => {
     const objects = new Map(output(dir, mode).map((o) => [KEY(o), o]));
     let kept = 0;
     let plain = 0;
-    for (const r of recorded(dir)) {
+    for (const r of recorded(id)) {
       if (r.kind === 'Package' && mode === 'flux') continue;
       const o = objects.get(KEY(r));
       expect(o, KEY(r)).toBeDefined();

@@ -11,7 +11,7 @@ import { parseAllDocuments } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { APP_CATALOGS, Bundle, collectObjects, CozystackValidationError, ManagedApp, Platform, type PlatformProps } from '../lib/index.js';
 import { RELEASE_DATA } from '../releases/index.js';
-import { releaseDir } from './support/reference.js';
+import { recordedRender, releaseDir } from './support/reference.js';
 import { PAAS } from './support/synth.js';
 
 interface RenderCase {
@@ -64,7 +64,7 @@ describe.each(V1.map((r) => [r.version, r] as const))('served kinds at %s, again
   const compared: string[] = [];
   it.each(cases.map((c) => [c.id, c] as const))('%s: platform.applications are the kinds whose Package the chart renders', (_, c) => {
     const values = (parseAllDocuments(readFileSync(join(dir, c.id, 'values.yaml'), 'utf8'))[0]?.toJS() ?? {}) as Record<string, unknown>;
-    const docs = parseAllDocuments(readFileSync(join(dir, c.id, 'rendered.yaml'), 'utf8')).map((d) => d.toJS() as Doc).filter((d) => d && d.kind);
+    const docs = recordedRender<Doc>(r.tag, c.id);
     let platform: Platform;
     try {
       platform = platformOf({ version: r.version, variant: c.variant as PlatformProps['variant'], platformValues: values });
@@ -83,9 +83,9 @@ describe.each(V1.map((r) => [r.version, r] as const))('served kinds at %s, again
   });
 
   it('the sets differ between the cases (the check is not vacuous)', () => {
-    const defaults = servedByRender(r.tag, parseAllDocuments(readFileSync(join(dir, 'isp-full.defaults', 'rendered.yaml'), 'utf8')).map((d) => d.toJS() as Doc).filter((d) => d && d.kind));
-    const disabled = servedByRender(r.tag, parseAllDocuments(readFileSync(join(dir, 'isp-full.disabled-packages', 'rendered.yaml'), 'utf8')).map((d) => d.toJS() as Doc).filter((d) => d && d.kind));
-    const hosted = servedByRender(r.tag, parseAllDocuments(readFileSync(join(dir, 'isp-hosted.defaults', 'rendered.yaml'), 'utf8')).map((d) => d.toJS() as Doc).filter((d) => d && d.kind));
+    const defaults = servedByRender(r.tag, recordedRender<Doc>(r.tag, 'isp-full.defaults'));
+    const disabled = servedByRender(r.tag, recordedRender<Doc>(r.tag, 'isp-full.disabled-packages'));
+    const hosted = servedByRender(r.tag, recordedRender<Doc>(r.tag, 'isp-hosted.defaults'));
     expect(defaults).toContain('Postgres');
     expect(disabled).not.toContain('Postgres');
     expect(defaults).toContain('Kubernetes');

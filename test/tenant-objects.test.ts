@@ -62,8 +62,9 @@ describe('explicit rendering, built in the test', () => {
   });
 
   it('at 0.41.11 a module HelmRelease retries forever and upgrades with force (the module shape of the v0.41 tenant chart)', () => {
-    // ../shared/reference/cozystack/tenant.md, the module releases: interval 5m, timeout 10m,
-    // install.remediation.retries -1, upgrade.force true, upgrade.remediation.retries -1, valuesFrom cozystack-values, no values.
+    // Upstream cozystack/cozystack v0.41.11 packages/apps/tenant/templates/<module>.yaml: interval 5m,
+    // timeout 10m, install.remediation.retries -1, upgrade.force true, upgrade.remediation.retries -1,
+    // valuesFrom cozystack-values, no values.
     const objects = build('explicit', (root) => root.addTenant('all', { etcd: true, ingress: true, monitoring: true, seaweedfs: true }), { version: '0.41.11' });
     for (const m of MODULES) {
       const s = spec(one(objects, 'HelmRelease', m, 'tenant-all'));

@@ -3,6 +3,7 @@
 // releases/README.md). Nothing outside the repository is read.
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { parseAllDocuments } from 'yaml';
 
 /** The repository's releases/ folder. */
 export const RELEASES_DIR = resolve(import.meta.dirname, '..', '..', 'releases');
@@ -14,6 +15,13 @@ export const DELIVERY_RELEASE = 'v1.6.2';
 /** The folder of one pinned release (releases/<tag>). */
 export function releaseDir(tag: string): string {
   return join(RELEASES_DIR, tag);
+}
+
+/** The objects of helm's recorded render of the platform chart: releases/<tag>/renders/<case>/rendered.yaml. */
+export function recordedRender<T extends { kind?: string }>(tag: string, caseId: string): T[] {
+  return parseAllDocuments(readFileSync(join(releaseDir(tag), 'renders', caseId, 'rendered.yaml'), 'utf8'))
+    .map((d) => d.toJS() as T | null)
+    .filter((o): o is T => o !== null && typeof o === 'object' && o.kind !== undefined);
 }
 
 /** A file copied verbatim from upstream: releases/<tag>/upstream/<path at the tag>. */
