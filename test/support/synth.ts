@@ -60,7 +60,24 @@ export function everyAppServed(version?: string): Record<string, unknown> {
   return props;
 }
 
-/** Kinds of a release no setting of paas-full serves (at 1.6.2 KubernetesNodes: no bundle of the platform chart installs its Package). */
+/**
+ * Kinds of each release that paas-full with {@link everyAppServed} does not serve, written down so
+ * that test files can branch on them while they are collected, without building a platform then
+ * (a platform built at collection makes every mutant it reaches "static" in `npm run mutate`).
+ * - 1.6.x BootBox: the platform chart renders the BootBox Packages only when `cozystack.bootbox`
+ *   is in `bundles.enabledPackages` (packages/core/platform/templates/bundles/system.yaml at the
+ *   tag); everyAppServed enables the Package that carries the definition, `bootbox-application`.
+ * - 1.6.2 KubernetesNodes: no bundle of the platform chart installs
+ *   `cozystack.kubernetes-nodes-application` (templates/bundles/iaas.yaml at v1.6.2; v1.6.0 does).
+ * `test/app-releases.test.ts` checks this table against {@link unservedKinds}.
+ */
+export const UNSERVED_KINDS: Readonly<Record<string, readonly string[]>> = {
+  '0.41.11': [],
+  '1.6.0': ['BootBox'],
+  '1.6.2': ['BootBox', 'KubernetesNodes'],
+};
+
+/** Kinds of a release no setting of paas-full serves, computed from a synthesized platform. */
 export function unservedKinds(version?: string): Set<string> {
   const platform = new Platform(new App({ outdir: '/nonexistent-never-written' }), 'platform', { bundle: Bundle.PAAS_FULL, ...PAAS, ...(version ? { version } : {}), ...everyAppServed(version) });
   const served = new Set(platform.applications.map((a) => a.kind));
