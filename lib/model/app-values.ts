@@ -174,15 +174,15 @@ function unknownKeys(schema: JsonValue | undefined, value: JsonValue | undefined
 }
 
 function convertErrors(errs: readonly ErrorObject[], data: JsonValue, user: Values): ValuesProblem[] {
-  // anyOf reports every failed branch and then itself; keep only the anyOf error.
-  const anyOfs = errs.filter((e) => e.keyword === 'anyOf' || e.keyword === 'oneOf');
+  // anyOf and oneOf report every failed branch and then themselves; keep only their own error.
+  const choices = errs.filter((e) => isChoice(e.keyword));
   // A value of the wrong type also fails enum/pattern checks on it; the type error says enough.
-  const wrongType = new Set(errs.filter((e) => e.keyword === 'type' || e.keyword === 'anyOf').map((e) => e.instancePath));
+  const wrongType = new Set(errs.filter((e) => e.keyword === 'type' || isChoice(e.keyword)).map((e) => e.instancePath));
   const out: ValuesProblem[] = [];
   const seen = new Set<string>();
   for (const e of errs) {
-    if (anyOfs.some((a) => a !== e && e.schemaPath.startsWith(`${a.schemaPath}/`) && e.instancePath.startsWith(a.instancePath))) continue;
-    if (e.keyword !== 'type' && e.keyword !== 'anyOf' && e.keyword !== 'required' && wrongType.has(e.instancePath)) continue;
+    if (choices.some((a) => a !== e && e.schemaPath.startsWith(`${a.schemaPath}/`) && e.instancePath.startsWith(a.instancePath))) continue;
+    if (e.keyword !== 'type' && !isChoice(e.keyword) && e.keyword !== 'required' && wrongType.has(e.instancePath)) continue;
     const p = convertError(e, data, user);
     const key = `${p.path}\u0000${p.rule}\u0000${p.message}`;
     if (!seen.has(key)) {
@@ -191,6 +191,11 @@ function convertErrors(errs: readonly ErrorObject[], data: JsonValue, user: Valu
     }
   }
   return out;
+}
+
+/** anyOf and oneOf: a value must match one of several schemas (the branches). */
+function isChoice(keyword: string): boolean {
+  return keyword === 'anyOf' || keyword === 'oneOf';
 }
 
 function convertError(e: ErrorObject, data: JsonValue, user: Values): ValuesProblem {
