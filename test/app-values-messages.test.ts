@@ -26,7 +26,7 @@ function definition(schema: JsonValue, defaults: Values = {}): AppDefinition {
   };
 }
 
-const SCHEMA = {
+const SCHEMA: JsonValue = {
   type: 'object',
   required: ['size'],
   properties: {
