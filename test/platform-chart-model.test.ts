@@ -110,7 +110,7 @@ describe('what the model keeps of the chart\'s render (helm\'s recorded render o
     const after = byName(changed);
     expect([...after.keys()]).toEqual([...before.keys()]);
     for (const [name, s] of after) if (name !== 'cozystack.networking') expect(s, name).toEqual(before.get(name));
-    expect((after.get('cozystack.networking')!.components as Record<string, { values: Record<string, unknown> }>).kubeovn!.values.debug).toBe(true);
+    expect(((after.get('cozystack.networking') as { components: unknown }).components as Record<string, { values: Record<string, unknown> }>).kubeovn!.values.debug).toBe(true);
   });
 
   it('the chart copies the platform source into cozystack-packages: no ref when the source has none, its Secret when it has one', () => {
