@@ -53,6 +53,8 @@ describe('problems of v1 settings, in full (Cozystack 1.6.2)', () => {
     ['a scheduling key the chart does not have', { scheduling: { globalAppTopologySpreadConstraint: 'x' } }, ["scheduling.globalAppTopologySpreadConstraint [not-in-release] the platform chart of Cozystack 1.6.2 has only scheduling.globalAppTopologySpreadConstraints (did you mean 'globalAppTopologySpreadConstraints'?)"]],
     ['a component both enabled and disabled', { components: { enable: ['bootbox'], disable: ['bootbox'] } }, ["components.enable [conflicting-setting] component 'bootbox' is both enabled and disabled"]],
     ['component values that are not a map', { components: { values: { kubeovn: 'x' } } }, ['components.values.kubeovn [invalid-type] expected a map of values, got "x"']],
+    // releases/v1.6.2/renders/isp-full.defaults: the clickhouse-application PackageSource has a component clickhouse without install (an artifact only).
+    ['values of a component no installed Package installs', { components: { values: { clickhouse: { a: 1 } } } }, ["components.values.clickhouse [unknown-component] no installed Package has a component 'clickhouse' (did you mean 'clickhouse-rd'?)"]],
     ['clusterState not a map', { clusterState: 'x' }, ['clusterState [invalid-type] expected a map, got "x"']],
     ['(a list)', { clusterState: [] }, ['clusterState [invalid-type] expected a map, got []']],
     ['(null)', { clusterState: null }, ['clusterState [invalid-type] expected a map, got null']],
