@@ -55,6 +55,7 @@ const SCHEMA: JsonValue = {
     password: { type: 'string' },
     token: { type: 'array', items: { type: 'string' } },
     nested: { type: 'object', required: ['inner'], properties: { inner: { type: 'string' } } },
+    entries: { type: 'object', additionalProperties: { type: 'object', required: ['v'], properties: { v: { type: 'string' } } } },
   },
 };
 const probe = definition(SCHEMA, { size: '1Gi', nested: { inner: 'x' } });
@@ -120,6 +121,13 @@ describe('validateAppValues: one message per schema construct', () => {
     expect(validateAppValues(bare, {}).errors).toEqual([{ path: '.size', rule: 'required', message: "missing required key 'size' (not given, and the chart has no default for it)" }]);
     expect(errorsOf({ size: null })).toEqual([{ path: '.size', rule: 'required', message: "missing required key 'size' (a null removed the chart default)" }]);
     expect(errorsOf({ nested: { inner: null } })).toEqual([{ path: '.nested.inner', rule: 'required', message: "missing required key 'inner' (a null removed the chart default)" }]);
+    // An undefined is no value (it disappears like a key never given), not a null.
+    expect(validateAppValues(bare, { size: undefined } as unknown as Values).errors).toEqual([{ path: '.size', rule: 'required', message: "missing required key 'size' (not given, and the chart has no default for it)" }]);
+    // The null is found below keys that need escaping in a JSON pointer (/ and ~).
+    expect(errorsOf({ entries: { 'a/b': { v: null }, 'c~d': { v: null } } })).toEqual([
+      { path: '.entries["a/b"].v', rule: 'required', message: "missing required key 'v' (a null removed the chart default)" },
+      { path: '.entries["c~d"].v', rule: 'required', message: "missing required key 'v' (a null removed the chart default)" },
+    ]);
     expect(validateAppValues(bare, { nested: {} }).errors).toContainEqual({ path: '.nested.inner', rule: 'required', message: "missing required key 'inner' (not given, and the chart has no default for it)" });
   });
 
@@ -127,6 +135,14 @@ describe('validateAppValues: one message per schema construct', () => {
     expect(validateAppValues(probe, { closed: { y: 1 } })).toEqual({ errors: [{ path: '.closed.y', rule: 'unknown-key', message: "key 'y' is not allowed here" }], warnings: [] });
     const strict = definition({ type: 'object', additionalProperties: false, properties: { a: { type: 'string' } } });
     expect(validateAppValues(strict, { b: 1 })).toEqual({ errors: [{ path: '.b', rule: 'unknown-key', message: "key 'b' is not allowed here" }], warnings: [] });
+  });
+
+  it('only anyOf and oneOf hide the errors below them: propertyNames keeps the error of the key it found', () => {
+    const keys = definition({ type: 'object', properties: { m: { type: 'object', propertyNames: { pattern: '^[a-z]+$' } } } });
+    expect(validateAppValues(keys, { m: { Ab: 1, ok: 2 } }).errors).toEqual([
+      { path: '.m', rule: 'pattern', message: 'expected a string matching /^[a-z]+$/, got string "Ab"' },
+      { path: '.m', rule: 'propertyNames', message: 'property name must be valid; got map {"Ab":1,"ok":2}' },
+    ]);
   });
 
   it('any other keyword: ajv\'s message and the given value', () => {
@@ -160,6 +176,7 @@ describe('validateAppValues: a value at a credential path shows its kind, never 
     [{ password: { v: 's3cr3t' } }, '.password', `expected a string, got map ${tail}`],
     [{ token: [null] }, '.token[0]', 'expected a string, got null'],
     [{ token: [7] }, '.token[0]', `expected a string, got integer ${tail}`],
+    [{ token: [undefined] }, '.token[0]', 'expected a string, got nothing'],
   ] as const)('%j', (user, path, message) => {
     expect(errorsOf(user as Values)).toEqual([{ path, rule: 'type', message }]);
   });
@@ -198,6 +215,12 @@ describe('validateAppValues: values remembered by their JSON text are only those
     expect(errorsOf({ tags: [Number.NaN] } as unknown as Values)).toEqual([]);
     expect(errorsOf({ tags: [1, null] }).map((e) => e.path)).toEqual(['.tags[1]']);
     expect(errorsOf({ tags: [1, Number.NaN] } as unknown as Values)).toEqual([]);
+  });
+
+  it('a NaN and an undefined in a list are told apart although JSON writes both as null', () => {
+    expect(errorsOf({ tags: [Number.NaN] } as unknown as Values)).toEqual([]);
+    expect(errorsOf({ tags: [undefined] } as unknown as Values)).toEqual([{ path: '.tags[0]', rule: 'type', message: 'expected a number, got nothing' }]);
+    expect(errorsOf({ tags: [Number.NaN] } as unknown as Values)).toEqual([]);
   });
 
   it('a Date is not the string JSON writes for it, at the root of the values or in a list', () => {
