@@ -122,7 +122,7 @@ describe('validateAppValues: one message per schema construct', () => {
     expect(errorsOf({ size: null })).toEqual([{ path: '.size', rule: 'required', message: "missing required key 'size' (a null removed the chart default)" }]);
     expect(errorsOf({ nested: { inner: null } })).toEqual([{ path: '.nested.inner', rule: 'required', message: "missing required key 'inner' (a null removed the chart default)" }]);
     // An undefined is no value (it disappears like a key never given), not a null.
-    expect(validateAppValues(bare, { size: undefined } as unknown as Values).errors).toEqual([{ path: '.size', rule: 'required', message: "missing required key 'size' (not given, and the chart has no default for it)" }]);
+    expect(validateAppValues(definition(SCHEMA), { size: undefined } as unknown as Values).errors).toEqual([{ path: '.size', rule: 'required', message: "missing required key 'size' (not given, and the chart has no default for it)" }]);
     // The null is found below keys that need escaping in a JSON pointer (/ and ~).
     expect(errorsOf({ entries: { 'a/b': { v: null }, 'c~d': { v: null } } })).toEqual([
       { path: '.entries["a/b"].v', rule: 'required', message: "missing required key 'v' (a null removed the chart default)" },
