@@ -34,6 +34,7 @@ const SCHEMA: JsonValue = {
     cpu: { anyOf: [{ type: 'integer' }, { type: 'string' }], pattern: QUANTITY, 'x-kubernetes-int-or-string': true },
     preset: { type: 'string', enum: ['small', 'medium', 'large'] },
     level: { enum: [1, 2, 'max'] },
+    switch: { enum: ['on', 'off', null] },
     mode: { oneOf: [{ type: 'string' }, { type: 'integer' }] },
     form: { anyOf: [{ type: 'string' }, { enum: [1] }] },
     shape: { anyOf: [{ type: 'object', properties: { n: { type: 'integer' } } }, { type: 'string' }] },
@@ -84,6 +85,8 @@ describe('validateAppValues: one message per schema construct', () => {
   it('enum: the allowed values as JSON, comma-separated, and a did-you-mean among the string ones', () => {
     expect(errorsOf({ preset: 'mediun' })).toEqual([{ path: '.preset', rule: 'enum', message: `expected one of "small", "medium", "large"; got string "mediun" (did you mean 'medium'?)` }]);
     expect(errorsOf({ level: 'maxx' })).toEqual([{ path: '.level', rule: 'enum', message: `expected one of 1, 2, "max"; got string "maxx" (did you mean 'max'?)` }]);
+    // A null among the allowed values is listed, and not compared with the given text (on and off are both one edit away; the first is named).
+    expect(errorsOf({ switch: 'of' })).toEqual([{ path: '.switch', rule: 'enum', message: `expected one of "on", "off", null; got string "of" (did you mean 'on'?)` }]);
     expect(errorsOf({ level: 5 })).toEqual([{ path: '.level', rule: 'enum', message: 'expected one of 1, 2, "max"; got integer 5' }]);
   });
 
