@@ -7,7 +7,8 @@ import { join } from 'node:path';
 import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_RELEASE, RELEASES, releaseOf, versionsWith } from '../lib/releases/profiles.js';
-import { isPlatformVersion, migrationTargetOf } from '../lib/releases/versions.js';
+import { isPlatformVersion, migrationTargetOf, VERSION_CONFIGMAP } from '../lib/releases/versions.js';
+import { platformChartInputs } from '../lib/releases/v1/chart-inputs.js';
 import { releaseDir, upstreamFile } from './support/reference.js';
 
 const TAGS = ['v0.41.11', 'v1.6.0', 'v1.6.2'];
@@ -53,6 +54,23 @@ describe('release profiles', () => {
       const charts = (JSON.parse(readFileSync(join(releaseDir(r.tag), 'charts.json'), 'utf8')) as { charts: { path: string }[] }).charts.map((c) => c.path.replace(/^packages\//, ''));
       expect([...r.charts].sort()).toEqual([...new Set(charts)].sort());
     }
+  });
+});
+
+describe('the platform chart inputs of a release', () => {
+  it('a packages release has its chart\'s values.yaml and one values file per variant; a bundles release has none', () => {
+    expect(platformChartInputs('v0.41.11')).toBeUndefined();
+    expect(platformChartInputs('v9.9.9')).toBeUndefined();
+    for (const tag of ['v1.6.0', 'v1.6.2']) {
+      const inputs = platformChartInputs(tag)!;
+      expect(inputs.defaults).toEqual(parse(readFileSync(upstreamFile(tag, 'packages/core/platform/values.yaml'), 'utf8')));
+      expect(Object.keys(inputs.variants).sort()).toEqual(['isp-full', 'isp-full-generic', 'isp-hosted']);
+      expect(inputs.variants['isp-hosted']).toEqual(parse(readFileSync(upstreamFile(tag, 'packages/core/platform/values-isp-hosted.yaml'), 'utf8')) ?? {});
+    }
+  });
+
+  it('the data version is kept in the ConfigMap cozystack-version (templates/cozystack-version.yaml of the chart)', () => {
+    expect(VERSION_CONFIGMAP).toBe('cozystack-version');
   });
 });
 
