@@ -105,6 +105,51 @@ describe('what the model keeps of the chart\'s render (helm\'s recorded render o
     expect(build().platform.model.chart!.clusterValues).toEqual(expected);
   });
 
+  it('each component of the model is a component of a rendered Package, with the chart folder its PackageSource gives for the Package\'s variant', () => {
+    type Source = { variants: { name: string; components: { name: string; path: string }[] }[] };
+    const objects = recorded();
+    const sources = new Map(objects.filter((o) => o.kind === 'PackageSource').map((o) => [o.metadata.name, o.spec as Source]));
+    const paths = new Map<string, Set<string>>();
+    for (const pkg of objects.filter((o) => o.kind === 'Package')) {
+      const variant = ((pkg.spec as { variant?: string }).variant ?? 'default');
+      for (const c of sources.get(pkg.metadata.name)!.variants.find((v) => v.name === variant)!.components) {
+        paths.set(c.name, (paths.get(c.name) ?? new Set()).add(c.path));
+      }
+    }
+    const components = build().platform.model.components;
+    expect(components.length).toBeGreaterThan(20);
+    for (const c of components) {
+      expect(c.chartPath, c.name).not.toBe('');
+      expect([...(paths.get(c.name) ?? [])], c.name).toContain(c.chartPath);
+    }
+    // A component name of two Packages with other folders would make the check above weaker: there is none.
+    expect([...paths].filter(([, p]) => p.size > 1)).toEqual([]);
+  });
+
+  it('the model\'s components wait for the releases their HelmReleases wait for (what `graph` draws)', () => {
+    const { platform, objects } = build();
+    const releases = new Map(ofKind(objects, 'HelmRelease').map((o) => [`${o.metadata.namespace}/${o.metadata.name}`, spec<{ dependsOn?: { name: string; namespace: string }[] }>(o)]));
+    let edges = 0;
+    for (const c of platform.model.components) {
+      const hr = releases.get(`${c.namespace}/${c.releaseName}`);
+      expect(hr, c.name).toBeDefined();
+      const expected = (hr!.dependsOn ?? []).map((d) => `${d.namespace}/${d.name}`);
+      expect(c.dependsOn.map((d) => `${d.namespace}/${d.releaseName}`), c.name).toEqual(expected);
+      edges += expected.length;
+    }
+    expect(edges).toBeGreaterThan(20);
+  });
+
+  it('the root tenant\'s host is the chart\'s _cluster root-host: rootHost, or publishing.host in platformValues', () => {
+    // The tenant chart of the root tenant takes its host from _cluster.root-host (publishing.host).
+    const root = (props: Partial<PlatformProps>) => {
+      const { platform } = build(props);
+      return { host: platform.rootTenant.host, cluster: platform.model.chart!.clusterValues['root-host'] };
+    };
+    expect(root({ rootHost: 'cloud.example.net' })).toEqual({ host: 'cloud.example.net', cluster: 'cloud.example.net' });
+    expect(root({ rootHost: undefined, platformValues: { publishing: { host: 'pv.example.net' } } })).toEqual({ host: 'pv.example.net', cluster: 'pv.example.net' });
+  });
+
   it('components.values change only the Package that installs the component', () => {
     const base = build({ mode: 'operator' }).objects;
     const changed = build({ mode: 'operator', components: { values: { kubeovn: { debug: true } } } }).objects;
