@@ -166,11 +166,9 @@ export function resolvePlatform(props: PlatformSettings, subject = 'Platform'): 
     ...(release.migrationsTargetVersion !== undefined ? { migrationsTargetVersion: migrationsTarget ?? release.migrationsTargetVersion } : {}),
     deletionGuardrail: false,
     telemetryDisabled: props.telemetry?.enabled === false,
-    operator: {
-      ...operatorSettings,
-      // Without a CNI of its own the bundle runs on a cluster that has one: a hosted cluster.
-      variant: operatorSettings.variant ?? (components.some((c) => c.name === 'cilium') ? 'talos' : 'hosted'),
-    },
+    // v0.41 has no operator (checkRelease refuses mode operator and the operator settings), so
+    // nothing renders this: the installer's defaults, for the model's type.
+    operator: { ...operatorSettings, variant: 'talos' },
   };
 }
 
@@ -482,7 +480,7 @@ function platformNamespaces(components: readonly InstalledComponent[]): Platform
 /** Validates the operator settings; the variant stays undefined when not given. */
 function checkOperator(props: PlatformSettings, p: Problems, version: string | undefined): Omit<ResolvedOperator, 'variant'> & { variant?: OperatorVariant } {
   const o = props.operator ?? {};
-  if (typeof o !== 'object' || o === null) {
+  if (typeof o !== 'object' || o === null || Array.isArray(o)) {
     p.add('operator', `expected a map of operator settings, got ${JSON.stringify(o)}`, 'invalid-type');
     return { image: DEFAULT_OPERATOR_IMAGE, apiServerPort: 6443, installFlux: false };
   }
