@@ -187,3 +187,53 @@ describe('the cozystack ConfigMap of v0.41.11 and the hash of it that keycloak-c
     expect(v041({ expose: { services: ['api'] } }).hash).not.toBe(v041().hash);
   });
 });
+
+describe('settings of the components, of the release and of the operator mode, each problem in full', () => {
+  it.each([
+    // v0.41.11 lacks the v1 line's settings; each problem names the setting, the release and those that have it.
+    ['v0.41: mode operator', { ...V041, mode: 'operator' }, ['mode [not-in-release] Cozystack 0.41.11 has no cozystack operator (its installer applies the platform chart, which makes HelmReleases): use mode flux; it is a setting of 1.6.0, 1.6.2']],
+    ['v0.41: operator settings', { ...V041, operator: {} }, ['operator [not-in-release] Cozystack 0.41.11 has no cozystack operator; it is a setting of 1.6.0, 1.6.2']],
+    ['v0.41: the guardrail', { ...V041, deletionGuardrail: true }, ['deletionGuardrail [not-in-release] Cozystack 0.41.11 has no deletion guardrail; it is a setting of 1.6.0, 1.6.2']],
+    ['v0.41: migrations', { ...V041, migrationsTargetVersion: 3 }, ['migrationsTargetVersion [not-in-release] Cozystack 0.41.11 has no platform migrations; it is a setting of 1.6.0, 1.6.2']],
+    ['v0.41: a variant', { ...V041, variant: 'isp-full' }, ['variant [not-in-release] Cozystack 0.41.11 has no platform Package variants (it has the four bundles); it is a setting of 1.6.0, 1.6.2']],
+    ['v0.41: platformValues', { ...V041, platformValues: {} }, ['platformValues [not-in-release] Cozystack 0.41.11 has no platform chart values (its settings are the cozystack ConfigMap); it is a setting of 1.6.0, 1.6.2']],
+    ['v0.41: clusterState', { ...V041, clusterState: {} }, ['clusterState [not-in-release] Cozystack 0.41.11 has no platform chart look-ups of the v1 line; it is a setting of 1.6.0, 1.6.2']],
+    ['v0.41: an OCI source', { ...V041, source: { url: 'oci://registry.example/cozystack-packages' } }, ['source.url [not-in-release] Cozystack 0.41.11 takes its charts from chart folders of a Git repository (Flux HelmCharts cannot read an OCI artifact); give a Git URL such as https://github.com/cozystack/cozystack']],
+    ['v0.41: a chart folder the release does not have', { ...V041, components: { chartPaths: { cilium: 'system/no-such-chart' } } }, ["components.chartPaths.cilium [chart-not-in-release] component 'cilium' uses chart folder system/no-such-chart, which Cozystack 0.41.11 does not have"]],
+    ["v0.41: a bundle's own folder the release does not have", { ...V041, bundle: Bundle.PAAS_FULL.with({ name: 'mine', replace: [{ ...Bundle.PAAS_FULL.component('cilium')!, chartPath: 'system/cilium-fork' }] }) }, ["bundle [chart-not-in-release] component 'cilium' uses chart folder system/cilium-fork, which Cozystack 0.41.11 does not have"]],
+    ['v0.41: an unknown component in enable, with the index and the nearest name', { ...V041, components: { enable: ['velero', 'bootbx'] } }, ["components.enable[1] [unknown-component] no component 'bootbx' in bundle paas-full (did you mean 'bootbox'?)"]],
+    ['v0.41: an unknown component in disable', { ...V041, components: { disable: ['no-such'] } }, ["components.disable[0] [unknown-component] no component 'no-such' in bundle paas-full"]],
+    ['v0.41: both enabled and disabled', { ...V041, components: { enable: ['bootbox'], disable: ['bootbox'] } }, ["components.enable [conflicting-setting] component 'bootbox' is both enabled and disabled"]],
+    ['v0.41: a component that needs OIDC', { ...V041, components: { enable: ['keycloak'] } }, ["components.enable [requires-oidc] component 'keycloak' needs OIDC; set oidc.enabled: true"]],
+    ['v0.41: values of an unknown component', { ...V041, components: { values: { kubeovm: {} } } }, ["components.values.kubeovm [unknown-component] no component 'kubeovm' in bundle paas-full (did you mean 'kubeovn'?)"]],
+    ['v0.41: a chart path of an unknown component', { ...V041, components: { chartPaths: { ciliun: 'system/cilium' } } }, ["components.chartPaths.ciliun [unknown-component] no component 'ciliun' in bundle paas-full (did you mean 'cilium'?)"]],
+    ['v0.41: values of an optional component not enabled', { ...V041, components: { values: { bootbox: {} } } }, ["components.values.bootbox [not-installed] component 'bootbox' is not installed (it is optional; add it to components.enable)"]],
+    ['v0.41: values of a disabled component', { ...V041, components: { disable: ['velero'], chartPaths: { velero: 'system/velero' } } }, ["components.chartPaths.velero [not-installed] component 'velero' is not installed (it is in components.disable)"]],
+    ['v0.41: values of a component that needs OIDC', { ...V041, components: { values: { keycloak: {} } } }, ["components.values.keycloak [not-installed] component 'keycloak' is not installed (it needs oidc.enabled: true)"]],
+    ['v0.41: component values that are not a map', { ...V041, components: { values: { cilium: ['x'] } } }, ['components.values.cilium [invalid-type] expected a map of values, got ["x"]']],
+    ['v0.41: a chart path that is no relative folder', { ...V041, components: { chartPaths: { cilium: '/abs/cilium' } } }, ["components.chartPaths.cilium [invalid-path] '/abs/cilium' is not a relative chart folder (expected e.g. system/cilium)"]],
+    ['v0.41: (with a parent step)', { ...V041, components: { chartPaths: { cilium: 'system/../cilium' } } }, ["components.chartPaths.cilium [invalid-path] 'system/../cilium' is not a relative chart folder (expected e.g. system/cilium)"]],
+    ['v0.41: (not a string)', { ...V041, components: { chartPaths: { cilium: 1 } } }, ["components.chartPaths.cilium [invalid-path] '1' is not a relative chart folder (expected e.g. system/cilium)"]],
+    // Operator mode: what the operator's command line cannot carry.
+    ['operator mode: a comma in the source ref', { mode: 'operator', source: { url: 'oci://registry.example/c', ref: { semver: '>=1.5.0, <1.7.0' } } }, ["source.ref.semver [invalid-ref] '>=1.5.0, <1.7.0' contains a comma, which the operator's --platform-source-ref cannot carry"]],
+    ['operator mode: zero durations, each', { mode: 'operator', helmRelease: { interval: '0s', installTimeout: '0m', upgradeTimeout: '0h0m', retryInterval: '0.0s' } }, [
+      "helmRelease.interval [invalid-duration] '0s' is zero; the operator needs a positive duration",
+      "helmRelease.installTimeout [invalid-duration] '0m' is zero; the operator needs a positive duration",
+      "helmRelease.upgradeTimeout [invalid-duration] '0h0m' is zero; the operator needs a positive duration",
+      "helmRelease.retryInterval [invalid-duration] '0.0s' is zero; the operator needs a positive duration",
+    ]],
+    ['operator mode: isp-full-generic without an operator variant', { mode: 'operator', variant: 'isp-full-generic' }, ['operator.variant [required] variant isp-full-generic runs on a cluster without Talos KubePrism: set operator.variant (generic, with operator.apiServerHost, or hosted)']],
+  ] as const)('%s', (_, props, expected) => {
+    expect(problems(props as Record<string, unknown>)).toEqual(expected);
+  });
+
+  it.each([
+    ['flux mode takes a comma in the ref and zero durations', { source: { url: 'oci://registry.example/c', ref: { semver: '>=1.5.0, <1.7.0' } }, helmRelease: { retryInterval: '0s' } }],
+    ['operator mode takes a positive duration with a zero in it', { mode: 'operator', helmRelease: { interval: '10m', retryInterval: '0.5s' } }],
+    ['isp-full-generic in flux mode needs no operator variant', { variant: 'isp-full-generic' }],
+    ['isp-full-generic in operator mode with the hosted variant', { mode: 'operator', variant: 'isp-full-generic', operator: { variant: 'hosted' } }],
+    ['v0.41: a chart path of the release, and values of an enabled component', { ...V041, components: { enable: ['bootbox'], values: { bootbox: { a: 1 } }, chartPaths: { cilium: 'system/cilium' } } }],
+  ] as const)('accepted: %s', (_, props) => {
+    expect(() => build(props as Record<string, unknown>)).not.toThrow();
+  });
+});

@@ -366,7 +366,7 @@ function checkChartPaths(props: PlatformSettings, release: ReleaseProfile, insta
   for (const def of installed) {
     const path = props.components?.chartPaths?.[def.name] ?? def.chartPath;
     // A path that is no relative chart folder is reported as such (selectComponents), not again here.
-    if (release.charts.has(path) || !CHART_FOLDER.test(path)) continue;
+    if (release.charts.has(path) || typeof path !== 'string' || !CHART_FOLDER.test(path)) continue;
     const message = `component '${def.name}' uses chart folder ${path}, which Cozystack ${release.version} does not have`;
     p.add(props.components?.chartPaths?.[def.name] !== undefined ? `components.chartPaths.${def.name}` : 'bundle', message, 'chart-not-in-release');
   }
