@@ -237,3 +237,21 @@ describe('settings of the components, of the release and of the operator mode, e
     expect(() => build(props as Record<string, unknown>)).not.toThrow();
   });
 });
+
+describe('the bundle', () => {
+  it('a bundle that is no Bundle (a JavaScript caller\'s name) is the one problem reported: nothing else can be checked without it', () => {
+    expect(problems({ bundle: 'paas-full', mode: 'x' })).toEqual(['bundle [invalid-type] expected a Bundle (e.g. Bundle.PAAS_FULL)']);
+  });
+  it('(no props at all), and the failed platform leaves nothing in the app', () => {
+    const app = new App({ outdir: '/nonexistent-never-written' });
+    let error: unknown;
+    try {
+      new Platform(app, 'platform', undefined as unknown as PlatformProps);
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(CozystackValidationError);
+    expect((error as CozystackValidationError).problems.map((p) => `${p.path} [${p.rule}] ${p.message}`)).toEqual(['bundle [invalid-type] expected a Bundle (e.g. Bundle.PAAS_FULL)']);
+    expect(app.node.children).toEqual([]);
+  });
+});

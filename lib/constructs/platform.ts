@@ -179,6 +179,8 @@ export class Platform extends Chart {
   constructor(scope: Construct, id: string, props: PlatformProps) {
     super(scope, id, { disableResourceNameHashes: true });
     brand(this, PLATFORM_BRAND);
+    // A JavaScript caller may give no props: the model reports the missing bundle.
+    props ??= {} as PlatformProps;
     // Checks of the settings the model does not make: SOPS recipients, and credentials by shape in
     // the settings that are committed (issue 15, point 8): the source URL's userinfo, tokens and
     // keys named like credentials in components.values. Reported with the model's, in one report.
