@@ -15,6 +15,7 @@ const IN_PROCESS = [
   'test/corpus.test.ts',
   'test/credentials-model.test.ts',
   'test/e2e-manifests.test.ts',
+  'test/go-values-recorded.test.ts',
   'test/go-values.test.ts',
   'test/host-zones.test.ts',
   'test/names-and-masks.test.ts',

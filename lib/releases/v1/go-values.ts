@@ -1,8 +1,10 @@
 /**
  * How Helm's template functions see and print values, reimplemented for the platform chart model:
  * Go template truthiness, sprig's `default`/`empty`, `quote` (Go `%q` of `%v`), `join`, `toYaml`
- * (sigs.k8s.io/yaml: keys in yaml.v2's order, plain scalars where YAML allows), `b64enc`, and
- * Helm's way of merging values files (`mergeHelmValues`).
+ * (sigs.k8s.io/yaml: keys in yaml.v2's order, each string in the style libyaml's analysis allows,
+ * long lines folded at 80 columns), `b64enc`, and Helm's way of merging values files
+ * (`mergeHelmValues`). test/go-values-recorded.test.ts compares them with what real helm prints;
+ * the few cases they do not print as helm does are listed there.
  */
 import { isPlainObject, type JsonValue, type Values } from '../../core/values.js';
 
@@ -86,7 +88,10 @@ export function strval(v: JsonValue): string {
   return `map[${keys.map((k) => `${k}:${strval(v[k]!)}`).join(' ')}]`;
 }
 
-/** Go's `strconv.Quote` for the characters values carry (printable Unicode is kept). */
+/** Go's `unicode.IsPrint` (with the ASCII space): letters, marks, numbers, punctuation and symbols. */
+const GO_PRINTABLE = /^[\p{L}\p{M}\p{N}\p{P}\p{S}]$/u;
+
+/** Go's `strconv.Quote`: printable characters kept, the others escaped. */
 export function goQuote(s: string): string {
   let out = '"';
   for (const ch of s) {
@@ -101,7 +106,9 @@ export function goQuote(s: string): string {
     else if (c === 9) out += '\\t';
     else if (c === 11) out += '\\v';
     else if (c < 0x20 || c === 0x7f) out += `\\x${c.toString(16).padStart(2, '0')}`;
-    else out += ch;
+    else if (ch === ' ' || GO_PRINTABLE.test(ch)) out += ch;
+    else if (c < 0x10000) out += `\\u${c.toString(16).padStart(4, '0')}`;
+    else out += `\\U${c.toString(16).padStart(8, '0')}`;
   }
   return `${out}"`;
 }
@@ -168,63 +175,217 @@ export function yamlKeyLess(a: string, b: string): boolean {
   return ar.length < br.length;
 }
 
-/** Strings YAML 1.1 (yaml.v2) would read as something else than a string when written plain. */
+/**
+ * Strings yaml.v2's resolver reads as something else than a string (so its encoder asks for double
+ * quotes): null, booleans, the YAML 1.1 numbers (Go's integer syntax, `_` allowed), infinities,
+ * base-60 floats and timestamps.
+ */
 function resolvesToNonString(s: string): boolean {
-  if (s === '' || s === '~' || s === '<<') return true;
+  if (s === '' || s === '~') return true;
   if (/^(null|Null|NULL)$/.test(s)) return true;
   if (/^(y|Y|yes|Yes|YES|n|N|no|No|NO|true|True|TRUE|false|False|FALSE|on|On|ON|off|Off|OFF)$/.test(s)) return true;
   if (/^[-+]?(\.inf|\.Inf|\.INF)$/.test(s) || /^(\.nan|\.NaN|\.NAN)$/.test(s)) return true;
   const plain = s.replace(/_/g, '');
-  if (/^[-+]?(0|[1-9][0-9]*)$/.test(plain) || /^[-+]?0[0-7]+$/.test(plain) || /^[-+]?0x[0-9a-fA-F]+$/.test(plain) || /^[-+]?0b[01]+$/.test(plain)) return true;
+  if (/^[-+]?(0|[1-9][0-9]*)$/.test(plain) || /^[-+]?0[0-7]+$/.test(plain) || /^[-+]?0[xX][0-9a-fA-F]+$/.test(plain) || /^[-+]?0[oO][0-7]+$/.test(plain) || /^[-+]?0[bB][01]+$/.test(plain)) return true;
   if (/^[-+]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][-+]?[0-9]+)?$/.test(plain)) return true;
   if (/^[-+]?[0-9][0-9_]*(:[0-5]?[0-9])+(\.[0-9_]*)?$/.test(s)) return true; // base 60
   if (/^\d{4}-\d{1,2}-\d{1,2}([Tt ].*)?$/.test(s)) return true; // timestamps
   return false;
 }
 
-/** libyaml's printable characters (a string with another one is written double-quoted). */
-function printable(s: string): boolean {
-  for (const ch of s) {
-    const c = ch.codePointAt(0)!;
-    const ok = c === 0x0a || (c >= 0x20 && c <= 0x7e) || c === 0x85 || (c >= 0xa0 && c <= 0xd7ff) || (c >= 0xe000 && c <= 0xfffd && c !== 0xfeff) || c >= 0x10000;
-    if (!ok) return false;
+/** The emitter's printable characters (yaml.v2 `is_printable`: no NEL, no BOM, nothing beyond the BMP). */
+function isPrintable(c: number): boolean {
+  return c === 0x0a || (c >= 0x20 && c <= 0x7e) || (c >= 0xa0 && c <= 0xd7ff) || (c >= 0xe000 && c <= 0xfffd && c !== 0xfeff);
+}
+const isBreak = (c: number | undefined): boolean => c === 0x0a || c === 0x0d || c === 0x85 || c === 0x2028 || c === 0x2029;
+const isBlankOrEnd = (c: number | undefined): boolean => c === undefined || c === 0x20 || c === 0x09 || isBreak(c);
+
+/** What libyaml's scalar analysis allows for a string (yaml.v2 `yaml_emitter_analyze_scalar`). */
+interface ScalarAnalysis {
+  readonly multiline: boolean;
+  readonly plain: boolean;
+  readonly single: boolean;
+  readonly block: boolean;
+}
+function analyze(s: string): ScalarAnalysis {
+  const cs = [...s].map((ch) => ch.codePointAt(0)!);
+  if (cs.length === 0) return { multiline: false, plain: false, single: true, block: false };
+  let flowIndicators = false;
+  let blockIndicators = false;
+  if (/^(---|\.\.\.)/.test(s)) flowIndicators = blockIndicators = true;
+  let lineBreaks = false;
+  let special = false;
+  let leadingSpace = false;
+  let leadingBreak = false;
+  let trailingSpace = false;
+  let trailingBreak = false;
+  let breakSpace = false;
+  let spaceBreak = false;
+  let previousSpace = false;
+  let previousBreak = false;
+  let precededByWhitespace = true;
+  for (let i = 0; i < cs.length; i++) {
+    const c = cs[i]!;
+    const ch = String.fromCodePoint(c);
+    const followedByWhitespace = isBlankOrEnd(cs[i + 1]);
+    if (i === 0) {
+      if ('#,[]{}&*!|>\'"%@`'.includes(ch)) flowIndicators = blockIndicators = true;
+      if (ch === '?' || ch === ':') {
+        flowIndicators = true;
+        if (followedByWhitespace) blockIndicators = true;
+      }
+      if (ch === '-' && followedByWhitespace) flowIndicators = blockIndicators = true;
+    } else {
+      if (',?[]{}'.includes(ch)) flowIndicators = true;
+      if (ch === ':') {
+        flowIndicators = true;
+        if (followedByWhitespace) blockIndicators = true;
+      }
+      if (ch === '#' && precededByWhitespace) flowIndicators = blockIndicators = true;
+    }
+    if (!isPrintable(c)) special = true;
+    if (isBreak(c)) lineBreaks = true;
+    if (c === 0x20) {
+      if (i === 0) leadingSpace = true;
+      if (i === cs.length - 1) trailingSpace = true;
+      if (previousBreak) breakSpace = true;
+      previousSpace = true;
+      previousBreak = false;
+    } else if (isBreak(c)) {
+      if (i === 0) leadingBreak = true;
+      if (i === cs.length - 1) trailingBreak = true;
+      if (previousSpace) spaceBreak = true;
+      previousBreak = true;
+      previousSpace = false;
+    } else {
+      previousSpace = previousBreak = false;
+    }
+    precededByWhitespace = isBlankOrEnd(c);
   }
-  return true;
+  let plain = true;
+  let single = true;
+  let block = true;
+  if (leadingSpace || leadingBreak || trailingSpace || trailingBreak) plain = false;
+  if (trailingSpace) block = false;
+  if (breakSpace) plain = single = false;
+  if (spaceBreak || special) plain = single = block = false;
+  if (lineBreaks) plain = false;
+  // Block context: the flow indicators do not matter, the block ones do.
+  if (blockIndicators) plain = false;
+  void flowIndicators;
+  return { multiline: lineBreaks, plain, single, block };
 }
 
-/** Whether the YAML emitter may write the string plain (libyaml's scalar analysis, simplified). */
-function plainAllowed(s: string): boolean {
-  if (/^[\s]|[\s]$/.test(s)) return false;
-  if (/^[,[\]{}#&*!|>'"%@`]/.test(s) || /^[-?:](\s|$)/.test(s)) return false;
-  if (/^---|^\.\.\./.test(s)) return false;
-  if (/: |:$| #/.test(s)) return false;
-  return printable(s);
+/** The emitter's escapes in a double-quoted scalar (yaml.v2 `yaml_emitter_write_double_quoted_scalar`). */
+function yamlEscape(c: number): string {
+  const named: Record<number, string> = { 0: '0', 7: 'a', 8: 'b', 9: 't', 0x0a: 'n', 0x0b: 'v', 0x0c: 'f', 0x0d: 'r', 0x1b: 'e', 0x22: '"', 0x5c: '\\', 0x85: 'N', 0xa0: '_', 0x2028: 'L', 0x2029: 'P' };
+  if (named[c] !== undefined) return `\\${named[c]}`;
+  const hex = c.toString(16).toUpperCase();
+  if (c <= 0xff) return `\\x${hex.padStart(2, '0')}`;
+  if (c <= 0xffff) return `\\u${hex.padStart(4, '0')}`;
+  return `\\U${hex.padStart(8, '0')}`;
 }
 
-function yamlScalar(v: JsonValue): string {
+/** The emitter's line width: a space past this column is written as a line break. */
+const BEST_WIDTH = 80;
+
+/**
+ * A scalar as yaml.v2 writes it starting at `column`, its continuation lines (when it folds a long
+ * line at a space) at `indent`; `breaks` is false for keys, which never fold.
+ */
+function scalarText(s: string, column: number, indent: number, breaks: boolean): string {
+  const style = (() => {
+    const a = analyze(s);
+    const wanted = s.includes('\n') ? 'literal' : resolvesToNonString(s) ? 'double' : 'plain';
+    if (wanted === 'plain') {
+      if (!a.plain || (!breaks && a.multiline)) return a.single ? 'single' : 'double';
+      return 'plain';
+    }
+    if (wanted === 'literal') return a.block && breaks ? 'literal' : 'double';
+    return 'double';
+  })();
+  const cs = [...s];
+  const pad = ' '.repeat(indent);
+  let out = '';
+  let col = column;
+  const put = (t: string): void => {
+    out += t;
+    col += [...t].length;
+  };
+  const newLine = (): void => {
+    out += `\n${pad}`;
+    col = indent;
+  };
+  if (style === 'plain' || style === 'single') {
+    const quoted = style === 'single';
+    if (quoted) put("'");
+    let spaces = false;
+    for (let i = 0; i < cs.length; i++) {
+      const ch = cs[i]!;
+      if (ch === ' ') {
+        const inner = !quoted || (i > 0 && i < cs.length - 1);
+        if (breaks && !spaces && col > BEST_WIDTH && inner && cs[i + 1] !== ' ') newLine();
+        else put(' ');
+        spaces = true;
+      } else {
+        put(quoted && ch === "'" ? "''" : ch);
+        spaces = false;
+      }
+    }
+    if (quoted) put("'");
+    return out;
+  }
+  put('"');
+  let spaces = false;
+  for (let i = 0; i < cs.length; i++) {
+    const ch = cs[i]!;
+    const c = ch.codePointAt(0)!;
+    if (!isPrintable(c) || isBreak(c) || ch === '"' || ch === '\\') {
+      put(yamlEscape(c));
+      spaces = false;
+    } else if (ch === ' ') {
+      if (breaks && !spaces && col > BEST_WIDTH && i > 0 && i < cs.length - 1) {
+        newLine();
+        if (cs[i + 1] === ' ') put('\\');
+      } else put(' ');
+      spaces = true;
+    } else {
+      put(ch);
+      spaces = false;
+    }
+  }
+  put('"');
+  return out;
+}
+
+/** A scalar value at `column`, continued at `indent` (numbers as a float64 is written, booleans, null, strings). */
+function yamlScalar(v: JsonValue, column = 0, indent = 2, breaks = true): string {
   if (v === null) return 'null';
   if (typeof v === 'boolean') return v ? 'true' : 'false';
   if (typeof v === 'number') return Number.isInteger(v) && Math.abs(v) < 1e21 ? String(v) : goFloat(v);
-  const s = v as string;
-  if (!resolvesToNonString(s) && plainAllowed(s)) return s;
-  if (resolvesToNonString(s) || !printable(s)) return goQuote(s);
-  return `'${s.replace(/'/g, "''")}'`;
+  return scalarText(v as string, column, indent, breaks);
 }
 
 const nonEmpty = (v: JsonValue): boolean => (Array.isArray(v) ? v.length > 0 : isPlainObject(v) && Object.keys(v).length > 0);
 
-function inline(v: JsonValue): string {
+function inline(v: JsonValue, column: number, indent: number): string {
   if (Array.isArray(v)) return '[]';
   if (isPlainObject(v)) return '{}';
-  return yamlScalar(v);
+  return yamlScalar(v, column, indent);
 }
 
 /** A literal block for a string with line breaks: its header and its lines at `pad`. */
 function literal(s: string, pad: string): [string, string[]] {
-  const chomp = s.endsWith('\n') ? (/\n\n$/.test(s) ? '+' : '') : '-';
+  // An indentation indicator when the first line starts with a space or is empty; keep (+) when
+  // the string ends in two breaks or is a single break, strip (-) when it ends in none.
+  const hint = /^[ \n]/.test(s) ? '2' : '';
+  const chomp = s.endsWith('\n') ? (/\n\n$/.test(s) || s === '\n' ? '+' : '') : '-';
   const body = chomp === '-' ? s : s.slice(0, -1);
-  return [`|${chomp}`, body.split('\n').map((l) => (l ? pad + l : ''))];
+  return [`|${hint}${chomp}`, body.split('\n').map((l) => (l ? pad + l : ''))];
 }
+
+/** Whether a string is written as a literal block at this place. */
+const isLiteral = (v: JsonValue): v is string => typeof v === 'string' && v.includes('\n') && analyze(v).block;
 
 /** The lines of a non-empty map or list at `indent` spaces (yaml.v2 layout: lists not indented under their key). */
 function block(v: JsonValue, indent: number): string[] {
@@ -235,10 +396,10 @@ function block(v: JsonValue, indent: number): string[] {
       if (nonEmpty(item)) {
         const sub = block(item, indent + 2);
         out.push(`${pad}- ${sub[0]!.slice(indent + 2)}`, ...sub.slice(1));
-      } else if (typeof item === 'string' && item.includes('\n')) {
+      } else if (isLiteral(item)) {
         const [head, lines] = literal(item, `${pad}  `);
         out.push(`${pad}- ${head}`, ...lines);
-      } else out.push(`${pad}- ${inline(item)}`);
+      } else out.push(`${pad}- ${inline(item, indent + 2, indent + 2)}`);
     }
     return out;
   }
@@ -246,25 +407,35 @@ function block(v: JsonValue, indent: number): string[] {
   const keys = Object.keys(m).sort((a, b) => (yamlKeyLess(a, b) ? -1 : yamlKeyLess(b, a) ? 1 : 0));
   for (const k of keys) {
     const val = m[k]!;
-    const key = `${pad}${yamlScalar(k)}:`;
+    const key = `${pad}${yamlScalar(k, indent, indent, false)}:`;
     if (Array.isArray(val) && val.length) out.push(key, ...block(val, indent));
     else if (nonEmpty(val)) out.push(key, ...block(val, indent + 2));
-    else if (typeof val === 'string' && val.includes('\n')) {
+    else if (isLiteral(val)) {
       const [head, lines] = literal(val, `${pad}  `);
       out.push(`${key} ${head}`, ...lines);
-    } else out.push(`${key} ${inline(val)}`);
+    } else out.push(`${key} ${inline(val, [...key].length + 1, indent + 2)}`);
   }
   return out;
 }
 
-/** Helm's `toYaml` (no trailing newline). */
+/** Characters yaml.v2's reader refuses in the JSON that sigs.k8s.io/yaml converts (json.Marshal leaves them raw). */
+const UNREADABLE = /[\x7f-\x84\x86-\x9f\ufffe\uffff]/u;
+function readable(v: JsonValue): boolean {
+  if (typeof v === 'string') return !UNREADABLE.test(v);
+  if (Array.isArray(v)) return v.every(readable);
+  if (isPlainObject(v)) return Object.entries(v as Values).every(([k, x]) => !UNREADABLE.test(k) && readable(x));
+  return true;
+}
+
+/** Helm's `toYaml` (no trailing newline; empty when the conversion fails, as helm's is). */
 export function toYaml(v: JsonValue): string {
+  if (!readable(v)) return '';
   if (nonEmpty(v)) return block(v, 0).join('\n');
-  if (typeof v === 'string' && v.includes('\n')) {
+  if (isLiteral(v)) {
     const [head, lines] = literal(v, '  ');
     return [head, ...lines].join('\n');
   }
-  return inline(v);
+  return inline(v, 0, 2);
 }
 
 /** Helm's `indent n` / `nindent n`. */
