@@ -114,6 +114,17 @@ const strings: Record<string, string> = {
   'a long line that needs double quotes': `yes\t${'word '.repeat(30).trim()}`,
   'a long multi-line string': `${'word '.repeat(30).trim()}\n${'x'.repeat(100)}\n`,
   'a space break in a long line': `${'word '.repeat(30)}\nend`,
+  'a long line with double spaces': `${'word '.repeat(15)} ${'word  '.repeat(10)}end`,
+  'a long line with a double space at the fold': `${'x'.repeat(81)}  y`,
+  'a long line with a trailing space': `${'word '.repeat(30)}`,
+  'a long line with a leading space': ` ${'word '.repeat(30).trim()}`,
+  'a long double-quoted line with double spaces': `yes\t${'word  '.repeat(30).trim()}`,
+  'a long double-quoted line ending in spaces': `yes\t${'x'.repeat(85)}  `,
+  'a line separator': 'a\u2028b',
+  'a paragraph separator': 'a\u2029b',
+  'a no-break space': 'a\u00a0b',
+  'a carriage return': 'a\rb',
+  'a NUL': 'a\u0000b',
 };
 
 const numbers: Record<string, number> = {
@@ -136,6 +147,8 @@ const trees: Record<string, Json> = {
   'key order': { b: 1, a10: 2, a2: 3, A: 4, '1': 5, a01: 7, _x: 8, Z: 9, é: 10, 'a.b': 11, 'a-b': 12, a: 13, ab: 14, x9: 15, x10: 16, a0: 17, a00: 18, '10': 19, '9': 20, '': 21 },
   'a long key': { ['k'.repeat(130)]: 1 },
   'a long value in a deep map': { a: { b: { c: 'word '.repeat(20).trim() } } },
+  'a long value in a list': ['word '.repeat(20).trim(), ['word '.repeat(20).trim()], { k: ['word '.repeat(20).trim()] }],
+  'a long key with spaces': { [`${'key '.repeat(25)}end`]: 'word '.repeat(20).trim() },
   'keys that need quotes': { yes: 1, 'a b': 2, 'a: b': 3, '1.5': 4, '': 5, '-': 6, '#x': 7, 'a\tb': 8 },
   'a key with a line break': { 'x\ny': 7 },
   'maps and lists': { l: [1, 2], m: { k: true }, e: [], o: {} },

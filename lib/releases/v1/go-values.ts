@@ -209,10 +209,8 @@ interface ScalarAnalysis {
 }
 function analyze(s: string): ScalarAnalysis {
   const cs = [...s].map((ch) => ch.codePointAt(0)!);
-  if (cs.length === 0) return { multiline: false, plain: false, single: true, block: false };
-  let flowIndicators = false;
-  let blockIndicators = false;
-  if (/^(---|\.\.\.)/.test(s)) flowIndicators = blockIndicators = true;
+  // Only block context is written (toYaml has no flow collections), so only the block indicators matter.
+  let blockIndicators = /^(---|\.\.\.)/.test(s);
   let lineBreaks = false;
   let special = false;
   let leadingSpace = false;
@@ -229,19 +227,11 @@ function analyze(s: string): ScalarAnalysis {
     const ch = String.fromCodePoint(c);
     const followedByWhitespace = isBlankOrEnd(cs[i + 1]);
     if (i === 0) {
-      if ('#,[]{}&*!|>\'"%@`'.includes(ch)) flowIndicators = blockIndicators = true;
-      if (ch === '?' || ch === ':') {
-        flowIndicators = true;
-        if (followedByWhitespace) blockIndicators = true;
-      }
-      if (ch === '-' && followedByWhitespace) flowIndicators = blockIndicators = true;
+      if ('#,[]{}&*!|>\'"%@`'.includes(ch)) blockIndicators = true;
+      if ((ch === '?' || ch === ':' || ch === '-') && followedByWhitespace) blockIndicators = true;
     } else {
-      if (',?[]{}'.includes(ch)) flowIndicators = true;
-      if (ch === ':') {
-        flowIndicators = true;
-        if (followedByWhitespace) blockIndicators = true;
-      }
-      if (ch === '#' && precededByWhitespace) flowIndicators = blockIndicators = true;
+      if (ch === ':' && followedByWhitespace) blockIndicators = true;
+      if (ch === '#' && precededByWhitespace) blockIndicators = true;
     }
     if (!isPrintable(c)) special = true;
     if (isBreak(c)) lineBreaks = true;
@@ -270,9 +260,7 @@ function analyze(s: string): ScalarAnalysis {
   if (breakSpace) plain = single = false;
   if (spaceBreak || special) plain = single = block = false;
   if (lineBreaks) plain = false;
-  // Block context: the flow indicators do not matter, the block ones do.
   if (blockIndicators) plain = false;
-  void flowIndicators;
   return { multiline: lineBreaks, plain, single, block };
 }
 
@@ -320,6 +308,9 @@ function scalarText(s: string, column: number, indent: number, breaks: boolean):
     const quoted = style === 'single';
     if (quoted) put("'");
     let spaces = false;
+    // A line or paragraph separator (the only breaks a single-quoted string can hold) is written
+    // as it is; the line after it starts at the indentation.
+    let afterBreak = false;
     for (let i = 0; i < cs.length; i++) {
       const ch = cs[i]!;
       if (ch === ' ') {
@@ -327,7 +318,13 @@ function scalarText(s: string, column: number, indent: number, breaks: boolean):
         if (breaks && !spaces && col > BEST_WIDTH && inner && cs[i + 1] !== ' ') newLine();
         else put(' ');
         spaces = true;
+      } else if (isBreak(ch.codePointAt(0))) {
+        out += ch;
+        col = 0;
+        afterBreak = true;
       } else {
+        if (afterBreak) put(pad);
+        afterBreak = false;
         put(quoted && ch === "'" ? "''" : ch);
         spaces = false;
       }
