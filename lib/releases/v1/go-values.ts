@@ -197,71 +197,51 @@ function resolvesToNonString(s: string): boolean {
 function isPrintable(c: number): boolean {
   return c === 0x0a || (c >= 0x20 && c <= 0x7e) || (c >= 0xa0 && c <= 0xd7ff) || (c >= 0xe000 && c <= 0xfffd && c !== 0xfeff);
 }
-const isBreak = (c: number | undefined): boolean => c === 0x0a || c === 0x0d || c === 0x85 || c === 0x2028 || c === 0x2029;
-const isBlankOrEnd = (c: number | undefined): boolean => c === undefined || c === 0x20 || c === 0x09 || isBreak(c);
+/** The emitter's line breaks that it prints: CR and NEL are breaks too, but not printable, which decides first. */
+const isBreak = (c: number | undefined): boolean => c === 0x0a || c === 0x2028 || c === 0x2029;
 
-/** What libyaml's scalar analysis allows for a string (yaml.v2 `yaml_emitter_analyze_scalar`). */
+/**
+ * What libyaml's scalar analysis allows for a string in block context (yaml.v2
+ * `yaml_emitter_analyze_scalar`). Kept to what changes the outcome here: plain is never allowed
+ * with a line break, a tab or another character the emitter does not print, so the indicators
+ * only look at spaces around them, and a leading or trailing break needs no flag of its own.
+ */
 interface ScalarAnalysis {
-  readonly multiline: boolean;
   readonly plain: boolean;
   readonly single: boolean;
   readonly block: boolean;
 }
 function analyze(s: string): ScalarAnalysis {
   const cs = [...s].map((ch) => ch.codePointAt(0)!);
-  // Only block context is written (toYaml has no flow collections), so only the block indicators matter.
+  // toYaml writes no flow collections, so only the block indicators matter.
   let blockIndicators = /^(---|\.\.\.)/.test(s);
   let lineBreaks = false;
   let special = false;
-  let leadingSpace = false;
-  let leadingBreak = false;
-  let trailingSpace = false;
-  let trailingBreak = false;
   let breakSpace = false;
   let spaceBreak = false;
-  let previousSpace = false;
-  let previousBreak = false;
-  let precededByWhitespace = true;
   for (let i = 0; i < cs.length; i++) {
     const c = cs[i]!;
     const ch = String.fromCodePoint(c);
-    const followedByWhitespace = isBlankOrEnd(cs[i + 1]);
+    const spaceAfter = cs[i + 1] === undefined || cs[i + 1] === 0x20;
     if (i === 0) {
       if ('#,[]{}&*!|>\'"%@`'.includes(ch)) blockIndicators = true;
-      if ((ch === '?' || ch === ':' || ch === '-') && followedByWhitespace) blockIndicators = true;
+      if ((ch === '?' || ch === ':' || ch === '-') && spaceAfter) blockIndicators = true;
     } else {
-      if (ch === ':' && followedByWhitespace) blockIndicators = true;
-      if (ch === '#' && precededByWhitespace) blockIndicators = true;
+      if (ch === ':' && spaceAfter) blockIndicators = true;
+      if (ch === '#' && cs[i - 1] === 0x20) blockIndicators = true;
     }
     if (!isPrintable(c)) special = true;
-    if (isBreak(c)) lineBreaks = true;
-    if (c === 0x20) {
-      if (i === 0) leadingSpace = true;
-      if (i === cs.length - 1) trailingSpace = true;
-      if (previousBreak) breakSpace = true;
-      previousSpace = true;
-      previousBreak = false;
-    } else if (isBreak(c)) {
-      if (i === 0) leadingBreak = true;
-      if (i === cs.length - 1) trailingBreak = true;
-      if (previousSpace) spaceBreak = true;
-      previousBreak = true;
-      previousSpace = false;
-    } else {
-      previousSpace = previousBreak = false;
-    }
-    precededByWhitespace = isBlankOrEnd(c);
+    if (isBreak(c)) {
+      lineBreaks = true;
+      if (cs[i - 1] === 0x20) spaceBreak = true;
+    } else if (c === 0x20 && isBreak(cs[i - 1])) breakSpace = true;
   }
-  let plain = true;
-  let single = true;
-  let block = true;
-  if (leadingSpace || leadingBreak || trailingSpace || trailingBreak) plain = false;
-  if (trailingSpace) block = false;
-  if (breakSpace) plain = single = false;
-  if (spaceBreak || special) plain = single = block = false;
-  if (lineBreaks) plain = false;
-  if (blockIndicators) plain = false;
-  return { multiline: lineBreaks, plain, single, block };
+  const edgeSpace = cs[0] === 0x20 || cs.at(-1) === 0x20;
+  // A break next to a space is also a line break: plain is refused by lineBreaks already.
+  const plain = !(edgeSpace || special || lineBreaks || blockIndicators);
+  const single = !(breakSpace || spaceBreak || special);
+  const block = !(cs.at(-1) === 0x20 || spaceBreak || special);
+  return { plain, single, block };
 }
 
 /** The emitter's escapes in a double-quoted scalar (yaml.v2 `yaml_emitter_write_double_quoted_scalar`). */
@@ -286,7 +266,7 @@ function scalarText(s: string, column: number, indent: number, breaks: boolean):
     const a = analyze(s);
     const wanted = s.includes('\n') ? 'literal' : resolvesToNonString(s) ? 'double' : 'plain';
     if (wanted === 'plain') {
-      if (!a.plain || (!breaks && a.multiline)) return a.single ? 'single' : 'double';
+      if (!a.plain) return a.single ? 'single' : 'double';
       return 'plain';
     }
     if (wanted === 'literal') return a.block && breaks ? 'literal' : 'double';
