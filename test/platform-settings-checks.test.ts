@@ -255,3 +255,61 @@ describe('the bundle', () => {
     expect(app.node.children).toEqual([]);
   });
 });
+
+describe('what the v0.41 model fills in when a setting is left out (the mutation run of platform-model.ts)', () => {
+  const distro = (props: Record<string, unknown> = {}) => {
+    const app = new App({ outdir: '/nonexistent-never-written' });
+    const platform = new Platform(app, 'platform', { bundle: Bundle.DISTRO_FULL, ...V041, ...props } as PlatformProps);
+    const objects = collectObjects(app);
+    const cm = objects.find((o) => o.kind === 'ConfigMap' && o.metadata.name === 'cozystack' && o.metadata.namespace === 'cozy-system') as unknown as { data: Record<string, string> };
+    return { platform, objects, data: cm.data };
+  };
+
+  it("without rootHost (distro-full does not require it) the root tenant's host is example.org, as PlatformProps.rootHost documents", () => {
+    expect(distro().platform.rootTenant.host).toBe('example.org');
+    expect(distro({ rootHost: 'cloud.example.net' }).platform.rootTenant.host).toBe('cloud.example.net');
+  });
+
+  it('the ConfigMap has root-host and api-server-endpoint empty when they are not set (the empty value the templates read for a missing key)', () => {
+    const { data } = distro();
+    expect(data['root-host']).toBe('');
+    expect(data['api-server-endpoint']).toBe('');
+  });
+
+  it('the ConfigMap joins the external IPs with commas, as the upstream key expose-external-ips takes them', () => {
+    expect(distro({ expose: { externalIPs: ['192.0.2.10', '192.0.2.11'] } }).data['expose-external-ips']).toBe('192.0.2.10,192.0.2.11');
+  });
+
+  it("paas-full: kube-ovn's pod gateway is empty when network.podGateway is not set (upstream reads the missing ConfigMap key as empty)", () => {
+    const kubeovn = build({ ...V041 }).objects.find((o) => o.kind === 'HelmRelease' && o.metadata.name === 'kubeovn') as unknown as { spec: { values: { 'kube-ovn': { ipv4: Record<string, string> } } } };
+    expect(kubeovn.spec.values['kube-ovn'].ipv4.POD_GATEWAY).toBe('');
+  });
+
+  it('a chart folder of one or of three segments is a folder (then one the release does not have), not a malformed path', () => {
+    for (const path of ['cilium', 'system/cilium/sub']) {
+      expect(problems({ ...V041, components: { chartPaths: { cilium: path } } })).toEqual([`components.chartPaths.cilium [chart-not-in-release] component 'cilium' uses chart folder ${path}, which Cozystack 0.41.11 does not have`]);
+    }
+  });
+
+  it("a 'v' and a digit inside a version is not the leading-'v' slip", () => {
+    expect(problems({ version: 'release-v1.6.2' })).toEqual(["version [invalid-version] 'release-v1.6.2' is not a Cozystack release version (expected a release such as 1.6.0)"]);
+  });
+
+  it('the report is headed invalid platform settings, at v0.41 and at v1', () => {
+    for (const props of [{ ...V041, mode: 'x' }, { mode: 'x' }]) {
+      try {
+        build(props);
+        throw new Error('expected an error');
+      } catch (e) {
+        expect((e as CozystackValidationError).heading).toBe('invalid platform settings');
+        expect((e as Error).message.split('\n')[0]).toBe('invalid platform settings:');
+      }
+    }
+  });
+
+  it("a custom bundle whose values name a placeholder the model does not have fails, naming the bundle and the placeholder", () => {
+    const cilium = Bundle.PAAS_FULL.component('cilium')!;
+    const bundle = Bundle.PAAS_FULL.with({ name: 'mine', replace: [{ ...cilium, values: { a: '{{noSuchPlaceholder}}' } }] });
+    expect(() => build({ ...V041, bundle })).toThrow('bundle mine: unknown placeholder {{noSuchPlaceholder}}');
+  });
+});
