@@ -60,6 +60,8 @@ const CASES = [
     ['version without a digit after the v', { version: 'latest' }, ["version [invalid-version] 'latest' is not a Cozystack release version (expected a release such as 1.6.0)"]],
     ["version with the leading 'v'", { version: 'v1.6.2' }, ["version [invalid-version] 'v1.6.2' is not a Cozystack release version (write it without the leading 'v': '1.6.2')"]],
     ["a 'v' not followed by a digit is no such slip", { version: 'vx' }, ["version [invalid-version] 'vx' is not a Cozystack release version (expected a release such as 1.6.0)"]],
+    // The operator's default image is not made of a version that is not one (it would be a second problem).
+    ['a version with a space', { version: '1.6 beta' }, ["version [invalid-version] '1.6 beta' is not a Cozystack release version (expected a release such as 1.6.0)"]],
     ['version that is not a string', { version: 1.6 }, ["version [invalid-version] '1.6' is not a Cozystack release version (expected a release such as 1.6.0)"]],
     ['a version not pinned, with the pinned ones', { version: '1.6.1' }, ["version [unknown-version] '1.6.1' is not a release this library pins (it knows 0.41.11, 1.6.0, 1.6.2) (did you mean '1.6.0'?)"]],
     ['migrationsTargetVersion zero', { migrationsTargetVersion: 0 }, ['migrationsTargetVersion [invalid-number] expected a positive integer, got 0']],
