@@ -315,3 +315,14 @@ describe('what the v0.41 model fills in when a setting is left out (the mutation
     expect(() => build({ ...V041, bundle })).toThrow('bundle mine: unknown placeholder {{noSuchPlaceholder}}');
   });
 });
+
+describe('the namespaces of a custom bundle', () => {
+  it('cozy-public is privileged when a privileged component of the bundle runs there (a namespace is privileged when one of its releases is)', () => {
+    const cilium = Bundle.PAAS_FULL.component('cilium')!;
+    const bundle = Bundle.PAAS_FULL.with({ name: 'mine', replace: [{ ...cilium, namespace: 'cozy-public' }] });
+    const ns = build({ ...V041, bundle }).objects.find((o) => o.kind === 'Namespace' && o.metadata.name === 'cozy-public')!;
+    expect((ns.metadata.labels as Record<string, string>)['pod-security.kubernetes.io/enforce']).toBe('privileged');
+    const plain = build({ ...V041 }).objects.find((o) => o.kind === 'Namespace' && o.metadata.name === 'cozy-public')!;
+    expect((plain.metadata.labels as Record<string, string>)['pod-security.kubernetes.io/enforce']).not.toBe('privileged');
+  });
+});
