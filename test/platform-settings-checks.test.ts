@@ -1,11 +1,11 @@
 // Every check of the Platform settings that a TypeScript or JavaScript caller reaches (`new Platform`
 // with props the Platform document's schema would have refused before: the command line never
 // passes them on), with each problem in full: the setting's path, the rule and the message, which
-// names what was given and what is expected. The accepted forms are those the settings' JSDoc and
-// docs/settings.md document (a DNS name, an http(s) URL, an IPv4 CIDR, a Go duration, a port, an
-// image reference of the distribution grammar: registry[:port]/path[:tag][@sha256:<64 hex>]).
-// Also the defaults the model fills in that only these settings show: the operator variant of a
-// v0.41 bundle, the image of a pinned version.
+// names what was given and what is expected. The accepted forms are those the settings' JSDoc
+// documents (lib/model/settings.ts: a DNS name, an http(s) URL, an IPv4 CIDR, a Go duration, a
+// port, an image reference of the distribution grammar: registry[:port]/path[:tag][@sha256:<64 hex>]).
+// Also what the model fills in when a setting is left out: the v0.41 defaults, the operator image
+// of a pinned version.
 import { createHash } from 'node:crypto';
 import { App } from 'cdk8s';
 import { describe, expect, it } from 'vitest';
