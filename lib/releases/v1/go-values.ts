@@ -262,16 +262,11 @@ const BEST_WIDTH = 80;
  * line at a space) at `indent`; `breaks` is false for keys, which never fold.
  */
 function scalarText(s: string, column: number, indent: number, breaks: boolean): string {
-  const style = (() => {
-    const a = analyze(s);
-    const wanted = s.includes('\n') ? 'literal' : resolvesToNonString(s) ? 'double' : 'plain';
-    if (wanted === 'plain') {
-      if (!a.plain) return a.single ? 'single' : 'double';
-      return 'plain';
-    }
-    if (wanted === 'literal') return a.block && breaks ? 'literal' : 'double';
-    return 'double';
-  })();
+  // A string with a line break gets here only when it cannot be a literal block (block() and
+  // toYaml write those): yaml.v2 then writes it double-quoted, as it does a string that would read
+  // as something else.
+  const a = analyze(s);
+  const style = s.includes('\n') || resolvesToNonString(s) ? 'double' : a.plain ? 'plain' : a.single ? 'single' : 'double';
   const cs = [...s];
   const pad = ' '.repeat(indent);
   let out = '';
