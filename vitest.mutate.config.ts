@@ -26,6 +26,7 @@ const IN_PROCESS = [
   'test/platform-bundles.test.ts',
   'test/platform-chart-model.test.ts',
   'test/platform-chart.test.ts',
+  'test/platform-construct.test.ts',
   'test/platform-output.test.ts',
   'test/platform-settings-checks.test.ts',
   'test/platform-v1-settings.test.ts',
