@@ -143,3 +143,15 @@ describe('tenantsPerChart', () => {
     ]);
   });
 });
+
+describe("what the operator would report of the chart's Packages, as the platform's warnings", () => {
+  // releases/v1.6.2/upstream/packages/core/platform/sources/hami.yaml: cozystack.hami dependsOn
+  // cozystack.gpu-operator, which the isp-full variant installs only when enabled; the operator
+  // leaves such a Package waiting (its reason DependenciesNotReady).
+  it('a Package that waits for one the variant does not install is named, with the release', () => {
+    const { platform } = platformOf({ variant: 'isp-full', components: { enable: ['hami'] } });
+    expect(platform.warnings).toEqual(['Cozystack 1.6.2: the operator would not install it: Package cozystack.hami: depends on Package cozystack.gpu-operator, which is not installed [DependenciesNotReady]']);
+    expect(platformOf({ variant: 'isp-full', components: { enable: ['hami', 'gpu-operator'] } }).platform.warnings).toEqual([]);
+    expect(platformOf({ variant: 'isp-full' }).platform.warnings).toEqual([]);
+  });
+});
