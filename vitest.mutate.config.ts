@@ -38,6 +38,7 @@ const IN_PROCESS = [
   'test/served-kinds-v1.test.ts',
   'test/settings.test.ts',
   'test/source-resolve.test.ts',
+  'test/tenant-app-checks.test.ts',
   'test/tenant-model.test.ts',
   'test/tenant-objects.test.ts',
   'test/tenant-quota-arithmetic.test.ts',
