@@ -301,3 +301,173 @@ describe('credentials read from an existing Secret of the user', () => {
     expect((hr.spec as { values: unknown }).values).toEqual({ users: { app: {}, ro: {} } });
   });
 });
+
+// Written after the StrykerJS run of tenant.ts and managed-app.ts (docs/testing.md, seventh round):
+// each case kills survivors of that run.
+describe('what the checks skip, and the paths and owners they name', () => {
+  it('an invalid name is only that: no namespace, group or host problem derived from it', () => {
+    const root = platformOf().rootTenant;
+    root.addTenant('a').addTenant('b');
+    root.addTenant('x');
+    // tenant-a-b is a's child's namespace; tenant-x-admin is x's admin group.
+    for (const name of ['a-b', 'x-admin']) {
+      expect(problems(() => root.addTenant(name))).toEqual([`Tenant tenant-root/${name} name [invalid-tenant-name] '${name}' is not a valid tenant name (lowercase letters and digits only, no '-')`]);
+    }
+  });
+
+  it("the root tenant's problems are named Tenant tenant-root, at rootTenant. paths", () => {
+    expect(problems(() => platformOf({ ...V041, rootTenant: { etcd: 'x' } as never }))).toEqual(['Tenant tenant-root rootTenant.etcd [invalid-type] expected true or false, got "x"']);
+  });
+
+  it('a host of exactly 63 characters is accepted; a longer derived one is reported at name, a given one at host', () => {
+    const root = platformOf().rootTenant;
+    const h63 = `${'h'.repeat(50)}.example.org`; // 50 + 12 = 62
+    expect(root.addTenant('a', { host: `${h63.slice(0, 0)}x${h63}` }).host).toHaveLength(63);
+    const name = 'n'.repeat(52); // n...n.example.org: 64
+    expect(problems(() => root.addTenant(name))).toEqual([`Tenant tenant-root/${name} name [host-too-long] host '${name}.example.org' is longer than 63 characters (it is written as a namespace label value)`]);
+    const given = `${'g'.repeat(40)}.${'g'.repeat(20)}.example.org`;
+    expect(problems(() => root.addTenant('b', { host: given }))).toEqual([`Tenant tenant-root/b host [host-too-long] host '${given}' is longer than 63 characters (it is written as a namespace label value)`]);
+  });
+
+  it('a host that is not a DNS name is reported once, whatever its length', () => {
+    const bad = `${'A'.repeat(70)}.org`;
+    expect(problems(() => platformOf().rootTenant.addTenant('a', { host: bad }))).toEqual([`Tenant tenant-root/a host [invalid-host] '${bad}' is not a valid DNS name (lowercase labels separated by dots)`]);
+  });
+
+  it('an empty host is the derived one, and the derived one is checked', () => {
+    const name = 'a'.repeat(64);
+    expect(problems(() => platformOf().rootTenant.addTenant(name, { host: '' }))).toContain(`Tenant tenant-root/${name} name [invalid-host] host '${name}.example.org' is not a valid DNS name`);
+  });
+
+  it('a host claimed twice names the first owner, at host', () => {
+    const root = platformOf().rootTenant;
+    root.addTenant('a', { host: 'shop.example.org' });
+    expect(problems(() => root.addTenant('b', { host: 'shop.example.org' }))).toEqual(["Tenant tenant-root/b host [duplicate-host] host 'shop.example.org' is already claimed by tenant tenant-a"]);
+  });
+
+  it("the platform's service hosts and a tenant's Grafana and S3 hosts are named by their owner", () => {
+    const root = platformOf().rootTenant;
+    expect(problems(() => root.addTenant('api'))).toEqual([expect.stringContaining("the platform's api")]);
+    const a = root.addTenant('a', { monitoring: true, seaweedfs: true });
+    expect(problems(() => a.addTenant('grafana'))).toEqual([expect.stringContaining('the monitoring of tenant tenant-a')]);
+    expect(problems(() => a.addTenant('s3'))).toEqual([expect.stringContaining('the seaweedfs of tenant tenant-a')]);
+    // Only the root's host has the platform's service hosts under it.
+    expect(a.addTenant('api').host).toBe('api.a.example.org');
+  });
+
+  it('a tenant sits in its parent (the root in the Platform); one whose name an app of the parent has sits in the construct Tenant', () => {
+    const p = platformOf();
+    expect(p.rootTenant.node.path).toBe('platform/tenant-root');
+    new Postgres(p.rootTenant, 'a', {});
+    expect(p.rootTenant.addTenant('a').node.path).toBe('platform/tenant-root/Tenant/a');
+    expect(p.rootTenant.addTenant('b').node.path).toBe('platform/tenant-root/b');
+  });
+
+  it('resource names: a prefix and a name of one character each; limits, like requests, is no resource name', () => {
+    const root = platformOf().rootTenant;
+    expect(root.addTenant('a', { resourceQuotas: { 'x/y': 1, z: '1' } }).settings.resourceQuotas).toEqual({ 'x/y': 1, z: '1' });
+    expect(problems(() => root.addTenant('b', { resourceQuotas: { limits: '1' } } as never))).toEqual(["Tenant tenant-root/b resourceQuotas.limits [invalid-quota] 'limits' is not a resource name (nested requests/limits maps are not accepted)"]);
+  });
+});
+
+describe('addApp and manifestProblemsAlone: manifests without metadata, kind or a map spec', () => {
+  it('addApp: no metadata is a missing name; a spec that is no object is refused', () => {
+    const root = platformOf().rootTenant;
+    expect(problems(() => root.addApp({ apiVersion: 'apps.cozystack.io/v1alpha1', kind: 'Postgres' } as never))).toEqual(['Postgres tenant-root/? metadata.name [required] a name is required']);
+    expect(problems(() => root.addApp({ apiVersion: 'apps.cozystack.io/v1alpha1', kind: 'Postgres', metadata: { name: 'db' }, spec: 'x' } as never))).toEqual(['Postgres tenant-root/db spec [invalid-type] expected a map, got "x"']);
+  });
+
+  it('manifestProblemsAlone: nothing at all, no metadata, no kind', () => {
+    const alone = (m: unknown) => manifestProblemsAlone(m as never).map((p) => `${p.subject} ${p.path} [${p.rule}] ${p.message}`);
+    expect(alone(undefined)).toEqual(['? ?/? metadata.name [required] a name is required', expect.stringMatching(/^\? \?\/\? kind \[unknown-kind\] /)]);
+    expect(alone({ kind: 'Postgres' })).toEqual(['Postgres ?/? metadata.name [required] a name is required']);
+    expect(alone({ kind: 'Postgres', metadata: { name: null } })).toEqual(['Postgres ?/? metadata.name [required] a name is required']);
+    expect(alone({ metadata: { name: 'x' } })).toEqual([expect.stringMatching(/^\? \?\/x kind \[unknown-kind\] unknown kind "undefined": /)]);
+  });
+
+  it('manifestProblemsAlone: a Tenant without a name, or with one that is no string, is not also an invalid tenant name', () => {
+    const alone = (m: unknown) => manifestProblemsAlone(m as never).map((p) => `${p.path} [${p.rule}]`);
+    expect(alone({ kind: 'Tenant', metadata: { name: '' } })).toEqual(['metadata.name [required]']);
+    expect(alone({ kind: 'Tenant', metadata: { name: 5 } })).toEqual(['metadata.name [invalid-type]']);
+  });
+
+  it('manifestProblemsAlone: a spec that is no map is not also checked against the schema', () => {
+    expect(manifestProblemsAlone({ apiVersion: 'apps.cozystack.io/v1alpha1', kind: 'Postgres', metadata: { name: 'db' }, spec: 'x' } as never).map((p) => `${p.path} [${p.rule}]`)).toEqual(['spec [invalid-type]']);
+  });
+});
+
+describe("a ManagedApp's problems: headings, paths and where it sits", () => {
+  it('the report is headed invalid <Kind>', () => {
+    const root = platformOf().rootTenant;
+    expect(() => new Postgres(root, 'Bad_Name', {})).toThrow(/^invalid Postgres/);
+    // A kind of the catalog that 0.41.11 does not have, at a 0.41.11 platform.
+    const v1 = releaseProfile('1.6.2');
+    const kind = ['VMInstance', 'VMDisk', 'OpenBAO', 'Harbor', 'MongoDB', 'Qdrant', 'OpenSearch'].find((k) => appDefinitionOf(k, v1) && !appDefinitionOf(k, releaseProfile('0.41.11')))!;
+    const def = appDefinitionOf(kind, v1)!;
+    expect(() => new ManagedApp(root, 'x', { definition: def })).toThrow(new RegExp(`^invalid ${kind}`));
+    expect(problems(() => new ManagedApp(root, 'x', { definition: def }))).toEqual([expect.stringMatching(new RegExp(`^${kind} tenant-root/x kind \\[kind-not-in-release\\] `))]);
+  });
+
+  it('values that are no map are not also checked against the schema', () => {
+    const def = appDefinitionOf('Postgres', releaseProfile('0.41.11'))!;
+    expect(problems(() => new ManagedApp(platformOf().rootTenant, 'a', { definition: def, values: 'x' as never }))).toEqual(['Postgres tenant-root/a spec [invalid-type] expected a map of values, got "x"']);
+  });
+
+  it('a kind the platform does not serve, and a service nobody runs, are reported at kind and at the app', () => {
+    const p = platformOf({ ...V041, rootTenant: { etcd: false } });
+    const got = problems(() => new ManagedApp(p.rootTenant, 'k', { definition: appDefinitionOf('Kubernetes', releaseProfile('0.41.11'))! }));
+    expect(got).toContain("Kubernetes tenant-root/k  [missing-service] Kubernetes needs the tenant service 'etcd', and neither tenant-root nor any ancestor runs it; set etcd: true on tenant-root or an ancestor");
+    const d = platformOf({ ...V041, bundle: Bundle.DISTRO_HOSTED });
+    expect(problems(() => new Postgres(d.rootTenant, 'db', {}))).toEqual([expect.stringMatching(/^Postgres tenant-root\/db kind \[kind-not-served\] the platform does not serve Postgres: component postgres-rd is not installed in bundle distro-hosted$/)]);
+  });
+
+  it('duplicates: the app, the construct and the release, each at metadata.name', () => {
+    const root = platformOf().rootTenant;
+    new Postgres(root, 'db', {});
+    expect(problems(() => new Postgres(root, 'db', {}))).toEqual(["Postgres tenant-root/db metadata.name [duplicate-app] Postgres 'db' already exists in tenant-root", 'Postgres tenant-root/db metadata.name [duplicate-release] HelmRelease tenant-root/postgres-db is already Postgres db']);
+    const grp = new Construct(root, 'grp');
+    new Postgres(grp, 'x', {});
+    expect(problems(() => new ManagedApp(grp, 'x', { definition: { ...appDefinitionOf('Postgres', releaseProfile('0.41.11'))!, kind: 'MySQL2', prefix: 'p2-' } }))).toEqual(expect.arrayContaining(["MySQL2 tenant-root/x metadata.name [duplicate-construct] platform/tenant-root/grp already has a construct named 'x'; give apps of the same name constructs of their own"]));
+    expect(problems(() => new ManagedApp(root, 'etcd', { definition: appDefinitionOf('Etcd', releaseProfile('0.41.11'))! }))).toEqual(['Etcd tenant-root/etcd metadata.name [duplicate-release] HelmRelease tenant-root/etcd is already the etcd module of tenant tenant-root']);
+  });
+
+  it('an app made in a construct inside the tenant stays there, even when the tenant has a child of its name', () => {
+    const root = platformOf().rootTenant;
+    root.addTenant('a');
+    const grp = new Construct(root, 'grp');
+    expect(new Postgres(grp, 'a', {}).node.path).toBe('platform/tenant-root/grp/a');
+    expect(new Postgres(root, 'b', {}).node.path).toBe('platform/tenant-root/b');
+  });
+
+  it("an app's host claimed twice names the first app", () => {
+    const root = platformOf().rootTenant;
+    new Postgres(root, 'a', { host: 'db.example.org' } as never);
+    expect(problems(() => new Postgres(root, 'b', { host: 'db.example.org' } as never))).toEqual([expect.stringMatching(/^Postgres tenant-root\/b spec\.host \[.*\] .*Postgres tenant-root\/a/)]);
+  });
+});
+
+describe("the library's credentials Secret", () => {
+  const secretsOf = (p: Platform) => collectObjects(p.node.root as App).filter((o) => o.kind === 'Secret' && (o.metadata.labels as Record<string, string> | undefined)?.['cdk8s.cozystack.io/credentials'] === 'true');
+
+  it('is Opaque, unannotated, and the warning says it is kept out of Git', () => {
+    const p = platformOf();
+    new Postgres(p.rootTenant, 'db', { users: { app: { password: 'pw' }, ro: { password: 'pw2' } } });
+    const [s] = secretsOf(p);
+    expect(s!.type).toBe('Opaque');
+    expect(s!.metadata.annotations).toBeUndefined();
+    expect(p.warnings).toContain('Postgres tenant-root/db: credentials spec.users.app.password, spec.users.ro.password moved to the Secret tenant-root/postgres-db-credential-values, written under secrets/ and kept out of Git');
+  });
+
+  it('with SOPS keys, carries the digest of its content and the warning says it is committed encrypted', () => {
+    const p = platformOf({ ...V041, credentials: { sops: { age: ['age1qyqszqgpqyqszqgpqyqszqgpqyqszqgpqyqszqgpqyqszqgpqyqs3290gq'] } } });
+    new Postgres(p.rootTenant, 'db', { users: { app: { password: 'pw' } } });
+    expect(Object.keys(secretsOf(p)[0]!.metadata.annotations as object)).toEqual(['cdk8s.cozystack.io/values-digest']);
+    expect(p.warnings).toContain('Postgres tenant-root/db: credentials spec.users.app.password moved to the Secret tenant-root/postgres-db-credential-values, written under secrets/ and committed once encrypted with SOPS');
+  });
+
+  it('keys of an existing Secret given only by credentialsSecretKeys: no warning of moved credentials', () => {
+    const p = platformOf();
+    new Postgres(p.rootTenant, 'db', { credentialsSecret: 'mine', credentialsSecretKeys: { pw: 'users.app.password' } });
+    expect(p.warnings).toEqual([]);
+  });
+});
