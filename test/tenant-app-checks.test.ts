@@ -309,8 +309,8 @@ describe('what the checks skip, and the paths and owners they name', () => {
     const root = platformOf().rootTenant;
     root.addTenant('a').addTenant('b');
     root.addTenant('x');
-    // tenant-a-b is a's child's namespace; tenant-x-admin is x's admin group.
-    for (const name of ['a-b', 'x-admin']) {
+    // tenant-a-b is a's child's namespace; tenant-x-super-admin (the admin group of a tenant-x-super) is x's super-admin group.
+    for (const name of ['a-b', 'x-super']) {
       expect(problems(() => root.addTenant(name))).toEqual([`Tenant tenant-root/${name} name [invalid-tenant-name] '${name}' is not a valid tenant name (lowercase letters and digits only, no '-')`]);
     }
   });
@@ -469,5 +469,32 @@ describe("the library's credentials Secret", () => {
     const p = platformOf();
     new Postgres(p.rootTenant, 'db', { credentialsSecret: 'mine', credentialsSecretKeys: { pw: 'users.app.password' } });
     expect(p.warnings).toEqual([]);
+  });
+});
+
+describe('credentials recognised by their shape, beside those the chart marks', () => {
+  // docs/safety.md: a credential the chart marks moves to the Secret (not committed), so its shape
+  // is not reported; with credentials.handling inline it is committed, and reported once.
+  const token = `ghp_${'a'.repeat(36)}`;
+  const shapeWarnings = (p: Platform) => p.warnings.filter((w) => w.endsWith('[credential-shape]'));
+
+  it('a marked credential that moves to the Secret is not reported by its shape', () => {
+    const p = platformOf();
+    new Postgres(p.rootTenant, 'db', { users: { app: { password: token } } });
+    expect(shapeWarnings(p)).toEqual([]);
+  });
+
+  it('with inline handling, each marked credential is reported once, at its path (quoted where not an identifier)', () => {
+    const p = platformOf({ ...V041, credentials: { handling: 'inline' } });
+    new Postgres(p.rootTenant, 'db', { users: { 'my.user': { password: token } } });
+    expect(shapeWarnings(p)).toEqual([
+      'Postgres tenant-root/db spec.users["my.user"].password: a credential its chart marks, committed as given (credentials.handling: inline); it would be committed to Git in the HelmRelease values (the value is not shown): put it in a Secret of your own (credentialsSecret, credentialsSecretKeys) [credential-shape]',
+    ]);
+  });
+
+  it('credentialsSecretKeys alone, without marked credentials: no warning of moved credentials', () => {
+    const p = platformOf();
+    new Postgres(p.rootTenant, 'db', { credentialsSecretKeys: { pw: 'users.app.password' } });
+    expect(p.warnings.filter((w) => w.includes('moved to the Secret'))).toEqual([]);
   });
 });
