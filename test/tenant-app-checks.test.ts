@@ -498,3 +498,28 @@ describe('credentials recognised by their shape, beside those the chart marks', 
     expect(p.warnings.filter((w) => w.includes('moved to the Secret'))).toEqual([]);
   });
 });
+
+describe('more survivors of the seventh round', () => {
+  it('several tenants whose names apps of the parent have share the one construct Tenant', () => {
+    const root = platformOf().rootTenant;
+    new Postgres(root, 'a', {});
+    new Postgres(root, 'b', {});
+    expect([root.addTenant('a'), root.addTenant('b')].map((t) => t.node.path)).toEqual(['platform/tenant-root/Tenant/a', 'platform/tenant-root/Tenant/b']);
+  });
+
+  it("an app's host that is another tenant's zone names that tenant", () => {
+    const root = platformOf().rootTenant;
+    root.addTenant('a');
+    expect(problems(() => new Postgres(root, 'x', { host: 'a.example.org' } as never))).toEqual([expect.stringMatching(/^Postgres tenant-root\/x spec\.host \[.*\] .*tenant tenant-a/)]);
+  });
+
+  it('the module naming rule holds for modules without a prefix only', () => {
+    const root = platformOf().rootTenant;
+    const def = { ...appDefinitionOf('Etcd', releaseProfile('0.41.11'))!, kind: 'PrefixedModule', prefix: 'pm-' };
+    expect(new ManagedApp(root, 'anything', { definition: def }).releaseName).toBe('pm-anything');
+  });
+
+  it('manifestProblemsAlone: a Tenant name that is no string is not checked as a tenant name', () => {
+    expect(manifestProblemsAlone({ kind: 'Tenant', metadata: { name: { a: 1 } } } as never).map((p) => `${p.path} [${p.rule}]`)).toEqual(['metadata.name [invalid-type]']);
+  });
+});
