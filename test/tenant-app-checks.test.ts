@@ -492,6 +492,12 @@ describe('credentials recognised by their shape, beside those the chart marks', 
     ]);
   });
 
+  it('with inline handling, a shape outside the marked credentials is reported too', () => {
+    const p = platformOf({ ...V041, credentials: { handling: 'inline' } });
+    new Postgres(p.rootTenant, 'db', { users: { app: { password: token } }, extra: { note: token } } as never);
+    expect(shapeWarnings(p).map((w) => w.split(':')[0])).toEqual(['Postgres tenant-root/db spec.users.app.password', 'Postgres tenant-root/db spec.extra.note']);
+  });
+
   it('credentialsSecretKeys alone, without marked credentials: no warning of moved credentials', () => {
     const p = platformOf();
     new Postgres(p.rootTenant, 'db', { credentialsSecretKeys: { pw: 'users.app.password' } });
