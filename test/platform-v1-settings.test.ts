@@ -159,6 +159,19 @@ describe('platformValues: the platform chart\'s own values', () => {
     expect(readFileSync(join(releaseDir('v1.6.2'), 'renders', 'isp-hosted.iaas-on', 'error.txt'), 'utf8')).toMatch(/iaas/);
     expect(problems(() => build({ bundle: Bundle.PAAS_HOSTED, platformValues: { bundles: { iaas: { enabled: true } } } }))).toEqual([expect.stringMatching(/^platformValues\.bundles\.iaas\.enabled \[chart-refuses\]/)]);
   });
+
+  it('a layer the chart refuses for the variant set in platformValues blames bundles.system.variant, the value the user gave', () => {
+    // releases/v1.6.2/renders/isp-hosted.unknown-variant: bundles.system.variant distro-full, and helm
+    // refuses bundles.paas.enabled (true in values-isp-hosted.yaml, not a value of the user's).
+    const dir = join(releaseDir('v1.6.2'), 'renders', 'isp-hosted.unknown-variant');
+    expect(readFileSync(join(dir, 'error.txt'), 'utf8')).toMatch(/bundles\.paas\.enabled can only be true when bundles\.system\.variant is/);
+    const values = parse(readFileSync(join(dir, 'values.yaml'), 'utf8')) as { bundles: { system: { variant: string } } };
+    expect(values.bundles.system.variant).toBe('distro-full');
+    const refused = problems(() => build({ bundle: Bundle.PAAS_HOSTED, platformValues: { bundles: values.bundles } }));
+    expect(refused).toEqual([expect.stringMatching(/^platformValues\.bundles\.system\.variant \[chart-refuses\] .*bundles\.paas\.enabled is true with bundles\.system\.variant "distro-full"/)]);
+    // With the layer's own value given, that value is the one to blame.
+    expect(problems(() => build({ bundle: Bundle.PAAS_HOSTED, platformValues: { bundles: { ...values.bundles, paas: { enabled: true } } } }))).toEqual([expect.stringMatching(/^platformValues\.bundles\.paas\.enabled \[chart-refuses\]/)]);
+  });
 });
 
 describe('clusterState: what the chart\'s look-ups find', () => {

@@ -276,11 +276,20 @@ function checkPackageList(user: Values, key: 'enabledPackages' | 'disabledPackag
   });
 }
 
-/** The settings path to blame for a refusal of the chart about a values path. */
+/**
+ * The settings path to blame for a refusal of the chart about a values path: the user's own value
+ * at that path; else, for a layer's setting, what chose the variant (a `bundles.system.variant` in
+ * `platformValues`, or the `variant` prop); else `platformValues`.
+ */
 function blame(subject: string, user: Values): string {
-  let o: JsonValue | undefined = user;
-  for (const k of subject.split('.')) o = isPlainObject(o) ? (o as Values)[k] : undefined;
-  return o !== undefined ? `platformValues.${subject}` : subject.startsWith('bundles.') ? 'variant' : 'platformValues';
+  const given = (path: string): boolean => {
+    let o: JsonValue | undefined = user;
+    for (const k of path.split('.')) o = isPlainObject(o) ? (o as Values)[k] : undefined;
+    return o !== undefined;
+  };
+  if (given(subject)) return `platformValues.${subject}`;
+  if (!subject.startsWith('bundles.')) return 'platformValues';
+  return given('bundles.system.variant') ? 'platformValues.bundles.system.variant' : 'variant';
 }
 
 /** The answers of the chart's look-ups that `clusterState` gives, as the cluster objects the chart would find. */
